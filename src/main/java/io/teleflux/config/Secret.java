@@ -1,0 +1,38 @@
+package io.teleflux.config;
+
+/**
+ * A credential. {@link #toString()} never reveals it, so that a secret cannot reach a log line or
+ * an error message by accident; code that needs the value calls {@link #reveal()}.
+ */
+public final class Secret {
+    public static final Secret EMPTY = new Secret("");
+
+    private final String value;
+
+    public Secret(String value) {
+        this.value = value == null ? "" : value;
+    }
+
+    public String reveal() {
+        return value;
+    }
+
+    public boolean isEmpty() {
+        return value.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return value.isEmpty() ? "" : "<redacted>";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret s && s.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+}

@@ -1,0 +1,6 @@
+package io.teleflux.config;
+
+/** The whole validated configuration. */
+public record TelefluxConfig(String instance, DialoutConfig dialout, RateConfig rate, InfluxConfig influx,
+                             HttpConfig http, SelfmonConfig selfmon, LogConfig log) {
+}

@@ -1,0 +1,362 @@
+package io.teleflux.point;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One sample: a measurement, tags sorted by key, typed fields and a timestamp in epoch milliseconds.
+ *
+ * <p>Fields are stored unboxed (a type byte and a 64-bit slot each) because decoding produces
+ * millions of them per second. Field order is insertion order, so the encoded line is
+ * deterministic. Instances are immutable; {@link #toBuilder()} derives a new one.
+ *
+ * <p>{@link #hints()} carry facts about the sample that later stages need but that are not stored
+ * in InfluxDB (for example that its counters are 32-bit).
+ */
+public final class Point {
+    public static final byte LONG = 1;
+    public static final byte DOUBLE = 2;
+    public static final byte BOOLEAN = 3;
+    public static final byte STRING = 4;
+
+    /** The counters are SNMP Counter32: a decrease may be a wrap rather than a reset. */
+    public static final int HINT_COUNTER32 = 1;
+    /** The source saw a discontinuity (agent restart): rates must re-baseline on this sample. */
+    public static final int HINT_RESET = 1 << 1;
+
+    private static final String[] NO_STRINGS = new String[0];
+
+    private final String measurement;
+    private final String[] tags; // key0, value0, key1, value1, ... sorted by key
+    private final String[] fieldKeys;
+    private final byte[] fieldTypes;
+    private final long[] fieldBits;
+    private final String[] fieldStrings; // empty unless a string field exists
+    private final long timeMs;
+    private final int hints;
+
+    private Point(String measurement, String[] tags, String[] fieldKeys, byte[] fieldTypes, long[] fieldBits,
+                  String[] fieldStrings, long timeMs, int hints) {
+        this.measurement = measurement;
+        this.tags = tags;
+        this.fieldKeys = fieldKeys;
+        this.fieldTypes = fieldTypes;
+        this.fieldBits = fieldBits;
+        this.fieldStrings = fieldStrings;
+        this.timeMs = timeMs;
+        this.hints = hints;
+    }
+
+    public static Builder builder(String measurement) {
+        return new Builder(measurement);
+    }
+
+    public String measurement() {
+        return measurement;
+    }
+
+    public long timeMs() {
+        return timeMs;
+    }
+
+    public int hints() {
+        return hints;
+    }
+
+    public boolean hasHint(int hint) {
+        return (hints & hint) != 0;
+    }
+
+    public int tagCount() {
+        return tags.length / 2;
+    }
+
+    public String tagKey(int i) {
+        return tags[2 * i];
+    }
+
+    public String tagValue(int i) {
+        return tags[2 * i + 1];
+    }
+
+    /** The value of tag {@code key}, or null. */
+    public String tag(String key) {
+        for (int i = 0; i < tags.length; i += 2) {
+            if (tags[i].equals(key)) {
+                return tags[i + 1];
+            }
+        }
+        return null;
+    }
+
+    public Map<String, String> tags() {
+        Map<String, String> m = new TreeMap<>();
+        for (int i = 0; i < tags.length; i += 2) {
+            m.put(tags[i], tags[i + 1]);
+        }
+        return m;
+    }
+
+    public int fieldCount() {
+        return fieldKeys.length;
+    }
+
+    public String fieldKey(int i) {
+        return fieldKeys[i];
+    }
+
+    public byte fieldType(int i) {
+        return fieldTypes[i];
+    }
+
+    public long longValue(int i) {
+        return fieldBits[i];
+    }
+
+    public double doubleValue(int i) {
+        return Double.longBitsToDouble(fieldBits[i]);
+    }
+
+    public boolean booleanValue(int i) {
+        return fieldBits[i] != 0;
+    }
+
+    public String stringValue(int i) {
+        return fieldStrings[i];
+    }
+
+    /** Index of field {@code key}, or -1. */
+    public int fieldIndex(String key) {
+        for (int i = 0; i < fieldKeys.length; i++) {
+            if (fieldKeys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The boxed value of field {@code key} (Long, Double, Boolean or String), or null. */
+    public Object field(String key) {
+        int i = fieldIndex(key);
+        return i < 0 ? null : boxed(i);
+    }
+
+    public Map<String, Object> fields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < fieldKeys.length; i++) {
+            m.put(fieldKeys[i], boxed(i));
+        }
+        return m;
+    }
+
+    private Object boxed(int i) {
+        return switch (fieldTypes[i]) {
+            case LONG -> fieldBits[i];
+            case DOUBLE -> Double.longBitsToDouble(fieldBits[i]);
+            case BOOLEAN -> fieldBits[i] != 0;
+            default -> fieldStrings[i];
+        };
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(measurement);
+        b.tags = Arrays.copyOf(tags, Math.max(tags.length, 8));
+        b.tagLen = tags.length;
+        int n = fieldKeys.length;
+        int cap = Math.max(n + 4, 8);
+        b.keys = Arrays.copyOf(fieldKeys, cap);
+        b.types = Arrays.copyOf(fieldTypes, cap);
+        b.bits = Arrays.copyOf(fieldBits, cap);
+        b.strings = fieldStrings.length == 0 ? null : Arrays.copyOf(fieldStrings, cap);
+        b.fieldLen = n;
+        b.timeMs = timeMs;
+        b.hints = hints;
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Point p)) {
+            return false;
+        }
+        return timeMs == p.timeMs && hints == p.hints && measurement.equals(p.measurement)
+                && Arrays.equals(tags, p.tags) && Arrays.equals(fieldKeys, p.fieldKeys)
+                && Arrays.equals(fieldTypes, p.fieldTypes) && Arrays.equals(fieldBits, p.fieldBits)
+                && Arrays.equals(fieldStrings, p.fieldStrings);
+    }
+
+    @Override
+    public int hashCode() {
+        return measurement.hashCode() * 31 + Arrays.hashCode(tags) * 17 + Long.hashCode(timeMs);
+    }
+
+    /** The line-protocol form, without the trailing newline. */
+    @Override
+    public String toString() {
+        return LineProtocol.encode(this);
+    }
+
+    /**
+     * Builds a point. Tags with a null or empty value are left out (InfluxDB cannot store them);
+     * a repeated tag or field key replaces the earlier value; non-finite doubles are left out
+     * (line protocol cannot carry NaN or infinity).
+     */
+    public static final class Builder {
+        private final String measurement;
+        private String[] tags = new String[8];
+        private int tagLen;
+        private String[] keys = new String[8];
+        private byte[] types = new byte[8];
+        private long[] bits = new long[8];
+        private String[] strings;
+        private int fieldLen;
+        private long timeMs;
+        private int hints;
+
+        private Builder(String measurement) {
+            if (measurement == null || measurement.isEmpty()) {
+                throw new IllegalArgumentException("measurement must not be empty");
+            }
+            this.measurement = measurement;
+        }
+
+        public Builder tag(String key, String value) {
+            if (key == null || key.isEmpty() || value == null || value.isEmpty()) {
+                return this;
+            }
+            for (int i = 0; i < tagLen; i += 2) {
+                if (tags[i].equals(key)) {
+                    tags[i + 1] = value;
+                    return this;
+                }
+            }
+            if (tagLen + 2 > tags.length) {
+                tags = Arrays.copyOf(tags, tags.length * 2);
+            }
+            // insertion sort: tag sets are small and usually added in order already
+            int pos = tagLen;
+            while (pos > 0 && tags[pos - 2].compareTo(key) > 0) {
+                tags[pos] = tags[pos - 2];
+                tags[pos + 1] = tags[pos - 1];
+                pos -= 2;
+            }
+            tags[pos] = key;
+            tags[pos + 1] = value;
+            tagLen += 2;
+            return this;
+        }
+
+        public Builder field(String key, long value) {
+            return put(key, LONG, value, null);
+        }
+
+        public Builder field(String key, double value) {
+            if (!Double.isFinite(value)) {
+                return this;
+            }
+            return put(key, DOUBLE, Double.doubleToRawLongBits(value), null);
+        }
+
+        public Builder field(String key, boolean value) {
+            return put(key, BOOLEAN, value ? 1 : 0, null);
+        }
+
+        public Builder field(String key, String value) {
+            if (value == null) {
+                return this;
+            }
+            return put(key, STRING, 0, value);
+        }
+
+        /** Removes field {@code key} if present. */
+        public Builder removeField(String key) {
+            for (int i = 0; i < fieldLen; i++) {
+                if (keys[i].equals(key)) {
+                    int tail = fieldLen - i - 1;
+                    System.arraycopy(keys, i + 1, keys, i, tail);
+                    System.arraycopy(types, i + 1, types, i, tail);
+                    System.arraycopy(bits, i + 1, bits, i, tail);
+                    if (strings != null) {
+                        System.arraycopy(strings, i + 1, strings, i, tail);
+                    }
+                    fieldLen--;
+                    return this;
+                }
+            }
+            return this;
+        }
+
+        private Builder put(String key, byte type, long value, String str) {
+            if (key == null || key.isEmpty()) {
+                return this;
+            }
+            int idx = -1;
+            for (int i = 0; i < fieldLen; i++) {
+                if (keys[i].equals(key)) {
+                    idx = i;
+                    break;
+                }
+            }
+            if (idx < 0) {
+                if (fieldLen == keys.length) {
+                    int cap = keys.length * 2;
+                    keys = Arrays.copyOf(keys, cap);
+                    types = Arrays.copyOf(types, cap);
+                    bits = Arrays.copyOf(bits, cap);
+                    if (strings != null) {
+                        strings = Arrays.copyOf(strings, cap);
+                    }
+                }
+                idx = fieldLen++;
+                keys[idx] = key;
+            }
+            types[idx] = type;
+            bits[idx] = value;
+            if (str != null) {
+                if (strings == null) {
+                    strings = new String[keys.length];
+                }
+                strings[idx] = str;
+            } else if (strings != null) {
+                strings[idx] = null;
+            }
+            return this;
+        }
+
+        public Builder time(long epochMs) {
+            this.timeMs = epochMs;
+            return this;
+        }
+
+        public Builder hints(int hints) {
+            this.hints = hints;
+            return this;
+        }
+
+        public Builder addHint(int hint) {
+            this.hints |= hint;
+            return this;
+        }
+
+        public int fieldCount() {
+            return fieldLen;
+        }
+
+        public String tagValue(String key) {
+            for (int i = 0; i < tagLen; i += 2) {
+                if (tags[i].equals(key)) {
+                    return tags[i + 1];
+                }
+            }
+            return null;
+        }
+
+        public Point build() {
+            String[] fs = strings == null ? NO_STRINGS : Arrays.copyOf(strings, fieldLen);
+            return new Point(measurement, Arrays.copyOf(tags, tagLen), Arrays.copyOf(keys, fieldLen),
+                    Arrays.copyOf(types, fieldLen), Arrays.copyOf(bits, fieldLen), fs, timeMs, hints);
+        }
+    }
+}
