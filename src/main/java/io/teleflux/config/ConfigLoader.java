@@ -366,4 +366,56 @@ public final class ConfigLoader {
             return "teleflux";
         }
     }
+
+    /**
+     * The validated settings as {@code key = value} lines, for {@code check-config}. Secrets show
+     * only whether they are set.
+     */
+    public static String describe(TelefluxConfig cfg) {
+        StringBuilder sb = new StringBuilder();
+        describe("teleflux", cfg, sb);
+        return sb.toString();
+    }
+
+    private static void describe(String prefix, Object value, StringBuilder sb) {
+        if (value instanceof Record r) {
+            for (java.lang.reflect.RecordComponent rc : r.getClass().getRecordComponents()) {
+                Object v;
+                try {
+                    v = rc.getAccessor().invoke(r);
+                } catch (ReflectiveOperationException e) {
+                    v = "?";
+                }
+                describe(prefix + "." + kebab(rc.getName()), v, sb);
+            }
+            return;
+        }
+        String shown;
+        if (value instanceof Secret s) {
+            shown = s.isEmpty() ? "(not set)" : "(set, redacted)";
+        } else if (value instanceof Duration d) {
+            shown = d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        } else if (value instanceof Enum<?> e) {
+            shown = e.name().toLowerCase(Locale.ROOT);
+        } else if (value == null) {
+            shown = "auto";
+        } else if (value instanceof String str) {
+            shown = "\"" + str + "\"";
+        } else {
+            shown = String.valueOf(value);
+        }
+        sb.append(prefix).append(" = ").append(shown).append('\n');
+    }
+
+    private static String kebab(String camel) {
+        StringBuilder b = new StringBuilder(camel.length() + 4);
+        for (char ch : camel.toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                b.append('-').append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
 }

@@ -1,0 +1,116 @@
+package io.teleflux.dialout;
+
+import io.teleflux.selfmon.Metrics;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Decode workers behind a queue bounded in bytes.
+ *
+ * <p>A stream whose next message does not fit waits in line, holding that message, and is not
+ * asked for another one; gRPC flow control then stops reading its socket. When a worker frees
+ * space, waiting streams are admitted in arrival order. A message is always admitted into an empty
+ * queue, so one message larger than the budget still makes progress.
+ */
+final class DecodePool implements AutoCloseable {
+    /** A stream waiting for queue space. */
+    interface Waiter {
+        long waitingBytes();
+
+        /** Called (outside the pool's lock) once the waiting bytes were reserved. */
+        void admitted();
+    }
+
+    private final long maxBytes;
+    private final ExecutorService workers;
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private long bytes;
+    private final Metrics.Counter paused;
+
+    DecodePool(int threads, long maxBytes, Metrics metrics) {
+        this.maxBytes = maxBytes;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "dialout-decode-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        metrics.describe("teleflux_dialout_queue_bytes", Metrics.Type.GAUGE,
+                "Bytes of dial-out messages received and waiting for a decode worker");
+        metrics.describe("teleflux_dialout_flow_paused_total", Metrics.Type.COUNTER,
+                "Times a stream was paused because the decode queue was full");
+        metrics.gauge("teleflux_dialout_queue_bytes", this::queuedBytes);
+        metrics.describe("teleflux_dialout_streams_waiting", Metrics.Type.GAUGE, "Streams paused for decode queue space");
+        metrics.gauge("teleflux_dialout_streams_waiting", this::waiting);
+        this.paused = metrics.counter("teleflux_dialout_flow_paused_total");
+    }
+
+    /** Reserves {@code size} bytes now, or queues {@code w} to be admitted later and returns false. */
+    boolean reserveOrWait(long size, Waiter w) {
+        synchronized (this) {
+            if (waiters.isEmpty() && (bytes == 0 || bytes + size <= maxBytes)) {
+                bytes += size;
+                return true;
+            }
+            waiters.addLast(w);
+        }
+        paused.inc();
+        return false;
+    }
+
+    void release(long size) {
+        List<Waiter> admit = null;
+        synchronized (this) {
+            bytes -= size;
+            while (!waiters.isEmpty()) {
+                long need = waiters.peekFirst().waitingBytes();
+                if (bytes != 0 && bytes + need > maxBytes) {
+                    break;
+                }
+                bytes += need;
+                if (admit == null) {
+                    admit = new ArrayList<>(4);
+                }
+                admit.add(waiters.pollFirst());
+            }
+        }
+        if (admit != null) {
+            for (Waiter w : admit) {
+                w.admitted();
+            }
+        }
+    }
+
+    /** Forgets a waiter whose stream went away; returns true when it was still waiting. */
+    synchronized boolean cancelWait(Waiter w) {
+        return waiters.remove(w);
+    }
+
+    void execute(Runnable r) {
+        workers.execute(r);
+    }
+
+    synchronized long queuedBytes() {
+        return bytes;
+    }
+
+    synchronized int waiting() {
+        return waiters.size();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+    }
+
+    boolean awaitTermination(long millis) throws InterruptedException {
+        return workers.awaitTermination(millis, TimeUnit.MILLISECONDS);
+    }
+}

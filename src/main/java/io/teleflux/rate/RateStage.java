@@ -1,0 +1,231 @@
+package io.teleflux.rate;
+
+import io.teleflux.point.Point;
+import io.teleflux.point.PointSink;
+import io.teleflux.selfmon.Metrics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+
+/**
+ * Adds {@code in_bps}, {@code out_bps}, {@code in_pps}, {@code out_pps} and, when the speed is
+ * known, {@code in_util_pct}/{@code out_util_pct} to {@code interface} points, then passes every
+ * point on unchanged otherwise.
+ *
+ * <p>A series is (device, interface, source). Each counter is judged on its own against its
+ * previous sample: no rate on the first sample, after a gap longer than the source's max gap, on a
+ * non-increasing timestamp, or on a decrease (a reset: the series re-baselines). Only counters
+ * flagged {@link Point#HINT_COUNTER32} may be read as a 32-bit wrap, and only when the implied
+ * rate fits the interface speed. The speed comes from the point itself or from the last point of
+ * the series that carried it (H3C sends it on {@code Ifmgr/Interfaces}, not with the counters).
+ *
+ * <p>Thread-safe: inputs call it from many workers; a series is only ever fed by one stream or
+ * poll at a time, and its state is updated under its own lock.
+ */
+public final class RateStage implements PointSink {
+    public static final String MEASUREMENT = "interface";
+    private static final double TWO_POW_32 = 4294967296.0;
+    /** Smallest Ethernet frame on the wire (64 B + preamble + gap) bounds the plausible packet rate. */
+    private static final double MIN_WIRE_BITS_PER_PACKET = 84 * 8;
+    /** Headroom over the nominal speed before a wrapped 32-bit rate is judged implausible. */
+    private static final double SPEED_HEADROOM = 1.1;
+
+    private static final String[] COUNTERS = {"in_octets", "out_octets", "in_pkts", "out_pkts"};
+    private static final String[] RATES = {"in_bps", "out_bps", "in_pps", "out_pps"};
+    private static final double[] SCALE = {8.0, 8.0, 1.0, 1.0};
+
+    private final PointSink downstream;
+    private final ToLongFunction<String> maxGapMsBySource;
+    private final long idleExpiryMs;
+    private final int maxSeries;
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweepMs = new AtomicLong();
+    private final Metrics.Counter resets;
+    private final Metrics.Counter wraps;
+    private final Metrics.Counter gaps;
+    private final Metrics.Counter outOfOrder;
+    private final Metrics.Counter evicted;
+
+    /**
+     * @param maxGapMsBySource the longest gap (ms) across which a rate is still computed, per {@code source} tag
+     */
+    public RateStage(PointSink downstream, ToLongFunction<String> maxGapMsBySource, long idleExpiryMs, int maxSeries,
+                     Metrics metrics) {
+        this.downstream = downstream;
+        this.maxGapMsBySource = maxGapMsBySource;
+        this.idleExpiryMs = idleExpiryMs;
+        this.maxSeries = maxSeries;
+        metrics.describe("teleflux_rate_skipped_total", Metrics.Type.COUNTER,
+                "Counter samples that produced no rate, by reason (reset, gap, out_of_order); wraps were Counter32 wraps handled");
+        metrics.describe("teleflux_rate_series", Metrics.Type.GAUGE, "Series whose last sample is remembered for rates");
+        this.resets = metrics.counter("teleflux_rate_skipped_total", "reason", "reset");
+        this.gaps = metrics.counter("teleflux_rate_skipped_total", "reason", "gap");
+        this.outOfOrder = metrics.counter("teleflux_rate_skipped_total", "reason", "out_of_order");
+        this.wraps = metrics.counter("teleflux_rate_counter32_wraps_total");
+        this.evicted = metrics.counter("teleflux_rate_series_evicted_total");
+        metrics.gauge("teleflux_rate_series", series::size);
+    }
+
+    @Override
+    public void accept(List<Point> points) throws InterruptedException {
+        List<Point> out = null;
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            if (!MEASUREMENT.equals(p.measurement())) {
+                continue;
+            }
+            Point withRates = apply(p);
+            if (withRates != p) {
+                if (out == null) {
+                    out = new ArrayList<>(points);
+                }
+                out.set(i, withRates);
+            }
+        }
+        maybeSweep(System.currentTimeMillis());
+        downstream.accept(out == null ? points : out);
+    }
+
+    /** Returns the point with rate fields added, or the same instance when there is nothing to add. */
+    Point apply(Point p) {
+        String device = p.tag("device");
+        String iface = p.tag("interface");
+        if (device == null || iface == null) {
+            return p;
+        }
+        String source = p.tag("source");
+        String key = device + '\u0000' + iface + '\u0000' + (source == null ? "" : source);
+        Series s = series.computeIfAbsent(key, k -> new Series());
+        long maxGap = maxGapMsBySource.applyAsLong(source == null ? "" : source);
+        boolean counter32 = p.hasHint(Point.HINT_COUNTER32);
+        boolean reset = p.hasHint(Point.HINT_RESET);
+        double[] rates = null;
+        double speed;
+        synchronized (s) {
+            s.lastSeenMs = System.currentTimeMillis();
+            int si = p.fieldIndex("speed_bps");
+            if (si >= 0 && p.fieldType(si) == Point.LONG && p.longValue(si) > 0) {
+                s.speedBps = p.longValue(si);
+            }
+            speed = s.speedBps;
+            for (int c = 0; c < COUNTERS.length; c++) {
+                int fi = p.fieldIndex(COUNTERS[c]);
+                if (fi < 0 || p.fieldType(fi) != Point.LONG) {
+                    continue;
+                }
+                double r = s.update(c, p.longValue(fi), p.timeMs(), maxGap, counter32, reset, speed);
+                if (!Double.isNaN(r)) {
+                    if (rates == null) {
+                        rates = new double[COUNTERS.length];
+                        java.util.Arrays.fill(rates, Double.NaN);
+                    }
+                    rates[c] = r * SCALE[c];
+                }
+            }
+        }
+        if (rates == null) {
+            return p;
+        }
+        Point.Builder b = p.toBuilder();
+        for (int c = 0; c < RATES.length; c++) {
+            if (!Double.isNaN(rates[c])) {
+                b.field(RATES[c], rates[c]);
+            }
+        }
+        if (speed > 0) {
+            if (!Double.isNaN(rates[0])) {
+                b.field("in_util_pct", rates[0] / speed * 100.0);
+            }
+            if (!Double.isNaN(rates[1])) {
+                b.field("out_util_pct", rates[1] / speed * 100.0);
+            }
+        }
+        return b.build();
+    }
+
+    private void maybeSweep(long nowMs) {
+        long last = lastSweepMs.get();
+        boolean overfull = series.size() > maxSeries;
+        if (!overfull && nowMs - last < 60_000) {
+            return;
+        }
+        if (!lastSweepMs.compareAndSet(last, nowMs)) {
+            return;
+        }
+        series.entrySet().removeIf(e -> nowMs - e.getValue().lastSeenMs > idleExpiryMs);
+        int excess = series.size() - maxSeries;
+        if (excess > 0) {
+            List<Map.Entry<String, Series>> all = new ArrayList<>(series.entrySet());
+            all.sort(Comparator.comparingLong(e -> e.getValue().lastSeenMs));
+            for (int i = 0; i < excess && i < all.size(); i++) {
+                series.remove(all.get(i).getKey());
+                evicted.inc();
+            }
+        }
+    }
+
+    /** The number of series currently remembered. */
+    public int seriesCount() {
+        return series.size();
+    }
+
+    private final class Series {
+        final long[] value = new long[COUNTERS.length];
+        final long[] time = new long[COUNTERS.length];
+        final boolean[] known = new boolean[COUNTERS.length];
+        long speedBps;
+        volatile long lastSeenMs;
+
+        /** Per-second rate of counter {@code c}, or NaN when none can be given; updates the baseline. */
+        double update(int c, long v, long t, long maxGapMs, boolean counter32, boolean reset, double speed) {
+            if (!known[c] || reset) {
+                baseline(c, v, t);
+                return Double.NaN;
+            }
+            long dt = t - time[c];
+            if (dt <= 0) {
+                // a repeated or older sample: keep the newer baseline, the rate is already known
+                outOfOrder.inc();
+                return Double.NaN;
+            }
+            if (dt > maxGapMs) {
+                gaps.inc();
+                baseline(c, v, t);
+                return Double.NaN;
+            }
+            double dv = (double) v - (double) value[c];
+            if (v < value[c]) {
+                double wrapped = dv + TWO_POW_32;
+                if (counter32 && value[c] < TWO_POW_32 && wrapped > 0 && plausible(c, wrapped * 1000.0 / dt, speed)) {
+                    wraps.inc();
+                    dv = wrapped;
+                } else {
+                    resets.inc();
+                    baseline(c, v, t);
+                    return Double.NaN;
+                }
+            }
+            baseline(c, v, t);
+            return dv * 1000.0 / dt;
+        }
+
+        private boolean plausible(int c, double perSecond, double speedBps) {
+            if (speedBps <= 0) {
+                return false; // without a speed a wrap cannot be told from a reset: choose no rate over a wrong one
+            }
+            double max = c < 2 ? speedBps / 8.0 : speedBps / MIN_WIRE_BITS_PER_PACKET;
+            return perSecond <= max * SPEED_HEADROOM;
+        }
+
+        private void baseline(int c, long v, long t) {
+            value[c] = v;
+            time[c] = t;
+            known[c] = true;
+        }
+    }
+}

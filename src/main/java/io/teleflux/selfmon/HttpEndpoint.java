@@ -1,0 +1,91 @@
+package io.teleflux.selfmon;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /metrics} (Prometheus text) and {@code GET /health} (JSON) on the JDK's built-in
+ * HTTP server: two read-only endpoints do not justify a web framework.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+
+    /** What /health reports. {@code healthy = false} answers 503. */
+    public record Health(boolean healthy, String json) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    public HttpEndpoint(String host, int port, Metrics metrics, Supplier<Health> health) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "selfmon-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/metrics", ex -> {
+            if (!allowGet(ex)) {
+                return;
+            }
+            respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.prometheusText());
+        });
+        server.createContext("/health", ex -> {
+            if (!allowGet(ex)) {
+                return;
+            }
+            Health h = health.get();
+            respond(ex, h.healthy() ? 200 : 503, "application/json", h.json());
+        });
+        server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", "not found: try /metrics or /health\n"));
+    }
+
+    public void start() {
+        server.start();
+        LOG.info("metrics and health on http://{}:{}/metrics", server.getAddress().getHostString(), port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static boolean allowGet(HttpExchange ex) throws IOException {
+        String m = ex.getRequestMethod();
+        if (m.equals("GET") || m.equals("HEAD")) {
+            return true;
+        }
+        ex.getResponseHeaders().add("Allow", "GET, HEAD");
+        respond(ex, 405, "text/plain; charset=utf-8", "method not allowed\n");
+        return false;
+    }
+
+    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", type);
+        boolean head = ex.getRequestMethod().equals("HEAD");
+        ex.sendResponseHeaders(status, head ? -1 : b.length);
+        if (!head) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(b);
+            }
+        }
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

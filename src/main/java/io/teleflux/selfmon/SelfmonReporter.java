@@ -1,0 +1,54 @@
+package io.teleflux.selfmon;
+
+import io.teleflux.point.Point;
+import io.teleflux.point.PointSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Writes the registry as measurement {@code teleflux} every interval, so dashboards and alerts can see the collector. */
+public final class SelfmonReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SelfmonReporter.class);
+
+    private final Metrics metrics;
+    private final PointSink sink;
+    private final String instance;
+    private final long intervalMs;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "selfmon-report");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SelfmonReporter(Metrics metrics, PointSink sink, String instance, long intervalMs) {
+        this.metrics = metrics;
+        this.sink = sink;
+        this.instance = instance;
+        this.intervalMs = intervalMs;
+    }
+
+    public void start() {
+        timer.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes one snapshot now (also used at shutdown so the last counts reach InfluxDB). */
+    public void report() {
+        try {
+            List<Point> points = metrics.toPoints(instance, System.currentTimeMillis());
+            sink.accept(points);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("self-monitoring report failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

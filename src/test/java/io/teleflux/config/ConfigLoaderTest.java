@@ -1,0 +1,125 @@
+package io.teleflux.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String hocon) throws Exception {
+        Path f = dir.resolve("teleflux.conf");
+        Files.writeString(f, hocon);
+        return f;
+    }
+
+    @Test
+    void minimalV2ConfigGetsEveryDefault() throws Exception {
+        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = t0k }"), Map.of());
+        assertThat(c.influx().api()).isEqualTo(InfluxConfig.Api.V2);
+        assertThat(c.influx().bucket()).isEqualTo("telemetry");
+        assertThat(c.influx().batchSize()).isEqualTo(5000);
+        assertThat(c.influx().flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.dialout().listen()).isEqualTo(new HostPort("0.0.0.0", 50051));
+        assertThat(c.dialout().maxMessageSize()).isEqualTo(64 * 1024 * 1024);
+        assertThat(c.http().listen().port()).isEqualTo(9273);
+        assertThat(c.selfmon().interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.rate().maxGap()).isNull();
+        assertThat(c.rate().maxGapFor(Duration.ofSeconds(5))).isEqualTo(Duration.ofMinutes(3));
+        assertThat(c.rate().maxGapFor(Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.instance()).isNotEmpty();
+    }
+
+    @Test
+    void environmentOverridesSecretsAndTheyNeverPrint() throws Exception {
+        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = from-file, api = v1, password = pw-file }"),
+                Map.of("TELEFLUX_INFLUX_TOKEN", "s3cr3t-token", "TELEFLUX_INFLUX_PASSWORD", "s3cr3t-pw"));
+        assertThat(c.influx().token().reveal()).isEqualTo("s3cr3t-token");
+        assertThat(c.influx().password().reveal()).isEqualTo("s3cr3t-pw");
+        String described = ConfigLoader.describe(c);
+        assertThat(described).doesNotContain("s3cr3t").doesNotContain("from-file").doesNotContain("pw-file")
+                .contains("teleflux.influx.token = (set, redacted)");
+        assertThat(c.toString()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void secretFromFile() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "file-token\n");
+        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token-file = \"" + tokenFile + "\" }"), Map.of());
+        assertThat(c.influx().token().reveal()).isEqualTo("file-token");
+    }
+
+    @Test
+    void unknownKeyIsAnErrorWithDidYouMean() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = a, token = t, batch-szie = 10 }"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("teleflux.influx.batch-szie: unknown key (did you mean teleflux.influx.batch-size?)");
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.dialuot.listen = \":1\"\nteleflux.influx { org = a, token = t }"), Map.of()))
+                .hasMessageContaining("teleflux.dialuot.listen: unknown key (did you mean teleflux.dialout.listen?)");
+    }
+
+    @Test
+    void badValuesNameTheirKeysAllAtOnce() throws Exception {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(write("""
+                teleflux {
+                  dialout.listen = "0.0.0.0:99999"
+                  influx { api = v3, batch-size = lots, flush-interval = soon, url = "ftp://x" }
+                  log.level = LOUD
+                }
+                """), Map.of()));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.dialout.listen: port 99999 is out of range"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.influx.api: 'v3' is not v1 or v2"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.influx.batch-size:"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.influx.flush-interval:"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.influx.url: 'ftp://x' must be an http"));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.log.level:"));
+    }
+
+    @Test
+    void v2RequiresOrgAndTokenV1RequiresDatabase() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx.api = v2"), Map.of()))
+                .hasMessageContaining("teleflux.influx.org: required when api = v2")
+                .hasMessageContaining("teleflux.influx.token: required when api = v2");
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { api = v1, database = \"\" }"), Map.of()))
+                .hasMessageContaining("teleflux.influx.database: required when api = v1");
+        assertThat(ConfigLoader.load(write("teleflux.influx.api = v1"), Map.of()).influx().database()).isEqualTo("telemetry");
+    }
+
+    @Test
+    void missingFileAndSyntaxErrorsAreClear() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.conf"), Map.of()))
+                .hasMessageContaining("nope.conf does not exist");
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux { influx { "), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("teleflux.conf");
+    }
+
+    @Test
+    void hostPortParsing() {
+        assertThat(HostPort.parse("k", "[::1]:50051", 0)).isEqualTo(new HostPort("::1", 50051));
+        assertThat(HostPort.parse("k", "10.0.0.1", 161)).isEqualTo(new HostPort("10.0.0.1", 161));
+        assertThatThrownBy(() -> HostPort.parse("k", "::1:5", 0)).hasMessageContaining("brackets");
+        assertThatThrownBy(() -> HostPort.parse("k", "host", 0)).hasMessageContaining("k: missing port");
+        assertThatThrownBy(() -> HostPort.parse("k", "h:x", 0)).hasMessageContaining("port 'x' is not a number");
+    }
+
+    @Test
+    void everyReferenceKeyIsDocumentedWithAComment() throws Exception {
+        String ref = new String(ConfigLoader.class.getClassLoader().getResourceAsStream("reference.conf").readAllBytes());
+        var reference = ConfigLoader.reference().getConfig("teleflux");
+        for (var e : reference.entrySet()) {
+            assertThat(e.getValue().origin().comments())
+                    .as("reference.conf key teleflux.%s has a comment", e.getKey())
+                    .isNotEmpty();
+        }
+        assertThat(ref).contains("teleflux {");
+    }
+}
