@@ -89,7 +89,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
                 return;
             }
             started = true;
-            log.info("Writing to {} (batch {} points / {} ms, {} writers, gzip {})", api.describe(), cfg.batchSize(),
+            log.info("Writing to InfluxDB {} (batch {} points / {} ms, {} writers, gzip {})", api.describe(), cfg.batchSize(),
                     cfg.flushInterval().toMillis(), cfg.writers(), cfg.gzip());
             if (api instanceof V1Api v1 && cfg.createDatabase()) {
                 createDatabase(v1);
@@ -267,7 +267,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         api.close();
         long lost = shutdownDropped.get();
         if (lost > 0) {
-            log.warn("InfluxDB writer closed: {} points could not be written to {} within {} ms and were dropped "
+            log.warn("InfluxDB writer closed: {} points could not be written to InfluxDB {} within {} ms and were dropped "
                     + "(reason shutdown)", lost, api.describe(), drain.toMillis());
         } else {
             log.info("InfluxDB writer closed; everything accepted was written or counted");

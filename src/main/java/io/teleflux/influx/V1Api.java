@@ -120,7 +120,7 @@ final class V1Api implements InfluxApi {
 
     @Override
     public String describe() {
-        return "InfluxDB v1 " + cfg.url() + " database \"" + cfg.database() + "\""
+        return "v1 " + cfg.url() + " database \"" + cfg.database() + "\""
                 + (cfg.retentionPolicy().isEmpty() ? "" : " rp \"" + cfg.retentionPolicy() + "\"")
                 + (cfg.username().isEmpty() ? "" : " user \"" + cfg.username() + "\"");
     }

@@ -90,7 +90,7 @@ final class V2Api implements InfluxApi {
 
     @Override
     public String describe() {
-        return "InfluxDB v2 " + cfg.url() + " org \"" + cfg.org() + "\" bucket \"" + cfg.bucket() + "\"";
+        return "v2 " + cfg.url() + " org \"" + cfg.org() + "\" bucket \"" + cfg.bucket() + "\"";
     }
 
     @Override
