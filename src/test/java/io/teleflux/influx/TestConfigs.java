@@ -18,12 +18,17 @@ final class TestConfigs {
     }
 
     static InfluxConfig v1(URI url, String database, String extra) {
-        return influx("api = v1\nurl = \"" + url + "\"\ndatabase = \"" + database + "\"\n"
+        return influx("api = v1\nurl = " + q(url.toString()) + "\ndatabase = " + q(database) + "\n"
                 + "retry { initial-backoff = 50ms, max-backoff = 500ms }\n" + extra);
     }
 
     static InfluxConfig v2(URI url, String org, String bucket, String token, String extra) {
-        return influx("api = v2\nurl = \"" + url + "\"\norg = \"" + org + "\"\nbucket = \"" + bucket + "\"\n"
-                + "token = \"" + token + "\"\nretry { initial-backoff = 50ms, max-backoff = 500ms }\n" + extra);
+        return influx("api = v2\nurl = " + q(url.toString()) + "\norg = " + q(org) + "\nbucket = " + q(bucket) + "\n"
+                + "token = " + q(token) + "\nretry { initial-backoff = 50ms, max-backoff = 500ms }\n" + extra);
+    }
+
+    /** A HOCON quoted string. */
+    static String q(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }
