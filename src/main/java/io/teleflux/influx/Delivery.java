@@ -55,6 +55,10 @@ final class Delivery {
                 } catch (InterruptedException e) {
                     Thread.interrupted();
                     continue; // only close() interrupts, after setting stopping: checked at the top
+                } catch (RuntimeException e) {
+                    // a client library failing in a way it does not document: retrying (and logging
+                    // it) keeps the points, where letting it escape would lose the batch silently
+                    r = WriteResult.network(e);
                 }
                 if (!r.success()) {
                     metrics.error(r.statusLabel());

@@ -80,6 +80,20 @@ class DeliveryTest {
     }
 
     @Test
+    void anUndocumentedClientExceptionIsRetriedNotLost() {
+        AtomicInteger calls = new AtomicInteger();
+        ScriptedApi api = new ScriptedApi(body -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("client in a bad mood");
+            }
+            return WriteResult.http(204, null, "");
+        });
+        delivery(api).deliver(batch(3, 10));
+        assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(3);
+        assertThat(metrics.value(WriterMetrics.ERRORS, "status", "network")).isEqualTo(1);
+    }
+
+    @Test
     void partialWriteCountsOnlyTheReportedLinesAsDropped() {
         ScriptedApi api = new ScriptedApi(body -> WriteResult.http(400, null,
                 "{\"error\":\"partial write: field type conflict: ... dropped=1\"}"));

@@ -130,6 +130,7 @@ class V2WriterIT {
                 assertThat(r400.status()).isEqualTo(400);
                 assertThat(ErrorPolicy.partialWriteDropped(r400.body(), 2)).as(r400.body()).isEqualTo(1);
             }
+            assertThat(server.requests()).as("WriteApiBlocking sends once: retries are ours").hasSize(3);
         }
         // nothing listens on a fresh free port: a network error, with no token in its description
         InfluxConfig down = TestConfigs.v2(URI.create("http://127.0.0.1:" + FreePorts.next()), "o", "b", TOKEN, "");
