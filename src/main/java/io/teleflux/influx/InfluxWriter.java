@@ -249,9 +249,11 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         for (Thread t : threads) {
             t.interrupt(); // wakes backoff sleeps and in-flight v1 requests
         }
+        // a v2 request in flight does not notice the interrupt; its timeout bounds the wait
+        long joinDeadline = System.nanoTime() + cfg.timeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
         for (Thread t : threads) {
             try {
-                t.join(cfg.timeout().toMillis() + 2_000);
+                t.join(Duration.ofNanos(Math.max(1, joinDeadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
