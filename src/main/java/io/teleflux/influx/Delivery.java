@@ -1,0 +1,122 @@
+package io.teleflux.influx;
+
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Carries one batch to a final outcome on a sender thread: sends it through the {@link InfluxApi},
+ * applies the {@link ErrorPolicy}'s decision (retry after a wait, split, drop) and counts the
+ * result. Every line of a batch ends up counted exactly once: written or dropped by reason.
+ */
+final class Delivery {
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    private final InfluxApi api;
+    private final ErrorPolicy policy;
+    private final WriterMetrics metrics;
+    private final BooleanSupplier stopping;
+    private final Clock clock;
+    private final RateLimitedLog rateLimited;
+
+    /** @param stopping true once the writer gives up on what is left (after the shutdown deadline) */
+    Delivery(InfluxApi api, ErrorPolicy policy, WriterMetrics metrics, BooleanSupplier stopping, Clock clock) {
+        this.api = api;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.stopping = stopping;
+        this.clock = clock;
+        this.rateLimited = new RateLimitedLog(log, 60_000);
+    }
+
+    /**
+     * Delivers {@code batch}; retriable failures are retried until success or shutdown. Returns the
+     * number of lines abandoned because of shutdown (already counted as dropped, reason shutdown).
+     */
+    int deliver(Batch batch) {
+        Deque<Batch> todo = new ArrayDeque<>();
+        todo.push(batch);
+        while (!todo.isEmpty()) {
+            Batch cur = todo.pop();
+            int attempt = 0;
+            while (true) {
+                if (stopping.getAsBoolean()) {
+                    return abandon(cur, todo);
+                }
+                metrics.request();
+                WriteResult r;
+                try {
+                    r = api.write(cur);
+                } catch (InterruptedException e) {
+                    Thread.interrupted();
+                    continue; // only close() interrupts, after setting stopping: checked at the top
+                } catch (RuntimeException e) {
+                    // a client library failing in a way it does not document: retrying (and logging
+                    // it) keeps the points, where letting it escape would lose the batch silently
+                    r = WriteResult.network(e);
+                }
+                if (!r.success()) {
+                    metrics.error(r.statusLabel());
+                }
+                ErrorPolicy.Decision d = policy.decide(r, cur.lines(), attempt);
+                if (d instanceof ErrorPolicy.Retry retry) {
+                    metrics.retry();
+                    rateLimited.warn("retry-" + r.statusLabel(),
+                            "InfluxDB write to {} failed ({} {}); retrying {} points in {} ms (attempt {})",
+                            api.describe(), r.statusLabel(), r.detail(), cur.lines(), retry.delayMs(), attempt + 1);
+                    try {
+                        Thread.sleep(retry.delayMs());
+                    } catch (InterruptedException e) {
+                        // only close() interrupts, after setting stopping: checked at the top
+                    }
+                    attempt++;
+                    continue;
+                }
+                if (d instanceof ErrorPolicy.Split) {
+                    Batch[] halves = cur.split();
+                    log.debug("InfluxDB answered 413 to {} lines ({} bytes); splitting", cur.lines(), cur.body().length);
+                    todo.push(halves[1]);
+                    todo.push(halves[0]);
+                } else if (d instanceof ErrorPolicy.Written w) {
+                    metrics.written(w.lines(), clock.millis());
+                } else if (d instanceof ErrorPolicy.Drop drop) {
+                    dropped(cur, r, drop);
+                }
+                break;
+            }
+        }
+        return 0;
+    }
+
+    private void dropped(Batch cur, WriteResult r, ErrorPolicy.Drop drop) {
+        metrics.dropped(drop.reason(), drop.dropped());
+        if (drop.written() > 0) {
+            metrics.written(drop.written(), clock.millis());
+        }
+        if (drop.reason().equals("too_large")) {
+            rateLimited.warn("too_large", "InfluxDB {} refused a single line of {} bytes as too large (HTTP 413); "
+                    + "dropped (reason too_large)", api.describe(), cur.body().length);
+        } else if (drop.written() > 0) {
+            rateLimited.warn(drop.reason(), "InfluxDB {} partially rejected a batch with HTTP {}: {}; {} of {} points "
+                            + "dropped (reason {}), the rest stored",
+                    api.describe(), r.status(), r.detail(), drop.dropped(), cur.lines(), drop.reason());
+        } else {
+            rateLimited.warn(drop.reason(), "InfluxDB {} rejected a batch with HTTP {}: {}; {} points dropped (reason {})",
+                    api.describe(), r.status(), r.detail(), drop.dropped(), drop.reason());
+        }
+    }
+
+    private int abandon(Batch cur, Deque<Batch> rest) {
+        int n = cur.lines();
+        for (Batch b : rest) {
+            n += b.lines();
+        }
+        metrics.dropped("shutdown", n);
+        return n;
+    }
+}

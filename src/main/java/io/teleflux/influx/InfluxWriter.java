@@ -1,0 +1,328 @@
+package io.teleflux.influx;
+
+import io.teleflux.config.InfluxConfig;
+import io.teleflux.point.LineBuffer;
+import io.teleflux.point.LineProtocol;
+import io.teleflux.point.Point;
+import io.teleflux.point.PointSink;
+import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes points to InfluxDB: the pipeline's last {@link PointSink}.
+ *
+ * <p>{@link #accept} encodes points into the current batch on the caller's thread; a batch is cut
+ * when it holds {@code batch-size} points or is {@code flush-interval} old, and handed through a
+ * {@link BatchChannel} to {@code writers} sender threads, each of which carries a batch to its end
+ * through the one {@link ErrorPolicy} (see {@link Delivery}). At most {@code queue-max-points}
+ * points are accepted and not yet written or dropped; beyond that {@link #accept} blocks, which is
+ * how back-pressure reaches the inputs. Nothing is dropped for being slow.
+ *
+ * <p>Lifecycle: construct, {@link #start()}, {@link #accept} from any number of threads,
+ * {@link #close()}.
+ */
+public final class InfluxWriter implements PointSink, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InfluxWriter.class);
+    private static final long POLL_MS = 200;
+
+    private final InfluxConfig cfg;
+    private final InfluxApi api;
+    private final WriterMetrics metrics;
+    private final BatchChannel channel;
+    private final Delivery delivery;
+    private final RateLimitedLog rateLimited = new RateLimitedLog(log, 60_000);
+
+    /** One permit per accepted point that is not yet written or dropped. */
+    private final Semaphore room;
+    private final AtomicLong queued = new AtomicLong();
+
+    private final Object bufferLock = new Object();
+    private final LineBuffer buffer;
+    private long bufferStartNanos; // when the first line of the current batch was appended
+    private long nextSeq = 1;
+
+    /** Seqs of batches cut and not yet settled; {@link #flush} waits on {@link #settled} for them. */
+    private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
+    private final Object settled = new Object();
+    private final AtomicLong shutdownDropped = new AtomicLong();
+
+    private final Object lifecycle = new Object();
+    private volatile boolean started;
+    private volatile boolean closed;    // no more points are accepted
+    private volatile boolean stopping;  // the shutdown deadline passed: give up on what is left
+    private final List<Thread> threads = new ArrayList<>();
+
+    public InfluxWriter(InfluxConfig cfg, Metrics metrics) {
+        this(cfg, metrics, cfg.api() == InfluxConfig.Api.V1 ? new V1Api(cfg) : new V2Api(cfg), Clock.systemUTC());
+    }
+
+    InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, Clock clock) {
+        this.cfg = cfg;
+        this.api = api;
+        this.metrics = new WriterMetrics(metrics, queued::get);
+        this.channel = new MemoryBatchChannel();
+        this.delivery = new Delivery(api, new ErrorPolicy(new Backoff(cfg.retry()), clock), this.metrics,
+                () -> stopping, clock);
+        this.room = new Semaphore(cfg.queueMaxPoints(), true); // fair: a big accept is not starved by small ones
+        this.buffer = new LineBuffer(Math.min(cfg.batchSize(), 10_000) * 128);
+    }
+
+    /**
+     * Starts the sender threads and the flush timer. With api v1 and {@code create-database}, first
+     * creates the database; failing to do so is logged, not fatal (writes are retried anyway, and a
+     * later 404 creates the database then).
+     */
+    public void start() {
+        synchronized (lifecycle) {
+            if (started || closed) {
+                return;
+            }
+            started = true;
+            log.info("Writing to InfluxDB {} (batch {} points / {} ms, {} writers, gzip {})", api.describe(), cfg.batchSize(),
+                    cfg.flushInterval().toMillis(), cfg.writers(), cfg.gzip());
+            if (api instanceof V1Api v1 && cfg.createDatabase()) {
+                createDatabase(v1);
+            }
+            for (int i = 0; i < cfg.writers(); i++) {
+                threads.add(Thread.ofPlatform().name("teleflux-influx-writer-" + i).daemon().start(this::sendLoop));
+            }
+            threads.add(Thread.ofPlatform().name("teleflux-influx-flush").daemon().start(this::flushLoop));
+        }
+    }
+
+    private void createDatabase(V1Api v1) {
+        WriteResult r;
+        try {
+            r = v1.createDatabase();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (V1Api.created(r)) {
+            log.info("InfluxDB database \"{}\" is ready", cfg.database());
+        } else if (r.status() == 401 || r.status() == 403) {
+            log.error("InfluxDB at {} refused CREATE DATABASE \"{}\" with HTTP {} ({}): check teleflux.influx.username "
+                            + "and password (creating a database needs an admin user; set create-database = false "
+                            + "if it exists already). Writes will be attempted anyway.",
+                    cfg.url(), cfg.database(), r.status(), r.detail());
+        } else {
+            log.warn("Could not create InfluxDB database \"{}\" at {} ({} {}); will retry when a write reports it missing",
+                    cfg.database(), cfg.url(), r.statusLabel(), r.detail());
+        }
+    }
+
+    /**
+     * Accepts points for writing. Blocks while {@code queue-max-points} points are waiting, until
+     * enough of them are written or dropped. Points without fields cannot be written and are
+     * counted as dropped ({@code no_fields}).
+     */
+    @Override
+    public void accept(List<Point> points) throws InterruptedException {
+        int n = points.size();
+        int chunk = Math.min(cfg.batchSize(), cfg.queueMaxPoints());
+        for (int from = 0; from < n; from += chunk) {
+            int to = Math.min(n, from + chunk);
+            room.acquire(to - from);
+            int unused = 0;
+            synchronized (bufferLock) {
+                if (closed) {
+                    unused = to - from;
+                    metrics.dropped("shutdown", unused);
+                    rateLimited.warn("closed", "{} points arrived after the InfluxDB writer was closed; dropped "
+                            + "(reason shutdown)", unused);
+                } else {
+                    for (int i = from; i < to; i++) {
+                        unused += append(points.get(i)) ? 0 : 1;
+                    }
+                }
+            }
+            if (unused > 0) {
+                room.release(unused);
+            }
+        }
+    }
+
+    /** Appends one point under {@link #bufferLock}; false when it has no fields. */
+    private boolean append(Point p) {
+        if (!LineProtocol.append(p, buffer)) {
+            metrics.dropped("no_fields", 1);
+            rateLimited.warn("no_fields", "Point of measurement \"{}\" has no fields and cannot be written; dropped "
+                    + "(reason no_fields)", p.measurement());
+            return false;
+        }
+        queued.incrementAndGet();
+        if (buffer.lines() == 1) {
+            bufferStartNanos = System.nanoTime();
+        }
+        if (buffer.lines() >= cfg.batchSize()) {
+            cutLocked();
+        }
+        return true;
+    }
+
+    private void cutLocked() {
+        if (buffer.lines() == 0) {
+            return;
+        }
+        Batch b = new Batch(nextSeq++, buffer.toByteArray(), buffer.lines());
+        buffer.reset();
+        unsettled.add(b.seq());
+        channel.put(b);
+    }
+
+    /**
+     * Returns once every point accepted before the call is written or dropped. Meant for tests and
+     * for an orderly shutdown; it waits as long as InfluxDB stays unreachable.
+     */
+    public void flush() throws InterruptedException {
+        if (!started) {
+            throw new IllegalStateException("flush() before start(): nothing would ever be sent");
+        }
+        long upTo;
+        synchronized (bufferLock) {
+            cutLocked();
+            upTo = nextSeq - 1;
+        }
+        synchronized (settled) {
+            while (oldestUnsettled() <= upTo) {
+                settled.wait();
+            }
+        }
+    }
+
+    private long oldestUnsettled() {
+        Long first = unsettled.ceiling(Long.MIN_VALUE);
+        return first == null ? Long.MAX_VALUE : first;
+    }
+
+    /**
+     * Stops accepting points and drains what was accepted, waiting at most {@code timeout + flush-interval}
+     * (the time one more request may take); see {@link #close(Duration)}.
+     */
+    @Override
+    public void close() {
+        close(cfg.timeout().plus(cfg.flushInterval()));
+    }
+
+    /**
+     * Stops accepting points, tries to write everything accepted so far for at most {@code drain},
+     * then stops the threads. Whatever could not be written by then is counted as dropped (reason
+     * {@code shutdown}) and logged.
+     */
+    public void close(Duration drain) {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        synchronized (bufferLock) {
+            cutLocked(); // accept() checks closed under this lock, so nothing lands in the buffer after this
+        }
+        boolean interrupted = false;
+        if (started) {
+            long deadline = System.nanoTime() + drain.toNanos();
+            synchronized (settled) {
+                long left;
+                while (!unsettled.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(settled, left);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        break;
+                    }
+                }
+            }
+        }
+        stopping = true;
+        for (Thread t : threads) {
+            t.interrupt(); // wakes backoff sleeps and in-flight v1 requests
+        }
+        // a v2 request in flight does not notice the interrupt; its timeout bounds the wait
+        long joinDeadline = System.nanoTime() + cfg.timeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, joinDeadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (t.isAlive()) {
+                log.warn("InfluxDB writer thread {} did not stop; its batch is counted when it does", t.getName());
+            }
+        }
+        for (Batch b : channel.drain()) {
+            metrics.dropped("shutdown", b.lines());
+            shutdownDropped.addAndGet(b.lines());
+            settle(b);
+        }
+        api.close();
+        long lost = shutdownDropped.get();
+        if (lost > 0) {
+            log.warn("InfluxDB writer closed: {} points could not be written to InfluxDB {} within {} ms and were dropped "
+                    + "(reason shutdown)", lost, api.describe(), drain.toMillis());
+        } else {
+            log.info("InfluxDB writer closed; everything accepted was written or counted");
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sendLoop() {
+        while (true) {
+            Batch b;
+            try {
+                b = channel.poll(POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                b = null;
+            }
+            if (b == null) {
+                if (stopping) {
+                    return;
+                }
+                continue;
+            }
+            int abandoned = delivery.deliver(b);
+            shutdownDropped.addAndGet(abandoned);
+            settle(b);
+        }
+    }
+
+    private void settle(Batch b) {
+        queued.addAndGet(-b.lines());
+        room.release(b.lines());
+        unsettled.remove(b.seq());
+        channel.done(b);
+        synchronized (settled) {
+            settled.notifyAll();
+        }
+    }
+
+    private void flushLoop() {
+        long intervalNanos = cfg.flushInterval().toNanos();
+        long tickMs = Math.max(5, Math.min(250, cfg.flushInterval().toMillis() / 4));
+        while (!stopping) {
+            try {
+                Thread.sleep(tickMs);
+            } catch (InterruptedException e) {
+                continue; // close() interrupts after setting stopping
+            }
+            synchronized (bufferLock) {
+                if (buffer.lines() > 0 && System.nanoTime() - bufferStartNanos >= intervalNanos) {
+                    cutLocked();
+                }
+            }
+        }
+    }
+}

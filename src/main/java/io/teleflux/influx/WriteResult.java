@@ -1,0 +1,53 @@
+package io.teleflux.influx;
+
+/**
+ * What one write request came back with, in the same form for both APIs, so that a single
+ * {@link ErrorPolicy} can decide what happens next.
+ *
+ * @param status       HTTP status, or 0 when no response arrived (network error, timeout)
+ * @param retryAfter   the raw {@code Retry-After} header, or null
+ * @param body         the response body (bounded in size), "" when none; never contains credentials
+ *                     because credentials only travel in request headers
+ * @param networkError for status 0: the exception's class and message, else null
+ */
+record WriteResult(int status, String retryAfter, String body, String networkError) {
+    static final int MAX_BODY_CHARS = 64 * 1024;
+
+    static WriteResult http(int status, String retryAfter, String body) {
+        String b = body == null ? "" : body;
+        if (b.length() > MAX_BODY_CHARS) {
+            b = b.substring(0, MAX_BODY_CHARS);
+        }
+        return new WriteResult(status, retryAfter, b, null);
+    }
+
+    static WriteResult network(Throwable t) {
+        String msg = t.getMessage();
+        return new WriteResult(0, null, "", t.getClass().getSimpleName() + (msg == null || msg.isEmpty() ? "" : ": " + msg));
+    }
+
+    boolean success() {
+        return status >= 200 && status < 300;
+    }
+
+    boolean networkFailure() {
+        return status == 0;
+    }
+
+    /** The {@code status} label of {@code teleflux_write_errors_total}. */
+    String statusLabel() {
+        return status == 0 ? "network" : Integer.toString(status);
+    }
+
+    /** A short description for a log line: the network error, or the body cut to about 300 characters. */
+    String detail() {
+        if (status == 0) {
+            return networkError;
+        }
+        String b = body.strip().replace('\n', ' ');
+        if (b.isEmpty()) {
+            return "(empty body)";
+        }
+        return b.length() <= 300 ? b : b.substring(0, 300) + "...";
+    }
+}

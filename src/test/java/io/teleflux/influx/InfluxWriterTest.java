@@ -1,0 +1,117 @@
+package io.teleflux.influx;
+
+import io.teleflux.config.InfluxConfig;
+import io.teleflux.point.Point;
+import io.teleflux.selfmon.Metrics;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The writer's batching and lifecycle, with a scripted API in place of InfluxDB. */
+class InfluxWriterTest {
+    private final Metrics metrics = new Metrics();
+
+    private static InfluxConfig cfg(String extra) {
+        return TestConfigs.v1(URI.create("http://127.0.0.1:9"), "db", "writers = 1\ncreate-database = false\n" + extra);
+    }
+
+    private static List<Point> points(int n) {
+        List<Point> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Point.builder("m").tag("i", Integer.toString(i)).field("f", (long) i).time(1000 + i).build());
+        }
+        return out;
+    }
+
+    private static int lines(String body) {
+        return body.split("\n").length;
+    }
+
+    @Test
+    void cutsBatchesAtBatchSizeAndFlushSendsTheRest() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 4\nflush-interval = 1h"), metrics, api, Clock.systemUTC())) {
+            w.start();
+            w.accept(points(10));
+            w.flush();
+            assertThat(api.requests).extracting(InfluxWriterTest::lines).containsExactly(4, 4, 2);
+            assertThat(String.join("", api.requests)).startsWith("m,i=0 f=0i 1000\nm,i=1 f=1i 1001\n");
+            assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(10);
+            assertThat(metrics.value(WriterMetrics.QUEUE)).isZero();
+        }
+        assertThat(api.closed).isTrue();
+    }
+
+    @Test
+    void cutsABatchWhenItIsFlushIntervalOld() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 1000\nflush-interval = 50ms"), metrics, api, Clock.systemUTC())) {
+            w.start();
+            w.accept(points(3));
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (api.requests.isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(api.requests).as("sent without flush() or a full batch").hasSize(1);
+            assertThat(lines(api.requests.get(0))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void pointsWithoutFieldsAreCountedAndTheRestWritten() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 10"), metrics, api, Clock.systemUTC())) {
+            w.start();
+            List<Point> in = new ArrayList<>(points(3));
+            in.add(1, Point.builder("empty").tag("a", "b").time(1).build());
+            w.accept(in);
+            w.flush();
+            assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "no_fields")).isEqualTo(1);
+            assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(3);
+            assertThat(String.join("", api.requests)).doesNotContain("empty");
+        }
+    }
+
+    @Test
+    void closeGivesUpAfterTheDeadlineAndCountsWhatIsLeft() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(503, null, "{\"error\":\"down\"}"));
+        InfluxWriter w = new InfluxWriter(cfg("batch-size = 4\nqueue-max-points = 100"), metrics, api, Clock.systemUTC());
+        w.start();
+        w.accept(points(10));
+        w.close(Duration.ofMillis(300));
+        assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isEqualTo(10);
+        assertThat(metrics.value(WriterMetrics.WRITTEN)).isZero();
+        assertThat(metrics.value(WriterMetrics.QUEUE)).isZero();
+        assertThat(metrics.value(WriterMetrics.ERRORS, "status", "503")).isPositive();
+
+        w.accept(points(2)); // after close: not blocked, counted
+        assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isEqualTo(12);
+    }
+
+    @Test
+    void closeWithoutStartCountsEverythingAsShutdown() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        InfluxWriter w = new InfluxWriter(cfg("batch-size = 4"), metrics, api, Clock.systemUTC());
+        w.accept(points(5));
+        assertThatThrownBy(w::flush).isInstanceOf(IllegalStateException.class);
+        w.close();
+        assertThat(api.requests).isEmpty();
+        assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isEqualTo(5);
+    }
+
+    @Test
+    void metricFamiliesAreDescribed() {
+        new InfluxWriter(cfg(""), metrics, new ScriptedApi(b -> WriteResult.http(204, null, "")), Clock.systemUTC());
+        String text = metrics.prometheusText();
+        assertThat(text).contains("# TYPE teleflux_points_written_total counter",
+                "# TYPE teleflux_queue_points gauge", "# TYPE teleflux_write_last_success_ms gauge",
+                "# HELP teleflux_points_dropped_total ", "teleflux_points_dropped_total{reason=\"shutdown\"} 0");
+    }
+}

@@ -1,0 +1,128 @@
+package io.teleflux.influx;
+
+import io.teleflux.config.InfluxConfig;
+import io.teleflux.point.LineProtocol;
+import io.teleflux.point.Point;
+import io.teleflux.selfmon.Metrics;
+import io.teleflux.testsupport.LogCapture;
+import io.teleflux.testsupport.RecordingHttpServer;
+import io.teleflux.testsupport.RecordingHttpServer.Reply;
+import io.teleflux.testsupport.RecordingHttpServer.Request;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the v1 writer puts on the wire, and how it honours answers that a real influxd cannot be
+ * made to give on demand (503/429 with Retry-After, 401), using a recording HTTP server.
+ */
+class V1HttpBehaviourIT {
+    private static final String PASSWORD = "pa55-w0rd-never-logged";
+
+    private static List<Point> points(int n) {
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(i -> Point.builder("m").tag("i", Integer.toString(i)).field("f", (long) i).time(1000 + i).build())
+                .toList();
+    }
+
+    private static String lines(List<Point> points) {
+        StringBuilder sb = new StringBuilder();
+        points.forEach(p -> sb.append(LineProtocol.encode(p)).append('\n'));
+        return sb.toString();
+    }
+
+    @Test
+    void sendsGzipLineProtocolWithBasicAuthAndNoCredentialsInTheUrl() throws Exception {
+        try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
+            InfluxConfig cfg = TestConfigs.v1(server.url(), "tele metry", "retention-policy = \"two weeks\"\n"
+                    + "username = \"writer\"\npassword = \"" + PASSWORD + "\"\ncreate-database = false\nbatch-size = 10");
+            List<Point> pts = points(3);
+            try (InfluxWriter w = new InfluxWriter(cfg, new Metrics())) {
+                w.start();
+                w.accept(pts);
+                w.flush();
+            }
+            Request r = server.requests().get(0);
+            assertThat(server.requests()).hasSize(1);
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.path()).isEqualTo("/write");
+            assertThat(r.query()).containsExactly(java.util.Map.entry("db", "tele metry"),
+                    java.util.Map.entry("rp", "two weeks"), java.util.Map.entry("precision", "ms"));
+            assertThat(r.uri().toString()).doesNotContain(PASSWORD).doesNotContain("writer"); // no u=/p= parameters
+            assertThat(r.header("Authorization")).isEqualTo("Basic "
+                    + Base64.getEncoder().encodeToString(("writer:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.text()).isEqualTo(lines(pts));
+        }
+    }
+
+    @Test
+    void createDatabaseQuotesTheNameAndA401IsLoggedClearlyWithoutTheSecret() throws Exception {
+        try (RecordingHttpServer server = RecordingHttpServer.start(r -> r.path().equals("/query")
+                ? Reply.of(401, "{\"error\":\"authorization failed\"}") : Reply.of(204));
+             LogCapture logs = LogCapture.of("io.teleflux.influx")) {
+            InfluxConfig cfg = TestConfigs.v1(server.url(), "my \"db\"", "username = \"admin\"\npassword = \"" + PASSWORD + "\"");
+            try (InfluxWriter w = new InfluxWriter(cfg, new Metrics())) {
+                w.start();
+            }
+            Request q = server.requests().get(0);
+            assertThat(q.path()).isEqualTo("/query");
+            assertThat(q.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+            assertThat(q.text()).isEqualTo("q=" + java.net.URLEncoder.encode("CREATE DATABASE \"my \\\"db\\\"\"",
+                    StandardCharsets.UTF_8));
+            List<String> errors = logs.messages(ch.qos.logback.classic.Level.ERROR);
+            assertThat(errors).hasSize(1);
+            assertThat(errors.get(0)).contains("HTTP 401", "authorization failed", "username");
+            assertThat(logs.messages()).noneMatch(m -> m.contains(PASSWORD));
+        }
+    }
+
+    @Test
+    void retryAfterIsHonouredOn503() throws Exception {
+        try (RecordingHttpServer server = RecordingHttpServer.start(r -> r.index() < 2
+                ? Reply.of(503, "{\"error\":\"overloaded\"}").header("Retry-After", "1") : Reply.of(204))) {
+            Metrics metrics = new Metrics();
+            // our own backoff is 10 ms: any longer wait can only come from Retry-After
+            InfluxConfig cfg = TestConfigs.v1(server.url(), "db", "create-database = false\n"
+                    + "retry { initial-backoff = 10ms, max-backoff = 20ms, jitter = 0 }");
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+                w.start();
+                w.accept(points(3));
+                w.flush();
+            }
+            List<Request> rs = server.requests();
+            assertThat(rs).hasSize(3);
+            assertThat(rs.get(1).arrivedNanos() - rs.get(0).arrivedNanos()).isGreaterThanOrEqualTo(900_000_000L);
+            assertThat(rs.get(2).arrivedNanos() - rs.get(1).arrivedNanos()).isGreaterThanOrEqualTo(900_000_000L);
+            assertThat(rs.get(2).text()).isEqualTo(rs.get(0).text()).isEqualTo(lines(points(3)));
+            assertThat(metrics.value(WriterMetrics.ERRORS, "status", "503")).isEqualTo(2);
+            assertThat(metrics.value(WriterMetrics.RETRIES)).isEqualTo(2);
+            assertThat(metrics.value(WriterMetrics.REQUESTS)).isEqualTo(3);
+            assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void retryAfterIsHonouredOn429() throws Exception {
+        try (RecordingHttpServer server = RecordingHttpServer.start(r -> r.index() == 0
+                ? Reply.of(429, "{\"error\":\"slow down\"}").header("Retry-After", "1") : Reply.of(204))) {
+            Metrics metrics = new Metrics();
+            InfluxConfig cfg = TestConfigs.v1(server.url(), "db", "create-database = false\n"
+                    + "retry { initial-backoff = 10ms, max-backoff = 20ms, jitter = 0 }");
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+                w.start();
+                w.accept(points(2));
+                w.flush();
+            }
+            List<Request> rs = server.requests();
+            assertThat(rs).hasSize(2);
+            assertThat(rs.get(1).arrivedNanos() - rs.get(0).arrivedNanos()).isGreaterThanOrEqualTo(900_000_000L);
+            assertThat(metrics.value(WriterMetrics.ERRORS, "status", "429")).isEqualTo(1);
+            assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(2);
+        }
+    }
+}
