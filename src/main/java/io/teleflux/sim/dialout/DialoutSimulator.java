@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -51,7 +52,7 @@ public final class DialoutSimulator implements AutoCloseable {
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private boolean started;
     private boolean clockStarted;
-    private boolean closed;
+    private volatile boolean closed;
 
     public DialoutSimulator(CounterModel model, DialoutSettings settings) {
         this.model = model;
@@ -255,16 +256,14 @@ public final class DialoutSimulator implements AutoCloseable {
         long delay = Math.max(0, instant - System.currentTimeMillis());
         try {
             d.clockTask = executor.schedule(() -> tick(d, instant), delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // closing: the executor no longer takes work, and no more samples are wanted
         }
     }
 
     private void tick(SimDevice d, long instant) {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
+        if (closed) {
+            return;
         }
         try {
             d.clockSample(instant);

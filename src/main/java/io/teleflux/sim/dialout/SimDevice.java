@@ -81,7 +81,7 @@ final class SimDevice {
             return;
         }
         redial = null;
-        if (everConnected || state == State.BACKOFF) {
+        if (state == State.BACKOFF) {
             // the channel's own backoff grows to minutes; ours must decide when to retry
             channel.resetConnectBackoff();
         }
