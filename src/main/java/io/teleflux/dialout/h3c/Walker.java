@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import io.teleflux.point.Point;
 
@@ -39,6 +40,11 @@ final class Walker {
     final int[] counts = new int[Issue.COUNT];
     /** The first column each issue was seen on, for the log line. */
     final String[] firstColumn = new String[Issue.COUNT];
+
+    /** Column names of the last row read, by position, and their mapped columns (see {@link #row}). */
+    private final String[] seenNames = new String[64];
+    private final Column[] seenColumns = new Column[64];
+    private Mapping seenMapping;
 
     private String device;
     private long receivedAtMs;
@@ -281,11 +287,29 @@ final class Walker {
         countRow();
         RowState r = row;
         r.start(m);
+        if (m != seenMapping) {
+            seenMapping = m;
+            java.util.Arrays.fill(seenNames, null);
+        }
         JsonToken t;
+        int pos = 0;
         while ((t = next(p)) == FIELD_NAME) {
             String name = p.currentName();
             t = next(p);
-            column(r, name, p, t, depth + 1);
+            Column c;
+            // rows repeat their columns in the same order, and Jackson returns one String instance per
+            // name, so an identity check against the previous row usually replaces the map lookup
+            if (pos < seenNames.length && seenNames[pos] == name) {
+                c = seenColumns[pos];
+            } else {
+                c = m.column(name);
+                if (pos < seenNames.length) {
+                    seenNames[pos] = name;
+                    seenColumns[pos] = c;
+                }
+            }
+            pos++;
+            column(r, c, name, p, t, depth + 1);
         }
         finish(r);
     }
@@ -312,8 +336,13 @@ final class Walker {
     /** One column of a row; {@code depth} is the depth its value has if it is an object or array. */
     private void column(RowState r, String name, JsonParser p, JsonToken t, int depth)
             throws IOException, DecodeException {
+        column(r, r.mapping.column(name), name, p, t, depth);
+    }
+
+    /** As above, with the column's mapping ({@code c}, null when unmapped) already looked up. */
+    private void column(RowState r, Column c, String name, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
         Mapping m = r.mapping;
-        Column c = m.column(name);
         if (c != null) {
             mappedColumn(r, c, p, t, depth);
         } else if (m.generic) {
@@ -395,11 +424,15 @@ final class Walker {
             throws IOException, DecodeException {
         switch (t) {
             case VALUE_NUMBER_INT -> {
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                long v;
+                try {
+                    v = p.getLongValue();
+                } catch (InputCoercionException e) {
+                    // only for values beyond the long range; asking getNumberType() first costs every value
                     issue(Issue.UINT64_OVERFLOW, c.source());
-                } else {
-                    storeLong(r, c, p.getLongValue());
+                    return;
                 }
+                storeLong(r, c, v);
             }
             case VALUE_NUMBER_FLOAT -> storeDouble(r, c, p.getDoubleValue());
             case VALUE_STRING -> {
@@ -462,11 +495,14 @@ final class Walker {
             throws IOException, DecodeException {
         switch (t) {
             case VALUE_NUMBER_INT -> {
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                long v;
+                try {
+                    v = p.getLongValue();
+                } catch (InputCoercionException e) {
                     issue(Issue.UINT64_OVERFLOW, column);
-                } else {
-                    addNumber(r, key, column, p.getLongValue());
+                    return;
                 }
+                addNumber(r, key, column, v);
             }
             case VALUE_NUMBER_FLOAT -> {
                 double d = p.getDoubleValue();

@@ -141,6 +141,21 @@ class H3cDecoderTest {
     }
 
     @Test
+    void columnOrderMayChangeBetweenRowsAndTables() throws Exception {
+        String doc = "{\"Notification\":{\"Timestamp\":\"9\",\"Ifmgr\":{"
+                + "\"Statistics\":{\"Interface\":[{\"Name\":\"a\",\"IfIndex\":1,\"InOctets\":2},"
+                + "{\"IfIndex\":3,\"Name\":\"b\",\"InOctets\":4},{\"InOctets\":6,\"IfIndex\":5,\"Name\":\"c\"}]},"
+                + "\"Interfaces\":{\"Interface\":[{\"Name\":\"a\",\"IfIndex\":1,\"InOctets\":2,\"OperStatus\":1}]}},"
+                + "\"Device\":{\"Whatever\":{\"Row\":[{\"Name\":\"a\",\"IfIndex\":1,\"InOctets\":2}]}}}}";
+        assertThat(decode(doc)).extracting(Point::toString).containsExactly(
+                "interface,device=sw1,interface=a,source=telemetry ifindex=1i,in_octets=2i 9",
+                "interface,device=sw1,interface=b,source=telemetry ifindex=3i,in_octets=4i 9",
+                "interface,device=sw1,interface=c,source=telemetry ifindex=5i,in_octets=6i 9",
+                "interface,device=sw1,interface=a,source=telemetry ifindex=1i,oper_status=1i 9",
+                "h3c_device_whatever,device=sw1,if_index=1,name=a,source=telemetry in_octets=2 9");
+    }
+
+    @Test
     void rowLimitRejectsTheDocument() throws Exception {
         H3cDecoder limited = new H3cDecoder(metrics, 3, H3cDecoder.DEFAULT_MAX_DEPTH);
         String three = rowsDoc(3);
