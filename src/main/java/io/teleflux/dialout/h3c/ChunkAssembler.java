@@ -73,8 +73,7 @@ public final class ChunkAssembler {
         this.maxBytes = maxBytes;
         this.timeoutMs = timeoutMs;
         metrics.describe(ERRORS, Metrics.Type.COUNTER, "Dial-out messages or samples that could not be decoded, by reason");
-        metrics.describe(WARNINGS, Metrics.Type.COUNTER,
-                "Telemetry rows skipped or timestamps replaced while decoding, by reason");
+        metrics.describe(WARNINGS, Metrics.Type.COUNTER, H3cDecoder.WARNINGS_HELP);
         timeouts = metrics.counter(ERRORS, "reason", "chunk_timeout");
         overflows = metrics.counter(ERRORS, "reason", "chunk_overflow");
         restarts = metrics.counter(ERRORS, "reason", "chunk_restart");

@@ -32,6 +32,8 @@ public final class H3cDecoder {
     public static final int DEFAULT_MAX_ROWS = 100_000;
     public static final int DEFAULT_MAX_DEPTH = 32;
 
+    static final String WARNINGS_HELP =
+            "Input problems that were worked around (a row skipped, a timestamp replaced, a fragment replaced), by reason";
     private static final Logger LOG = LoggerFactory.getLogger(H3cDecoder.class);
 
     private final int maxRows;
@@ -70,14 +72,20 @@ public final class H3cDecoder {
         this.walkers = ThreadLocal.withInitial(() -> new Walker(factory, mappings));
         metrics.describe(Issue.FIELDS_DROPPED, Metrics.Type.COUNTER,
                 "Values dropped from otherwise decoded telemetry points, by reason");
-        metrics.describe(Issue.WARNINGS, Metrics.Type.COUNTER,
-                "Telemetry rows skipped or timestamps replaced while decoding, by reason");
+        metrics.describe(Issue.WARNINGS, Metrics.Type.COUNTER, WARNINGS_HELP);
         for (Issue i : Issue.values()) {
             counters[i.ordinal()] = metrics.counter(i.metric, "reason", i.label);
         }
     }
 
-    /** Decodes one complete jsonData document (UTF-8) into points appended to out; returns how many were appended. */
+    /**
+     * Decodes one complete jsonData document (UTF-8) into points appended to out; returns how many were
+     * appended. On a DecodeException, out is left as it was.
+     *
+     * @param deviceName   value of the {@code device} tag ({@code deviceMsg.deviceName})
+     * @param sensorPath   for log lines only: the JSON tree's module and table names pick the mapping
+     * @param receivedAtMs the point time when the document has no usable Timestamp
+     */
     public int decode(String deviceName, String sensorPath, byte[] json, int off, int len, long receivedAtMs,
                       List<Point> out) throws DecodeException {
         if (json == null || len == 0) {

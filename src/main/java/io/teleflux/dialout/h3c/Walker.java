@@ -11,6 +11,7 @@ import io.teleflux.point.Point;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 
 import static com.fasterxml.jackson.core.JsonToken.END_ARRAY;
 import static com.fasterxml.jackson.core.JsonToken.FIELD_NAME;
@@ -67,8 +68,8 @@ final class Walker {
         tableRowStarted = false;
         pending.clear();
         built.clear();
-        java.util.Arrays.fill(counts, 0);
-        java.util.Arrays.fill(firstColumn, null);
+        Arrays.fill(counts, 0);
+        Arrays.fill(firstColumn, null);
     }
 
     /** Drops references to the last document so a large one is not kept alive by an idle thread. */
@@ -289,7 +290,7 @@ final class Walker {
         r.start(m);
         if (m != seenMapping) {
             seenMapping = m;
-            java.util.Arrays.fill(seenNames, null);
+            Arrays.fill(seenNames, null);
         }
         JsonToken t;
         int pos = 0;
