@@ -1,0 +1,161 @@
+package io.teleflux.dialout.h3c;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.teleflux.point.Point;
+import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decodes H3C Comware {@code jsonData} documents ({@code {"Notification":{"Timestamp":..,
+ * "<Module>":{"<Table>":{"<Row>":[...]}}}}}) into points, with a streaming Jackson walk.
+ *
+ * <p>Every point is tagged {@code device} (the device name given) and {@code source=telemetry} and
+ * timed with the Notification's Timestamp. Which measurement, tags and fields a table gives is set
+ * by {@link H3cMappings}. A document either decodes into at least one point or throws a
+ * {@link DecodeException} (counted by the caller); problems with single values or rows are counted
+ * here ({@code teleflux_fields_dropped_total}, {@code teleflux_decode_warnings_total}) and logged,
+ * rate-limited, and the rest of the document is kept.
+ *
+ * <p>Thread-safe: the per-document scratch state is per thread.
+ */
+public final class H3cDecoder {
+    public static final int DEFAULT_MAX_ROWS = 100_000;
+    public static final int DEFAULT_MAX_DEPTH = 32;
+
+    static final String WARNINGS_HELP =
+            "Input problems that were worked around (a row skipped, a timestamp replaced, a fragment replaced), by reason";
+    private static final Logger LOG = LoggerFactory.getLogger(H3cDecoder.class);
+
+    private final int maxRows;
+    private final int maxDepth;
+    private final JsonFactory factory;
+    private final H3cMappings mappings = H3cMappings.standard();
+    private final Metrics.Counter[] counters = new Metrics.Counter[Issue.COUNT];
+    private final RateLimitedLog log = new RateLimitedLog(LOG, 60_000);
+    private final ThreadLocal<Walker> walkers;
+
+    public H3cDecoder(Metrics metrics) {
+        this(metrics, DEFAULT_MAX_ROWS, DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * @param maxRows  a document with more rows is rejected ({@code too_many_rows})
+     * @param maxDepth a document nested deeper is rejected ({@code too_deep}); the root object is level 1
+     */
+    public H3cDecoder(Metrics metrics, int maxRows, int maxDepth) {
+        if (maxRows < 1 || maxDepth < 6) {
+            // 6 = root, Notification, module, table, row array, row
+            throw new IllegalArgumentException("maxRows must be >= 1 and maxDepth >= 6");
+        }
+        this.maxRows = maxRows;
+        this.maxDepth = maxDepth;
+        this.factory = JsonFactory.builder()
+                // our own depth check fires first; this is a backstop for any path that skips it
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(maxDepth + 1)
+                        // a row container can arrive as one string holding the whole table
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .build())
+                // error messages must not quote device payloads
+                .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .build();
+        this.walkers = ThreadLocal.withInitial(() -> new Walker(factory, mappings));
+        metrics.describe(Issue.FIELDS_DROPPED, Metrics.Type.COUNTER,
+                "Values dropped from otherwise decoded telemetry points, by reason");
+        metrics.describe(Issue.WARNINGS, Metrics.Type.COUNTER, WARNINGS_HELP);
+        for (Issue i : Issue.values()) {
+            counters[i.ordinal()] = metrics.counter(i.metric, "reason", i.label);
+        }
+    }
+
+    /**
+     * Decodes one complete jsonData document (UTF-8) into points appended to out; returns how many were
+     * appended. On a DecodeException, out is left as it was.
+     *
+     * @param deviceName   value of the {@code device} tag ({@code deviceMsg.deviceName})
+     * @param sensorPath   for log lines only: the JSON tree's module and table names pick the mapping
+     * @param receivedAtMs the point time when the document has no usable Timestamp
+     */
+    public int decode(String deviceName, String sensorPath, byte[] json, int off, int len, long receivedAtMs,
+                      List<Point> out) throws DecodeException {
+        if (json == null || len == 0) {
+            throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
+        }
+        Objects.checkFromIndexSize(off, len, json.length);
+        Walker w = walkers.get();
+        try (JsonParser p = factory.createParser(json, off, len)) {
+            return run(w, p, deviceName, sensorPath, receivedAtMs, out);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "unreadable jsonData: " + e.getMessage(), e);
+        } finally {
+            w.end();
+        }
+    }
+
+    /** Decodes one complete jsonData document into points appended to out; returns how many were appended. */
+    public int decode(String deviceName, String sensorPath, String json, long receivedAtMs, List<Point> out)
+            throws DecodeException {
+        if (json == null || json.isEmpty()) {
+            throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
+        }
+        Walker w = walkers.get();
+        try (JsonParser p = factory.createParser(json)) {
+            return run(w, p, deviceName, sensorPath, receivedAtMs, out);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "unreadable jsonData: " + e.getMessage(), e);
+        } finally {
+            w.end();
+        }
+    }
+
+    private int run(Walker w, JsonParser p, String device, String sensorPath, long receivedAtMs, List<Point> out)
+            throws IOException, DecodeException {
+        w.begin(device, receivedAtMs, maxRows, maxDepth);
+        w.walk(p);
+        // the document was read completely: its issues are real, even if no point came out of it
+        publishIssues(w, device, sensorPath);
+        if (w.pending.isEmpty()) {
+            throw new DecodeException(DecodeException.NO_USABLE_ROWS, "no row produced a field");
+        }
+        List<Point> built = w.built;
+        for (Point.Builder b : w.pending) {
+            built.add(b.build());
+        }
+        out.addAll(built);
+        return built.size();
+    }
+
+    private void publishIssues(Walker w, String device, String sensorPath) {
+        int[] counts = w.counts;
+        for (int i = 0; i < counts.length; i++) {
+            int n = counts[i];
+            if (n == 0) {
+                continue;
+            }
+            Issue issue = Issue.of(i);
+            counters[i].add(n);
+            if (issue != Issue.NOT_AVAILABLE) {
+                log.warn(issue.label + '\u0000' + device, "device {} sensor path {}: {} x {} (first: {})",
+                        device, sensorPath, n, issue.text, w.firstColumn[i]);
+            }
+        }
+    }
+
+    private static DecodeException malformed(JsonProcessingException e) {
+        return new DecodeException(DecodeException.MALFORMED_JSON, "malformed jsonData: " + e.getOriginalMessage(), e);
+    }
+}

@@ -1,0 +1,635 @@
+package io.teleflux.dialout.h3c;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import io.teleflux.point.Point;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+
+import static com.fasterxml.jackson.core.JsonToken.END_ARRAY;
+import static com.fasterxml.jackson.core.JsonToken.FIELD_NAME;
+import static com.fasterxml.jackson.core.JsonToken.START_ARRAY;
+import static com.fasterxml.jackson.core.JsonToken.START_OBJECT;
+import static com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+import static com.fasterxml.jackson.core.JsonToken.VALUE_STRING;
+
+/**
+ * Walks one {@code jsonData} document token by token: envelope → module → table → rows → values.
+ * Results are point builders in {@link #pending} and issue tallies in {@link #counts}; nothing is
+ * published until the whole document has been read, so a broken document leaves no trace.
+ *
+ * <p>Depths: the root object is 1, {@code Notification} 2, a module 3, a table 4, a row container 5.
+ *
+ * <p>Not thread-safe: one instance per thread, reused across documents.
+ */
+final class Walker {
+    private final JsonFactory factory;
+    private final H3cMappings mappings;
+    private final RowState row = new RowState();
+    private final RowState tableRow = new RowState();
+    private final NumberText num = new NumberText();
+
+    final ArrayList<Point.Builder> pending = new ArrayList<>();
+    final ArrayList<Point> built = new ArrayList<>();
+    final int[] counts = new int[Issue.COUNT];
+    /** The first column each issue was seen on, for the log line. */
+    final String[] firstColumn = new String[Issue.COUNT];
+
+    /** Column names of the last row read, by position, and their mapped columns (see {@link #row}). */
+    private final String[] seenNames = new String[64];
+    private final Column[] seenColumns = new Column[64];
+    private Mapping seenMapping;
+
+    private String device;
+    private long receivedAtMs;
+    private int maxRows;
+    private int maxDepth;
+    private int rows;
+    private boolean tableRowStarted;
+
+    Walker(JsonFactory factory, H3cMappings mappings) {
+        this.factory = factory;
+        this.mappings = mappings;
+    }
+
+    void begin(String device, long receivedAtMs, int maxRows, int maxDepth) {
+        this.device = device;
+        this.receivedAtMs = receivedAtMs;
+        this.maxRows = maxRows;
+        this.maxDepth = maxDepth;
+        rows = 0;
+        tableRowStarted = false;
+        pending.clear();
+        built.clear();
+        Arrays.fill(counts, 0);
+        Arrays.fill(firstColumn, null);
+    }
+
+    /** Drops references to the last document so a large one is not kept alive by an idle thread. */
+    void end() {
+        if (pending.size() > 4096) {
+            pending.clear();
+            pending.trimToSize();
+            built.clear();
+            built.trimToSize();
+        } else {
+            pending.clear();
+            built.clear();
+        }
+        device = null;
+    }
+
+    void walk(JsonParser p) throws IOException, DecodeException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
+        }
+        if (t != START_OBJECT) {
+            throw new DecodeException(DecodeException.NOT_OBJECT, "jsonData is not a JSON object but " + t);
+        }
+        boolean found = false;
+        while ((t = next(p)) == FIELD_NAME) {
+            String name = p.currentName();
+            t = next(p);
+            if (t == START_OBJECT && name.equalsIgnoreCase("Notification")) {
+                found = true;
+                notification(p);
+            } else {
+                skip(p, t, 2);
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new JsonParseException(p, "content after the top-level object");
+        }
+        if (!found) {
+            throw new DecodeException(DecodeException.NO_NOTIFICATION, "no Notification object at the top level");
+        }
+    }
+
+    private void notification(JsonParser p) throws IOException, DecodeException {
+        checkDepth(2);
+        int first = pending.size();
+        long timestamp = 0;
+        boolean sawTimestamp = false;
+        JsonToken t;
+        while ((t = next(p)) == FIELD_NAME) {
+            String name = p.currentName();
+            t = next(p);
+            if (name.equalsIgnoreCase("Timestamp")) {
+                if (t != VALUE_NULL) {
+                    sawTimestamp = true;
+                    timestamp = timestamp(p, t);
+                }
+            } else if (t == START_OBJECT) {
+                module(p, name);
+            } else {
+                skip(p, t, 3);
+            }
+        }
+        if (!sawTimestamp) {
+            issue(Issue.MISSING_TIMESTAMP, "Timestamp");
+            timestamp = receivedAtMs;
+        } else if (timestamp <= 0) {
+            issue(Issue.BAD_TIMESTAMP, "Timestamp");
+            timestamp = receivedAtMs;
+        }
+        for (int i = first; i < pending.size(); i++) {
+            pending.get(i).time(timestamp);
+        }
+    }
+
+    /** Epoch ms from a string or number; 0 when it cannot be one. */
+    private long timestamp(JsonParser p, JsonToken t) throws IOException, DecodeException {
+        switch (t) {
+            case VALUE_NUMBER_INT -> {
+                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    return 0;
+                }
+                return Math.max(0, p.getLongValue());
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return msFromDouble(p.getDoubleValue());
+            }
+            case VALUE_STRING -> {
+                return switch (num.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+                    case NumberText.LONG -> Math.max(0, num.longValue);
+                    case NumberText.DOUBLE -> msFromDouble(num.doubleValue);
+                    default -> 0;
+                };
+            }
+            default -> {
+                skip(p, t, 3);
+                return 0;
+            }
+        }
+    }
+
+    private static long msFromDouble(double d) {
+        return d > 0 && d < 0x1p63 ? Math.round(d) : 0;
+    }
+
+    private void module(JsonParser p, String module) throws IOException, DecodeException {
+        checkDepth(3);
+        JsonToken t;
+        while ((t = next(p)) == FIELD_NAME) {
+            String table = p.currentName();
+            t = next(p);
+            if (t == START_OBJECT) {
+                table(p, mappings.resolve(module, table));
+            } else if (t == START_ARRAY) {
+                // a table given directly as its rows
+                checkDepth(4);
+                JsonToken first = next(p);
+                if (first == START_OBJECT) {
+                    rowsFrom(p, mappings.resolve(module, table), first, 4);
+                } else {
+                    skipElements(p, first, 4);
+                }
+            } else {
+                skip(p, t, 4);
+            }
+        }
+    }
+
+    private void table(JsonParser p, Mapping m) throws IOException, DecodeException {
+        checkDepth(4);
+        tableRowStarted = false;
+        JsonToken t;
+        while ((t = next(p)) == FIELD_NAME) {
+            String name = p.currentName();
+            t = next(p);
+            if (t == VALUE_STRING && NumberText.holdsJson(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+                tableEntryInString(m, name, p.getText());
+            } else {
+                tableEntry(m, name, p, t, 5);
+            }
+        }
+        if (tableRowStarted) {
+            tableRowStarted = false;
+            finish(tableRow);
+        }
+    }
+
+    /**
+     * One entry of a table object: an object is one row, an array of objects is rows, anything else
+     * is a column of the table object itself (which is then a row of its own, like Device/Base).
+     */
+    private void tableEntry(Mapping m, String name, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
+        if (t == START_OBJECT) {
+            row(p, m, depth);
+        } else if (t == START_ARRAY) {
+            checkDepth(depth);
+            JsonToken first = next(p);
+            if (first == START_OBJECT) {
+                rowsFrom(p, m, first, depth);
+            } else if (first != END_ARRAY) {
+                startTableRow(m);
+                columnElements(tableRow, name, p, first, depth);
+            }
+        } else if (t != VALUE_NULL) {
+            startTableRow(m);
+            column(tableRow, name, p, t, depth);
+        }
+    }
+
+    /** A row container sent as a string holding JSON; if it does not parse, it counts as one bad value. */
+    private void tableEntryInString(Mapping m, String name, String json) throws IOException, DecodeException {
+        int pendingMark = pending.size();
+        int rowsMark = rows;
+        boolean startedBefore = tableRowStarted;
+        int fieldMark = startedBefore ? tableRow.fieldMark() : 0;
+        int[] countsBefore = counts.clone();
+        try (JsonParser q = factory.createParser(json)) {
+            tableEntry(m, name, q, q.nextToken(), 5);
+            if (q.nextToken() != null) {
+                throw new JsonParseException(q, "content after the embedded JSON");
+            }
+        } catch (JsonProcessingException e) {
+            pending.subList(pendingMark, pending.size()).clear();
+            rows = rowsMark;
+            tableRowStarted = startedBefore;
+            if (startedBefore) {
+                tableRow.truncateFields(fieldMark);
+            }
+            System.arraycopy(countsBefore, 0, counts, 0, counts.length);
+            issue(Issue.NON_NUMERIC, name);
+        }
+    }
+
+    private void startTableRow(Mapping m) throws DecodeException {
+        if (!tableRowStarted) {
+            countRow();
+            tableRow.start(m);
+            tableRowStarted = true;
+        }
+    }
+
+    /** Rows of an array whose first element ({@code first}) has been read; {@code depth} is the array's. */
+    private void rowsFrom(JsonParser p, Mapping m, JsonToken first, int depth) throws IOException, DecodeException {
+        for (JsonToken t = first; t != END_ARRAY; t = next(p)) {
+            if (t == START_OBJECT) {
+                row(p, m, depth + 1);
+            } else {
+                skip(p, t, depth + 1);
+            }
+        }
+    }
+
+    private void row(JsonParser p, Mapping m, int depth) throws IOException, DecodeException {
+        checkDepth(depth);
+        countRow();
+        RowState r = row;
+        r.start(m);
+        if (m != seenMapping) {
+            seenMapping = m;
+            Arrays.fill(seenNames, null);
+        }
+        JsonToken t;
+        int pos = 0;
+        while ((t = next(p)) == FIELD_NAME) {
+            String name = p.currentName();
+            t = next(p);
+            Column c;
+            // rows repeat their columns in the same order, and Jackson returns one String instance per
+            // name, so an identity check against the previous row usually replaces the map lookup
+            if (pos < seenNames.length && seenNames[pos] == name) {
+                c = seenColumns[pos];
+            } else {
+                c = m.column(name);
+                if (pos < seenNames.length) {
+                    seenNames[pos] = name;
+                    seenColumns[pos] = c;
+                }
+            }
+            pos++;
+            column(r, c, name, p, t, depth + 1);
+        }
+        finish(r);
+    }
+
+    private void countRow() throws DecodeException {
+        if (++rows > maxRows) {
+            throw new DecodeException(DecodeException.TOO_MANY_ROWS, "more than " + maxRows + " rows");
+        }
+    }
+
+    private void finish(RowState r) {
+        if (r.missingRequiredTag()) {
+            issue(Issue.ROW_WITHOUT_KEY, r.mapping.columns[r.mapping.requiredTag].source());
+            return;
+        }
+        r.derive();
+        if (!r.hasFields()) {
+            issue(Issue.EMPTY_ROW, r.mapping.path);
+            return;
+        }
+        pending.add(r.toBuilder(device));
+    }
+
+    /** One column of a row; {@code depth} is the depth its value has if it is an object or array. */
+    private void column(RowState r, String name, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
+        column(r, r.mapping.column(name), name, p, t, depth);
+    }
+
+    /** As above, with the column's mapping ({@code c}, null when unmapped) already looked up. */
+    private void column(RowState r, Column c, String name, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
+        Mapping m = r.mapping;
+        if (c != null) {
+            mappedColumn(r, c, p, t, depth);
+        } else if (m.generic) {
+            Names.Column n = Names.column(name);
+            if (n.key() && t.isScalarValue()) {
+                if (t != VALUE_NULL) {
+                    r.addTag(n.snake(), p.getText());
+                }
+            } else if (n.snake().isEmpty()) {
+                skip(p, t, depth);
+            } else {
+                flatten(r, n.fieldKey(), name, p, t, depth);
+            }
+        } else if (m.keepExtras) {
+            String key = Names.snake(name);
+            if (key.isEmpty() || m.reserved.contains(key)) {
+                skip(p, t, depth);
+            } else {
+                flatten(r, key, name, p, t, depth);
+            }
+        } else {
+            skip(p, t, depth);
+        }
+    }
+
+    /** Like {@link #column} for an array value whose first element token ({@code first}) was already read. */
+    private void columnElements(RowState r, String name, JsonParser p, JsonToken first, int depth)
+            throws IOException, DecodeException {
+        Mapping m = r.mapping;
+        Column c = m.column(name);
+        String key = null;
+        if (c != null) {
+            if (c.kind() != Column.Kind.IGNORE) {
+                issue(Issue.NON_NUMERIC, name);
+            }
+        } else if (m.generic) {
+            key = Names.column(name).fieldKey();
+        } else if (m.keepExtras) {
+            key = Names.snake(name);
+            if (m.reserved.contains(key)) {
+                key = null;
+            }
+        }
+        if (key == null || key.isEmpty()) {
+            skipElements(p, first, depth);
+        } else {
+            flattenElements(r, key, name, p, first, depth);
+        }
+    }
+
+    private void mappedColumn(RowState r, Column c, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
+        switch (c.kind()) {
+            case IGNORE -> skip(p, t, depth);
+            case TAG -> {
+                if (t.isScalarValue()) {
+                    if (t != VALUE_NULL) {
+                        r.setText(c.index(), p.getText());
+                    }
+                } else {
+                    skip(p, t, depth);
+                }
+            }
+            case STRING -> {
+                if (t.isScalarValue()) {
+                    if (t != VALUE_NULL) {
+                        r.setText(c.index(), p.getText());
+                    }
+                } else {
+                    skip(p, t, depth);
+                    issue(Issue.NON_NUMERIC, c.source());
+                }
+            }
+            default -> numericColumn(r, c, p, t, depth);
+        }
+    }
+
+    private void numericColumn(RowState r, Column c, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
+        switch (t) {
+            case VALUE_NUMBER_INT -> {
+                long v;
+                try {
+                    v = p.getLongValue();
+                } catch (InputCoercionException e) {
+                    // only for values beyond the long range; asking getNumberType() first costs every value
+                    issue(Issue.UINT64_OVERFLOW, c.source());
+                    return;
+                }
+                storeLong(r, c, v);
+            }
+            case VALUE_NUMBER_FLOAT -> storeDouble(r, c, p.getDoubleValue());
+            case VALUE_STRING -> {
+                switch (num.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+                    case NumberText.LONG -> storeLong(r, c, num.longValue);
+                    case NumberText.DOUBLE -> storeDouble(r, c, num.doubleValue);
+                    case NumberText.OVERFLOW -> issue(Issue.UINT64_OVERFLOW, c.source());
+                    default -> issue(Issue.NON_NUMERIC, c.source());
+                }
+            }
+            case VALUE_NULL -> {
+            }
+            default -> {
+                skip(p, t, depth);
+                issue(Issue.NON_NUMERIC, c.source());
+            }
+        }
+    }
+
+    private void storeLong(RowState r, Column c, long v) {
+        Mapping m = r.mapping;
+        if (m.hasNotAvailable && v == m.notAvailable) {
+            issue(Issue.NOT_AVAILABLE, c.source());
+        } else if (c.kind() == Column.Kind.INT) {
+            try {
+                r.setLong(c.index(), c.transform().apply(v));
+            } catch (ArithmeticException e) {
+                issue(Issue.UINT64_OVERFLOW, c.source());
+            }
+        } else {
+            r.setDouble(c.index(), c.transform().apply((double) v));
+        }
+    }
+
+    private void storeDouble(RowState r, Column c, double v) {
+        Mapping m = r.mapping;
+        if (m.hasNotAvailable && v == m.notAvailable) {
+            issue(Issue.NOT_AVAILABLE, c.source());
+            return;
+        }
+        double x = c.transform().apply(v);
+        if (!Double.isFinite(x)) {
+            issue(Issue.UINT64_OVERFLOW, c.source());
+        } else if (c.kind() == Column.Kind.INT) {
+            if (x >= 0x1p63 || x < -0x1p63) {
+                issue(Issue.UINT64_OVERFLOW, c.source());
+            } else {
+                r.setLong(c.index(), Math.round(x));
+            }
+        } else {
+            r.setDouble(c.index(), x);
+        }
+    }
+
+    /**
+     * An unmapped value as float/boolean fields named {@code key}: objects flatten with '_',
+     * arrays with '_' and the element index. {@code column} is the row's column, for the log.
+     */
+    private void flatten(RowState r, String key, String column, JsonParser p, JsonToken t, int depth)
+            throws IOException, DecodeException {
+        switch (t) {
+            case VALUE_NUMBER_INT -> {
+                long v;
+                try {
+                    v = p.getLongValue();
+                } catch (InputCoercionException e) {
+                    issue(Issue.UINT64_OVERFLOW, column);
+                    return;
+                }
+                addNumber(r, key, column, v);
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                double d = p.getDoubleValue();
+                if (Double.isFinite(d)) {
+                    addNumber(r, key, column, d);
+                } else {
+                    issue(Issue.UINT64_OVERFLOW, column);
+                }
+            }
+            case VALUE_STRING -> stringLeaf(r, key, column, p, depth);
+            case VALUE_TRUE -> r.addBoolean(key, true);
+            case VALUE_FALSE -> r.addBoolean(key, false);
+            case START_OBJECT -> {
+                checkDepth(depth);
+                JsonToken n;
+                while ((n = next(p)) == FIELD_NAME) {
+                    String child = Names.snake(p.currentName());
+                    JsonToken v = next(p);
+                    flatten(r, child.isEmpty() ? key : key + '_' + child, column, p, v, depth + 1);
+                }
+            }
+            case START_ARRAY -> {
+                checkDepth(depth);
+                flattenElements(r, key, column, p, next(p), depth);
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void flattenElements(RowState r, String key, String column, JsonParser p, JsonToken first, int depth)
+            throws IOException, DecodeException {
+        int i = 0;
+        for (JsonToken t = first; t != END_ARRAY; t = next(p)) {
+            flatten(r, key + '_' + i, column, p, t, depth + 1);
+            i++;
+        }
+    }
+
+    private void addNumber(RowState r, String key, String column, double v) {
+        Mapping m = r.mapping;
+        if (m.hasNotAvailable && v == m.notAvailable) {
+            issue(Issue.NOT_AVAILABLE, column);
+        } else {
+            r.addDouble(key, v);
+        }
+    }
+
+    private void stringLeaf(RowState r, String key, String column, JsonParser p, int depth)
+            throws IOException, DecodeException {
+        char[] b = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        switch (num.parse(b, off, len)) {
+            case NumberText.LONG -> addNumber(r, key, column, num.longValue);
+            case NumberText.DOUBLE -> addNumber(r, key, column, num.doubleValue);
+            case NumberText.OVERFLOW -> issue(Issue.UINT64_OVERFLOW, column);
+            default -> {
+                if (NumberText.holdsJson(b, off, len)) {
+                    embeddedLeaf(r, key, column, p.getText(), depth);
+                } else {
+                    issue(Issue.NON_NUMERIC, column);
+                }
+            }
+        }
+    }
+
+    /** A value sent as a string holding JSON ({@code "[1,2,3]"}); if it does not parse, it is one bad value. */
+    private void embeddedLeaf(RowState r, String key, String column, String json, int depth)
+            throws IOException, DecodeException {
+        int mark = r.fieldMark();
+        int[] countsBefore = counts.clone();
+        try (JsonParser q = factory.createParser(json)) {
+            flatten(r, key, column, q, q.nextToken(), depth);
+            if (q.nextToken() != null) {
+                throw new JsonParseException(q, "content after the embedded JSON");
+            }
+        } catch (JsonProcessingException e) {
+            r.truncateFields(mark);
+            System.arraycopy(countsBefore, 0, counts, 0, counts.length);
+            issue(Issue.NON_NUMERIC, column);
+        }
+    }
+
+    private void skip(JsonParser p, JsonToken t, int depth) throws IOException, DecodeException {
+        if (t != START_OBJECT && t != START_ARRAY) {
+            return;
+        }
+        checkDepth(depth);
+        int open = 1;
+        while (open > 0) {
+            JsonToken n = next(p);
+            if (n == START_OBJECT || n == START_ARRAY) {
+                open++;
+                checkDepth(depth + open - 1);
+            } else if (n == JsonToken.END_OBJECT || n == END_ARRAY) {
+                open--;
+            }
+        }
+    }
+
+    /** Skips the rest of an array whose first element token ({@code first}) was already read. */
+    private void skipElements(JsonParser p, JsonToken first, int depth) throws IOException, DecodeException {
+        for (JsonToken t = first; t != END_ARRAY; t = next(p)) {
+            skip(p, t, depth + 1);
+        }
+    }
+
+    private void checkDepth(int depth) throws DecodeException {
+        if (depth > maxDepth) {
+            throw new DecodeException(DecodeException.TOO_DEEP, "nested deeper than " + maxDepth + " levels");
+        }
+    }
+
+    private void issue(Issue issue, String column) {
+        int i = issue.ordinal();
+        if (counts[i]++ == 0) {
+            firstColumn[i] = column;
+        }
+    }
+
+    private static JsonToken next(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new JsonEOFException(p, null, "unexpected end of input");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,305 @@
+package io.teleflux.dialout.h3c;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.teleflux.point.Point;
+import io.teleflux.selfmon.Metrics;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class H3cDecoderTest {
+    private static final long RECEIVED = 1_718_000_009_999L;
+    /** Columns of the 48-interface sample and the INT fields they map to. */
+    private static final Map<String, String> STATISTICS_COLUMNS = Map.ofEntries(
+            Map.entry("IfIndex", "ifindex"), Map.entry("InOctets", "in_octets"), Map.entry("OutOctets", "out_octets"),
+            Map.entry("InUcastPkts", "in_ucast_pkts"), Map.entry("OutUcastPkts", "out_ucast_pkts"),
+            Map.entry("InNUcastPkts", "in_nucast_pkts"), Map.entry("OutNUcastPkts", "out_nucast_pkts"),
+            Map.entry("InDiscards", "in_discards"), Map.entry("OutDiscards", "out_discards"),
+            Map.entry("InErrors", "in_errors"), Map.entry("OutErrors", "out_errors"),
+            Map.entry("InUnknownProtos", "in_unknown_protos"), Map.entry("InRate", "in_rate"),
+            Map.entry("OutRate", "out_rate"), Map.entry("InPkts", "in_pkts"), Map.entry("OutPkts", "out_pkts"),
+            Map.entry("InPktRate", "in_pkt_rate"), Map.entry("OutPktRate", "out_pkt_rate"));
+
+    private final Metrics metrics = new Metrics();
+    private final H3cDecoder decoder = new H3cDecoder(metrics);
+
+    static byte[] sample48() throws IOException {
+        try (InputStream in = H3cDecoderTest.class.getResourceAsStream("/h3c-bench/ifmgr-statistics-48.json")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private List<Point> decode(byte[] json) throws DecodeException {
+        List<Point> out = new ArrayList<>();
+        decoder.decode("sw1", "Ifmgr/Statistics", json, 0, json.length, RECEIVED, out);
+        return out;
+    }
+
+    private List<Point> decode(String json) throws DecodeException {
+        List<Point> out = new ArrayList<>();
+        decoder.decode("sw1", "Ifmgr/Statistics", json, RECEIVED, out);
+        return out;
+    }
+
+    @Test
+    void realisticSampleMatchesAnIndependentTreeReading() throws Exception {
+        byte[] json = sample48();
+        List<Point> points = decode(json);
+
+        JsonNode root = new ObjectMapper().readTree(json);
+        JsonNode rows = root.get("Notification").get("Ifmgr").get("Statistics").get("Interface");
+        long ts = Long.parseLong(root.get("Notification").get("Timestamp").asText());
+        assertThat(points).hasSize(rows.size()).hasSize(48);
+        boolean sawBeyond2pow53 = false;
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode row = rows.get(i);
+            Point p = points.get(i);
+            assertThat(p.measurement()).isEqualTo("interface");
+            assertThat(p.tags()).containsExactlyInAnyOrderEntriesOf(
+                    Map.of("device", "sw1", "source", "telemetry", "interface", row.get("Name").asText()));
+            assertThat(p.timeMs()).isEqualTo(ts);
+            assertThat(p.fieldCount()).isEqualTo(STATISTICS_COLUMNS.size());
+            for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> col = it.next();
+                String field = STATISTICS_COLUMNS.get(col.getKey());
+                if (field == null) {
+                    assertThat(col.getKey()).isIn("Name", "AbbreviatedName", "LastClear");
+                    continue;
+                }
+                int idx = p.fieldIndex(field);
+                assertThat(idx).as(field).isNotNegative();
+                assertThat(p.fieldType(idx)).as(field).isEqualTo(Point.LONG);
+                assertThat(p.longValue(idx)).as("%s of %s", field, row.get("Name")).isEqualTo(col.getValue().longValue());
+                sawBeyond2pow53 |= col.getValue().longValue() > (1L << 53);
+            }
+        }
+        assertThat(sawBeyond2pow53).as("the sample exercises values a double cannot hold exactly").isTrue();
+        assertThat(metrics.sum("teleflux_fields_dropped_total") + metrics.sum("teleflux_decode_warnings_total")).isZero();
+    }
+
+    @Test
+    void chunkedDocumentDecodesLikeTheWhole() throws Exception {
+        byte[] whole = sample48();
+        int a = whole.length / 3;
+        int b = 2 * whole.length / 3;
+        byte[][] fragments = {Arrays.copyOfRange(whole, 0, a), Arrays.copyOfRange(whole, a, b),
+                Arrays.copyOfRange(whole, b, whole.length)};
+        ChunkAssembler assembler = new ChunkAssembler(metrics, 64L << 20, 60_000);
+        // arrival order 2, 0, 1 with nodeIds counted from 0
+        assertThat(assembler.offer("ifmgr/statistics", whole.length, 3, 2, fragments[2], 0)).isNull();
+        assertThat(assembler.offer("Ifmgr/Statistics", whole.length, 3, 0, fragments[0], 1)).isNull();
+        byte[] joined = assembler.offer("Ifmgr/Statistics", whole.length, 3, 1, fragments[1], 2);
+        assertThat(joined).isEqualTo(whole);
+
+        assertThat(decode(joined)).hasSize(48).isEqualTo(decode(whole));
+        assertThat(metrics.sum("teleflux_decode_errors_total") + metrics.sum("teleflux_decode_warnings_total")).isZero();
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(fragments[0])).reason())
+                .as("one fragment alone is a truncated document").isEqualTo(DecodeException.MALFORMED_JSON);
+    }
+
+    @Test
+    void stringAndBytesGiveTheSamePoints() throws Exception {
+        byte[] json = sample48();
+        assertThat(decode(new String(json, StandardCharsets.UTF_8))).isEqualTo(decode(json));
+    }
+
+    @Test
+    void aFailedDocumentLeavesNothingBehindForTheNextOne() throws Exception {
+        String broken = "{\"Notification\":{\"Timestamp\":\"5\",\"Ifmgr\":{\"Statistics\":{\"Interface\":["
+                + "{\"Name\":\"a\",\"InOctets\":\"x\"},{\"Name\":\"b\",\"InOctets\":1},{\"Name\":";
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(broken)).reason())
+                .isEqualTo(DecodeException.MALFORMED_JSON);
+        assertThat(metrics.value("teleflux_fields_dropped_total", "reason", "non_numeric"))
+                .as("issues of a rejected document are not counted").isZero();
+
+        List<Point> points = decode("{\"Notification\":{\"Timestamp\":\"7\",\"Ifmgr\":{\"Statistics\":"
+                + "{\"Interface\":{\"Name\":\"c\",\"InOctets\":2}}}}}");
+        assertThat(points).extracting(Point::toString)
+                .containsExactly("interface,device=sw1,interface=c,source=telemetry in_octets=2i 7");
+        assertThat(metrics.sum("teleflux_fields_dropped_total")).isZero();
+    }
+
+    @Test
+    void columnOrderMayChangeBetweenRowsAndTables() throws Exception {
+        String doc = "{\"Notification\":{\"Timestamp\":\"9\",\"Ifmgr\":{"
+                + "\"Statistics\":{\"Interface\":[{\"Name\":\"a\",\"IfIndex\":1,\"InOctets\":2},"
+                + "{\"IfIndex\":3,\"Name\":\"b\",\"InOctets\":4},{\"InOctets\":6,\"IfIndex\":5,\"Name\":\"c\"}]},"
+                + "\"Interfaces\":{\"Interface\":[{\"Name\":\"a\",\"IfIndex\":1,\"InOctets\":2,\"OperStatus\":1}]}},"
+                + "\"Device\":{\"Whatever\":{\"Row\":[{\"Name\":\"a\",\"IfIndex\":1,\"InOctets\":2}]}}}}";
+        assertThat(decode(doc)).extracting(Point::toString).containsExactly(
+                "interface,device=sw1,interface=a,source=telemetry ifindex=1i,in_octets=2i 9",
+                "interface,device=sw1,interface=b,source=telemetry ifindex=3i,in_octets=4i 9",
+                "interface,device=sw1,interface=c,source=telemetry ifindex=5i,in_octets=6i 9",
+                "interface,device=sw1,interface=a,source=telemetry ifindex=1i,oper_status=1i 9",
+                "h3c_device_whatever,device=sw1,if_index=1,name=a,source=telemetry in_octets=2 9");
+    }
+
+    @Test
+    void rowLimitRejectsTheDocument() throws Exception {
+        H3cDecoder limited = new H3cDecoder(metrics, 3, H3cDecoder.DEFAULT_MAX_DEPTH);
+        String three = rowsDoc(3);
+        List<Point> out = new ArrayList<>();
+        assertThat(limited.decode("sw1", "p", three, RECEIVED, out)).isEqualTo(3);
+        DecodeException e = catchThrowableOfType(DecodeException.class,
+                () -> limited.decode("sw1", "p", rowsDoc(4), RECEIVED, out));
+        assertThat(e.reason()).isEqualTo(DecodeException.TOO_MANY_ROWS);
+        assertThat(out).hasSize(3);
+        // rows inside a string holding JSON count too
+        String embedded = "{\"Notification\":{\"Ifmgr\":{\"Statistics\":{\"Interface\":\""
+                + rowsArray(4).replace("\"", "\\\"") + "\"}}}}";
+        assertThat(catchThrowableOfType(DecodeException.class,
+                () -> limited.decode("sw1", "p", embedded, RECEIVED, new ArrayList<>())).reason())
+                .isEqualTo(DecodeException.TOO_MANY_ROWS);
+    }
+
+    private static String rowsArray(int n) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"Name\":\"if").append(i).append("\",\"InOctets\":").append(i).append('}');
+        }
+        return b.append(']').toString();
+    }
+
+    private static String rowsDoc(int n) {
+        return "{\"Notification\":{\"Timestamp\":\"9\",\"Ifmgr\":{\"Statistics\":{\"Interface\":" + rowsArray(n) + "}}}}";
+    }
+
+    @Test
+    void depthLimitHoldsEverywhereIncludingSkippedBranchesAndEmbeddedJson() throws Exception {
+        H3cDecoder limited = new H3cDecoder(metrics, 1000, 8);
+        // root 1, Notification 2, module 3, table 4, array 5, row 6, value object 7, inner object 8: allowed
+        String ok = "{\"Notification\":{\"Timestamp\":\"9\",\"Ifmgr\":{\"Statistics\":{\"Interface\":"
+                + "[{\"Name\":\"a\",\"X\":{\"Y\":{\"Z\":1}}}]}}}}";
+        List<Point> out = new ArrayList<>();
+        limited.decode("sw1", "p", ok, RECEIVED, out);
+        assertThat(out).extracting(Point::toString)
+                .containsExactly("interface,device=sw1,interface=a,source=telemetry x_y_z=1 9");
+
+        String deeperRow = ok.replace("{\"Z\":1}", "{\"Z\":{\"W\":1}}");
+        String deepSkipped = "{\"Ignored\":" + "[".repeat(9) + "]".repeat(9) + ",\"Notification\":{}}";
+        String deepIgnoredColumn = ok.replace("\"X\":", "\"LastClear\":[[[[1]]]],\"X\":");
+        String deepEmbedded = ok.replace("{\"Z\":1}", "\"{\\\"Z\\\":{\\\"W\\\":1}}\"");
+        for (String doc : List.of(deeperRow, deepSkipped, deepIgnoredColumn, deepEmbedded)) {
+            assertThat(catchThrowableOfType(DecodeException.class,
+                    () -> limited.decode("sw1", "p", doc, RECEIVED, new ArrayList<>())).reason())
+                    .as(doc).isEqualTo(DecodeException.TOO_DEEP);
+        }
+        String hostile = "{\"Notification\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(hostile)).reason())
+                .isEqualTo(DecodeException.TOO_DEEP);
+    }
+
+    @Test
+    void limitsMustLeaveRoomForTheEnvelope() {
+        assertThatThrownBy(() -> new H3cDecoder(metrics, 0, 32)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new H3cDecoder(metrics, 10, 5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void timestampFormsAndFallbacks() throws Exception {
+        String row = "\"Ifmgr\":{\"Statistics\":{\"Interface\":{\"Name\":\"a\",\"InOctets\":1}}}";
+        assertThat(decode("{\"Notification\":{\"Timestamp\":1718000000123.0," + row + "}}").get(0).timeMs())
+                .isEqualTo(1718000000123L);
+        assertThat(decode("{\"Notification\":{\"Timestamp\":\" 1718000000123 \"," + row + "}}").get(0).timeMs())
+                .isEqualTo(1718000000123L);
+        assertThat(decode("{\"Notification\":{\"Timestamp\":null," + row + "}}").get(0).timeMs()).isEqualTo(RECEIVED);
+        assertThat(metrics.value("teleflux_decode_warnings_total", "reason", "missing_timestamp")).isEqualTo(1);
+        for (String bad : List.of("-5", "0", "\"\"", "{\"v\":1}", "99999999999999999999", "\"1e400\"")) {
+            assertThat(decode("{\"Notification\":{\"Timestamp\":" + bad + "," + row + "}}").get(0).timeMs())
+                    .as(bad).isEqualTo(RECEIVED);
+        }
+        assertThat(metrics.value("teleflux_decode_warnings_total", "reason", "bad_timestamp")).isEqualTo(6);
+    }
+
+    @Test
+    void concurrentUseGivesTheSameResultsAsSequential() throws Exception {
+        List<Input> inputs = goldenInputs();
+        inputs.add(new Input("sw-48", "Ifmgr/Statistics", sample48()));
+        List<Object> expected = new ArrayList<>();
+        for (Input in : inputs) {
+            expected.add(outcome(decoder, in));
+        }
+        assertThat(expected).filteredOn(o -> o instanceof List).hasSizeGreaterThan(20);
+        assertThat(expected).filteredOn(o -> o instanceof String).hasSizeGreaterThan(5);
+
+        int threads = 4;
+        int rounds = 150;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int offset = t * inputs.size() / threads;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int checked = 0;
+                    for (int r = 0; r < rounds; r++) {
+                        for (int k = 0; k < inputs.size(); k++) {
+                            // each thread starts at a different input, so they decode different documents at once
+                            int i = (offset + k) % inputs.size();
+                            assertThat(outcome(decoder, inputs.get(i))).as(inputs.get(i).device).isEqualTo(expected.get(i));
+                            checked++;
+                        }
+                    }
+                    return checked;
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> f : results) {
+                assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(rounds * inputs.size());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private record Input(String device, String path, byte[] json) {
+    }
+
+    /** The points, or the failure reason. */
+    private static Object outcome(H3cDecoder d, Input in) {
+        List<Point> out = new ArrayList<>();
+        try {
+            d.decode(in.device, in.path, in.json, 0, in.json.length, RECEIVED, out);
+            return out;
+        } catch (DecodeException e) {
+            return e.reason();
+        }
+    }
+
+    private static List<Input> goldenInputs() throws Exception {
+        List<Input> inputs = new ArrayList<>();
+        for (Path dir : H3cGoldenTest.caseDirs()) {
+            Properties meta = new Properties();
+            try (Reader r = Files.newBufferedReader(dir.resolve("meta.properties"), StandardCharsets.UTF_8)) {
+                meta.load(r);
+            }
+            byte[] json = Files.readAllBytes(dir.resolve("input.json"));
+            if (json.length > 0) {
+                inputs.add(new Input(dir.getFileName().toString(), meta.getProperty("sensorPath"), json));
+            }
+        }
+        return inputs;
+    }
+}
