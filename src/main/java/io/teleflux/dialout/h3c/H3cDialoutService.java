@@ -1,6 +1,5 @@
 package io.teleflux.dialout.h3c;
 
-import com.google.protobuf.ByteString;
 import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
@@ -148,25 +147,24 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
             if (path.isEmpty()) {
                 missingPath.inc();
             }
-            ByteString json = msg.getJsonDataBytes();
+            byte[] json = msg.getJsonDataBytes().toByteArray();
             if (msg.hasChunkMsg()) {
-                String whole = chunks.offer(path, msg.getChunkMsg().getTotalSize(), msg.getChunkMsg().getTotalFragments(),
-                        msg.getChunkMsg().getNodeId(), msg.getJsonData(), now);
-                if (whole == null) {
+                // fragments are joined as bytes: a fragment may end inside a multi-byte UTF-8 character
+                json = chunks.offer(path, msg.getChunkMsg().getTotalSize(), msg.getChunkMsg().getTotalFragments(),
+                        msg.getChunkMsg().getNodeId(), json, now);
+                if (json == null) {
                     flush();
                     return;
                 }
-                json = ByteString.copyFromUtf8(whole);
             }
-            if (json.isEmpty()) {
+            if (json.length == 0) {
                 emptyJson.inc();
                 RL.warn("empty:" + device, "dial-out message from {} ({}) path '{}' has empty jsonData", device, peer, path);
                 flush();
                 return;
             }
             try {
-                byte[] bytes = json.toByteArray();
-                decoder.decode(device, path, bytes, 0, bytes.length, now, out);
+                decoder.decode(device, path, json, 0, json.length, now, out);
             } catch (DecodeException e) {
                 metrics.counter("teleflux_decode_errors_total", "reason", e.reason()).inc();
                 RL.warn("decode:" + e.reason() + ":" + device, "cannot decode {} from {} ({}): {} [{}]",
@@ -216,7 +214,7 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
 
         @Override
         public void closed() {
-            // chunk state is per stream and goes with it; nothing is shared
+            chunks.close(); // a sample still in fragments when the stream ends is lost: counted there
         }
     }
 }
