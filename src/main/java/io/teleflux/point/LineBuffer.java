@@ -77,6 +77,27 @@ public final class LineBuffer {
         }
     }
 
+    private static final byte[] DIGIT_TENS = new byte[100];
+    private static final byte[] DIGIT_ONES = new byte[100];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_TENS[i] = (byte) ('0' + i / 10);
+            DIGIT_ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
+
+    private static int digits(long v) {
+        long p = 10;
+        for (int i = 1; i < 19; i++) {
+            if (v < p) {
+                return i;
+            }
+            p *= 10;
+        }
+        return 19;
+    }
+
     void decimal(long v) {
         if (v == Long.MIN_VALUE) {
             ascii("-9223372036854775808");
@@ -87,61 +108,66 @@ public final class LineBuffer {
             buf[len++] = '-';
             v = -v;
         }
-        if (v < 10) {
-            buf[len++] = (byte) ('0' + v);
-            return;
+        int end = len + digits(v);
+        int p = end;
+        // two digits per division: counters are long, and this runs for nearly every field written
+        while (v >= 100) {
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            buf[--p] = DIGIT_ONES[r];
+            buf[--p] = DIGIT_TENS[r];
+            v = q;
         }
-        int digits = 0;
-        for (long t = v; t > 0; t /= 10) {
-            digits++;
-        }
-        int end = len + digits;
-        for (int p = end - 1; p >= len; p--) {
-            buf[p] = (byte) ('0' + (v % 10));
-            v /= 10;
+        if (v >= 10) {
+            buf[--p] = DIGIT_ONES[(int) v];
+            buf[--p] = DIGIT_TENS[(int) v];
+        } else {
+            buf[--p] = (byte) ('0' + v);
         }
         len = end;
     }
 
-    /**
-     * Appends {@code s} as UTF-8, putting a backslash before every character in {@code specials}
-     * and writing CR and LF as a space (line protocol has no escape for a line break).
-     */
-    void escaped(String s, String specials) {
+    /** Escape tables, indexed by ASCII code: true where a backslash must precede the character. */
+    static boolean[] specials(String chars) {
+        boolean[] t = new boolean[128];
+        for (char c : chars.toCharArray()) {
+            t[c] = true;
+        }
+        return t;
+    }
+
+    void escaped(String s, boolean[] specials) {
         int n = s.length();
-        ensure(n + 8);
+        ensure(n * 3 + 2); // worst case per char: 3 UTF-8 bytes (4 for a pair of 2 chars), or 2 for an escape
+        byte[] b = buf;
+        int l = len;
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c == '\n' || c == '\r') {
                     c = ' ';
                 }
-                if (specials.indexOf(c) >= 0) {
-                    ensure(2);
-                    buf[len++] = '\\';
-                } else {
-                    ensure(1);
+                if (specials[c]) {
+                    b[l++] = '\\';
                 }
-                buf[len++] = (byte) c;
+                b[l++] = (byte) c;
+            } else if (c < 0x800) {
+                b[l++] = (byte) (0xC0 | (c >> 6));
+                b[l++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                b[l++] = (byte) (0xF0 | (cp >> 18));
+                b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[l++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
             } else {
-                ensure(4);
-                if (c < 0x800) {
-                    buf[len++] = (byte) (0xC0 | (c >> 6));
-                    buf[len++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
-                    buf[len++] = (byte) (0xF0 | (cp >> 18));
-                    buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    buf[len++] = (byte) (0x80 | (cp & 0x3F));
-                } else if (Character.isSurrogate(c)) {
-                    buf[len++] = '?'; // an unpaired surrogate has no UTF-8 form
-                } else {
-                    buf[len++] = (byte) (0xE0 | (c >> 12));
-                    buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    buf[len++] = (byte) (0x80 | (c & 0x3F));
-                }
+                b[l++] = (byte) (0xE0 | (c >> 12));
+                b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[l++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        len = l;
     }
 }

@@ -13,9 +13,9 @@ package io.teleflux.point;
  * <p>A point without fields has no line-protocol form and is skipped by {@link #append}.
  */
 public final class LineProtocol {
-    private static final String MEASUREMENT_SPECIALS = ", ";
-    private static final String KEY_SPECIALS = ",= ";
-    private static final String STRING_SPECIALS = "\"\\";
+    private static final boolean[] MEASUREMENT_SPECIALS = LineBuffer.specials(", ");
+    private static final boolean[] KEY_SPECIALS = LineBuffer.specials(",= ");
+    private static final boolean[] STRING_SPECIALS = LineBuffer.specials("\"\\");
 
     private LineProtocol() {
     }
@@ -69,7 +69,7 @@ public final class LineProtocol {
         return s.substring(0, s.length() - 1);
     }
 
-    private static void name(String s, String specials, LineBuffer out) {
+    private static void name(String s, boolean[] specials, LineBuffer out) {
         out.escaped(s, specials);
         if (s.endsWith("\\")) {
             out.byteRaw('\\');

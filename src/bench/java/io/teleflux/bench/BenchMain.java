@@ -1,0 +1,72 @@
+package io.teleflux.bench;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar target/teleflux-bench.jar decode [--smoke]}: runs a benchmark and prints its
+ * figures with the ratios that matter, measured side by side in the same run (the machine is
+ * shared, so only ratios are comparable between runs).
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.println("""
+                    usage: java -jar target/teleflux-bench.jar <benchmark> [--smoke]
+                      decode   48-interface Ifmgr/Statistics: Teleflux decode+encode vs a bare Jackson token walk
+                      --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
+                    """);
+            return;
+        }
+        boolean smoke = java.util.Arrays.asList(args).contains("--smoke");
+        switch (args[0]) {
+            case "decode" -> decode(smoke);
+            default -> {
+                System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void decode(boolean smoke) throws RunnerException {
+        int bytes = DecodeBench.input().length;
+        System.out.printf("decode: one 48-interface Ifmgr/Statistics message, %d bytes of jsonData%n", bytes);
+        Map<String, Double> ops = jmh(DecodeBench.class.getName(), smoke);
+        double teleflux = ops.get("teleflux");
+        double ceiling = ops.get("jacksonCeiling");
+        System.out.println();
+        System.out.printf("%-34s %14s %14s %12s%n", "benchmark", "messages/s", "points/s", "MB/s");
+        for (Map.Entry<String, Double> e : ops.entrySet()) {
+            System.out.printf("%-34s %,14.0f %,14.0f %12.1f%n", e.getKey(), e.getValue(), e.getValue() * 48,
+                    e.getValue() * bytes / 1e6);
+        }
+        System.out.printf("%nratio teleflux / jacksonCeiling = %.2f (goal >= 0.60)%n", teleflux / ceiling);
+        System.out.printf("ratio decodeOnly / jacksonCeiling = %.2f%n", ops.get("decodeOnly") / ceiling);
+    }
+
+    /** Runs the JMH benchmarks of {@code className} and returns the score (ops/s) per method name. */
+    static Map<String, Double> jmh(String className, boolean smoke) throws RunnerException {
+        ChainedOptionsBuilder o = new OptionsBuilder().include(className.replace("$", "\\$") + "\\.");
+        if (smoke) {
+            o.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
+        }
+        Collection<RunResult> results = new Runner(o.build()).run();
+        Map<String, Double> ops = new LinkedHashMap<>();
+        for (RunResult r : results) {
+            String label = r.getParams().getBenchmark();
+            ops.put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+        }
+        return ops;
+    }
+}
