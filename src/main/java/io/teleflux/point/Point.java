@@ -50,7 +50,12 @@ public final class Point {
     }
 
     public static Builder builder(String measurement) {
-        return new Builder(measurement);
+        return new Builder(measurement, 8);
+    }
+
+    /** A builder sized for about {@code fields} fields, so that building a wide point does not regrow its arrays. */
+    public static Builder builder(String measurement, int fields) {
+        return new Builder(measurement, Math.max(1, fields));
     }
 
     public String measurement() {
@@ -161,12 +166,16 @@ public final class Point {
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder(measurement);
+        Builder b = new Builder(measurement, 8);
         b.tags = Arrays.copyOf(tags, Math.max(tags.length, 8));
         b.tagLen = tags.length;
         int n = fieldKeys.length;
         int cap = Math.max(n + 4, 8);
         b.keys = Arrays.copyOf(fieldKeys, cap);
+        b.hashes = new int[cap];
+        for (int i = 0; i < n; i++) {
+            b.hashes[i] = fieldKeys[i].hashCode();
+        }
         b.types = Arrays.copyOf(fieldTypes, cap);
         b.bits = Arrays.copyOf(fieldBits, cap);
         b.strings = fieldStrings.length == 0 ? null : Arrays.copyOf(fieldStrings, cap);
@@ -208,6 +217,8 @@ public final class Point {
         private String[] tags = new String[8];
         private int tagLen;
         private String[] keys = new String[8];
+        // the key's hash, compared before equals(): the duplicate check runs for every field added
+        private int[] hashes = new int[8];
         private byte[] types = new byte[8];
         private long[] bits = new long[8];
         private String[] strings;
@@ -215,11 +226,17 @@ public final class Point {
         private long timeMs;
         private int hints;
 
-        private Builder(String measurement) {
+        private Builder(String measurement, int fields) {
             if (measurement == null || measurement.isEmpty()) {
                 throw new IllegalArgumentException("measurement must not be empty");
             }
             this.measurement = measurement;
+            if (fields != 8) {
+                keys = new String[fields];
+                hashes = new int[fields];
+                types = new byte[fields];
+                bits = new long[fields];
+            }
         }
 
         public Builder tag(String key, String value) {
@@ -276,6 +293,7 @@ public final class Point {
                 if (keys[i].equals(key)) {
                     int tail = fieldLen - i - 1;
                     System.arraycopy(keys, i + 1, keys, i, tail);
+                    System.arraycopy(hashes, i + 1, hashes, i, tail);
                     System.arraycopy(types, i + 1, types, i, tail);
                     System.arraycopy(bits, i + 1, bits, i, tail);
                     if (strings != null) {
@@ -293,8 +311,9 @@ public final class Point {
                 return this;
             }
             int idx = -1;
+            int h = key.hashCode();
             for (int i = 0; i < fieldLen; i++) {
-                if (keys[i].equals(key)) {
+                if (hashes[i] == h && keys[i].equals(key)) {
                     idx = i;
                     break;
                 }
@@ -303,6 +322,7 @@ public final class Point {
                 if (fieldLen == keys.length) {
                     int cap = keys.length * 2;
                     keys = Arrays.copyOf(keys, cap);
+                    hashes = Arrays.copyOf(hashes, cap);
                     types = Arrays.copyOf(types, cap);
                     bits = Arrays.copyOf(bits, cap);
                     if (strings != null) {
@@ -311,6 +331,7 @@ public final class Point {
                 }
                 idx = fieldLen++;
                 keys[idx] = key;
+                hashes[idx] = h;
             }
             types[idx] = type;
             bits[idx] = value;

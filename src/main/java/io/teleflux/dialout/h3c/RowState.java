@@ -143,7 +143,8 @@ final class RowState {
     }
 
     Point.Builder toBuilder(String device) {
-        Point.Builder b = Point.builder(mapping.measurement).tag("device", device).tag("source", "telemetry");
+        // sized for every mapped column plus the rate fields added later, so nothing regrows
+        Point.Builder b = Point.builder(mapping.measurement, mapping.columns.length + 8).tag("device", device).tag("source", "telemetry");
         Column[] cols = mapping.columns;
         for (int i = 0; i < cols.length; i++) {
             byte t = slotType[i];
