@@ -170,6 +170,31 @@ public final class SnmpAgentSimulator implements AutoCloseable {
             return;
         }
         started = true;
+        try {
+            MPv3 v3 = v3();
+            transport = new DefaultUdpTransportMapping(new UdpAddress(InetAddress.getByName(host), requestedPort),
+                    false);
+            int port = transport.getListenAddress().getPort();
+            transport.setThreadName("snmp-sim-listen-" + port);
+            transport.setReceiveBufferSize(4 << 20);
+            pool = ThreadPool.create("snmp-sim-" + port, workers);
+            dispatcher = new MultiThreadedMessageDispatcher(pool, new MessageDispatcherImpl());
+            dispatcher.addMessageProcessingModel(new MPv2c());
+            dispatcher.addMessageProcessingModel(v3);
+            dispatcher.addTransportMapping(transport);
+            dispatcher.addCommandResponder(new Responder());
+            transport.addTransportListener(dispatcher);
+            transport.listen();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("answering SNMP v2c/v3 for {} devices x {} interfaces on udp:{}:{} ({} v3 users)", devices,
+                model.interfacesPerDevice(), host, port(), users.size());
+    }
+
+    /** USM with the configured users, this agent's own protocol set and counters (nothing JVM-global). */
+    private MPv3 v3() {
         byte[] engineId = MPv3.createLocalEngineID(new OctetString("teleflux-sim"));
         SecurityProtocols protocols = new SecurityProtocols(SecurityProtocols.SecurityProtocolSet.none);
         for (V3User.Auth a : V3User.Auth.values()) {
@@ -191,25 +216,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
         }
         mpv3 = new ReportingMPv3(engineId, protocols, SecurityModels.getCollection(new SecurityModel[]{usm}),
                 counters);
-
-        transport = new DefaultUdpTransportMapping(new UdpAddress(InetAddress.getByName(host), requestedPort), false);
-        transport.setThreadName("snmp-sim-listen");
-        transport.setReceiveBufferSize(4 << 20);
-        pool = ThreadPool.create("snmp-sim", workers);
-        dispatcher = new MultiThreadedMessageDispatcher(pool, new MessageDispatcherImpl());
-        dispatcher.addMessageProcessingModel(new MPv2c());
-        dispatcher.addMessageProcessingModel(mpv3);
-        dispatcher.addTransportMapping(transport);
-        dispatcher.addCommandResponder(new Responder());
-        transport.addTransportListener(dispatcher);
-        try {
-            transport.listen();
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
-        LOG.info("answering SNMP v2c/v3 for {} devices x {} interfaces on udp:{}:{} ({} v3 users)", devices,
-                model.interfacesPerDevice(), host, port(), users.size());
+        return mpv3;
     }
 
     /** The bound UDP port (the actual one when 0 was asked for). */

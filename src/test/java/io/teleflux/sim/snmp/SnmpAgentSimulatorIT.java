@@ -265,6 +265,25 @@ class SnmpAgentSimulatorIT {
     }
 
     @Test
+    void closeReleasesThePortAndEveryThread() throws Exception {
+        SnmpAgentSimulator a = new SnmpAgentSimulator(model, 1, "127.0.0.1", 0, List.of());
+        a.start();
+        int port = a.port();
+        assertThat(threads(port)).isNotEmpty();
+        a.close();
+        assertThat(threads(port)).isEmpty();
+        try (java.net.DatagramSocket again = new java.net.DatagramSocket(port,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    static List<String> threads(int port) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("snmp-sim-" + port) || n.startsWith("snmp-sim-listen-" + port)).toList();
+    }
+
+    @Test
     void onlyTheGivenAddressIsBound() {
         List<String> opts = v2c("sim-0001");
         opts.set(opts.indexOf("-r") + 1, "0");
