@@ -7,6 +7,9 @@ import io.teleflux.sim.dialout.DialoutSettings;
 import io.teleflux.sim.dialout.DialoutSimulator;
 import io.teleflux.sim.dialout.DialoutStats;
 import io.teleflux.sim.dialout.SensorPath;
+import io.teleflux.sim.snmp.SnmpAgentSimulator;
+import io.teleflux.sim.snmp.SnmpAgentStats;
+import io.teleflux.sim.snmp.V3User;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,26 +17,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code teleflux simulate}: plays N H3C devices that dial out to a collector. */
+/** {@code teleflux simulate}: plays N H3C devices that dial out to a collector and/or answer SNMP. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Simulates H3C switches that stream gRPC dial-out telemetry (Comware 7 JSON) to a collector.",
+            "Simulates H3C switches that stream gRPC dial-out telemetry (Comware 7 JSON) to a collector,"
+                + " answer SNMP (--snmp-listen), or both: the same devices with the same counters.",
             "Counters are a deterministic function of seed, device, interface and time: daily rhythm, bursts,"
                 + " idle and down ports. On every device the port with ifIndex 1 is a burst port: 3 minutes"
-                + " above 80%% utilisation in every 10. A progress line goes to stderr every 5 seconds."})
+                + " above 80%% utilisation in every 10. A progress line (dial-out messages/s, SNMP requests/s) goes"
+                + " to stderr every 5 seconds."})
 public final class SimulateCommand implements Callable<Integer> {
     static final int MAX_DEVICES = 100_000;
     static final int MAX_INTERFACES = 1024;
@@ -44,9 +53,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dialout", paramLabel = "HOST:PORT", required = true,
-            description = "Collector's gRPC dial-out listener to stream to (plaintext). IPv6 as [addr]:port.")
+    @Option(names = "--dialout", paramLabel = "HOST:PORT",
+            description = "Collector's gRPC dial-out listener to stream to (plaintext). IPv6 as [addr]:port."
+                    + " Required unless --snmp-listen is given.")
     String dialout;
+
+    @Option(names = "--snmp-listen", paramLabel = "HOST:PORT",
+            description = "Also (or only) answer SNMP v2c/v3 for the same devices on this UDP address; binds only"
+                    + " this address, port 0 picks a free one. The v2c community, or the v3 context name, is the"
+                    + " device name (e.g. sim-0001); other communities get no answer. Serves sysDescr, sysObjectID,"
+                    + " sysUpTime, sysName, ifNumber, ifTable and ifXTable with the counters dial-out streams.")
+    String snmpListen;
+
+    @Option(names = "--snmp-v3-user", paramLabel = "NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]",
+            description = "An SNMPv3 user of --snmp-listen (repeatable). AUTH: MD5, SHA, SHA-224, SHA-256, SHA-384,"
+                    + " SHA-512; PRIV: DES, AES-128 (or AES), AES-192, AES-256; without PRIV the user is authNoPriv."
+                    + " Passphrases: at least 8 characters, no ':'. A user may not read with less security than"
+                    + " given here.")
+    List<String> snmpV3Users = new ArrayList<>();
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "3",
             description = "Number of simulated devices (1-" + MAX_DEVICES + "). Default: ${DEFAULT-VALUE}.")
@@ -83,52 +107,104 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         DialoutSettings settings = settings();
+        HostPort snmp = snmpListen();
+        List<V3User> users = v3Users();
         CounterModel model = new CounterModel(seed, interfaces, devicePrefix);
         PrintWriter err = spec.commandLine().getErr();
-        DialoutSimulator sim = new DialoutSimulator(model, settings);
-        Thread hook = new Thread(sim::close, "sim-shutdown");
+        DialoutSimulator sim = settings == null ? null : new DialoutSimulator(model, settings);
+        SnmpAgentSimulator agent = snmp == null ? null
+                : new SnmpAgentSimulator(model, devices, snmp.host(), snmp.port(), users);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stopAll = () -> {
+            if (sim != null) {
+                sim.close();
+            }
+            if (agent != null) {
+                agent.close();
+            }
+            stopped.countDown();
+        };
+        if (agent != null) {
+            try {
+                agent.start();
+            } catch (IOException | RuntimeException e) {
+                err.println("--snmp-listen: cannot listen on udp " + snmp + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            err.println("sim: answering SNMP for " + devices + " devices on udp " + snmp.host() + ":" + agent.port()
+                    + " (community or v3 context = device name, e.g. " + model.deviceName(0) + ")");
+            err.flush();
+        }
+        Thread hook = new Thread(stopAll, "sim-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sim-progress");
             t.setDaemon(true);
             return t;
         });
-        DialoutStats[] last = {sim.stats()};
+        Progress[] last = {Progress.of(sim, agent)};
         long[] lastNanos = {System.nanoTime()};
         progress.scheduleAtFixedRate(() -> {
-            DialoutStats now = sim.stats();
+            Progress now = Progress.of(sim, agent);
             long nanos = System.nanoTime();
-            err.println(now.progressLine(last[0], (nanos - lastNanos[0]) / 1e9));
+            err.println(now.line(last[0], (nanos - lastNanos[0]) / 1e9, devices));
             err.flush();
             last[0] = now;
             lastNanos[0] = nanos;
         }, PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            sim.run(duration);
+            if (sim != null) {
+                sim.run(duration);
+            } else if (duration == null) {
+                stopped.await();
+            } else {
+                stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } finally {
             progress.shutdownNow();
+            stopAll.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down: the hook is running
             }
         }
-        err.println(sim.stats().progressLine(last[0], (System.nanoTime() - lastNanos[0]) / 1e9) + " (stopped)");
+        err.println(Progress.of(sim, agent).line(last[0], (System.nanoTime() - lastNanos[0]) / 1e9, devices)
+                + " (stopped)");
         err.flush();
         return 0;
     }
 
-    /** Validates every option; errors name the option. */
+    /** What the progress line reports: the dial-out and SNMP counters, whichever run. */
+    private record Progress(DialoutStats dialout, SnmpAgentStats snmp) {
+        static Progress of(DialoutSimulator sim, SnmpAgentSimulator agent) {
+            return new Progress(sim == null ? null : sim.stats(), agent == null ? null : agent.stats());
+        }
+
+        String line(Progress previous, double seconds, int devices) {
+            String d = dialout == null ? "sim: " + devices + " devices"
+                    : dialout.progressLine(previous.dialout, seconds);
+            return snmp == null ? d : d + ", " + snmp.progressLine(previous.snmp, seconds);
+        }
+    }
+
+    /** Validates every option; errors name the option. Null when there is no --dialout (SNMP only). */
     DialoutSettings settings() {
         CommandLine cl = spec.commandLine();
-        HostPort target;
-        try {
-            target = HostPort.parse("--dialout", dialout, 0);
-        } catch (ConfigException e) {
-            throw new ParameterException(cl, e.problems().get(0));
+        if (dialout == null && snmpListen == null) {
+            throw new ParameterException(cl, "Missing option: --dialout=HOST:PORT, --snmp-listen=HOST:PORT, or both");
         }
-        if (target.port() == 0) {
-            throw new ParameterException(cl, "--dialout: port must be in 1-65535, got 0");
+        HostPort target = null;
+        if (dialout != null) {
+            try {
+                target = HostPort.parse("--dialout", dialout, 0);
+            } catch (ConfigException e) {
+                throw new ParameterException(cl, e.problems().get(0));
+            }
+            if (target.port() == 0) {
+                throw new ParameterException(cl, "--dialout: port must be in 1-65535, got 0");
+            }
         }
         if (devices < 1 || devices > MAX_DEVICES) {
             throw new ParameterException(cl, "--devices: must be in 1-" + MAX_DEVICES + ", got " + devices);
@@ -143,7 +219,42 @@ public final class SimulateCommand implements Callable<Integer> {
         if (devicePrefix.isBlank()) {
             throw new ParameterException(cl, "--device-prefix: must not be blank");
         }
-        return DialoutSettings.defaults(target, devices).withInterval(interval).withPaths(parsePaths(cl, paths));
+        Set<SensorPath> sensorPaths = parsePaths(cl, paths);
+        return target == null ? null
+                : DialoutSettings.defaults(target, devices).withInterval(interval).withPaths(sensorPaths);
+    }
+
+    private HostPort snmpListen() {
+        if (snmpListen == null) {
+            return null;
+        }
+        try {
+            return HostPort.parse("--snmp-listen", snmpListen, 0);
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.problems().get(0));
+        }
+    }
+
+    private List<V3User> v3Users() {
+        CommandLine cl = spec.commandLine();
+        if (!snmpV3Users.isEmpty() && snmpListen == null) {
+            throw new ParameterException(cl, "--snmp-v3-user: needs --snmp-listen");
+        }
+        List<V3User> users = new ArrayList<>();
+        for (String u : snmpV3Users) {
+            V3User user;
+            try {
+                user = V3User.parse(u);
+            } catch (IllegalArgumentException e) {
+                // the message never contains the passphrases, and neither does this one
+                throw new ParameterException(cl, "--snmp-v3-user: " + e.getMessage());
+            }
+            if (users.stream().anyMatch(x -> x.name().equals(user.name()))) {
+                throw new ParameterException(cl, "--snmp-v3-user: user '" + user.name() + "' is given twice");
+            }
+            users.add(user);
+        }
+        return users;
     }
 
     private static Set<SensorPath> parsePaths(CommandLine cl, String[] values) {

@@ -25,6 +25,7 @@ public final class BenchMain {
             System.out.println("""
                     usage: java -jar target/teleflux-bench.jar <benchmark> [--smoke]
                       decode   48-interface Ifmgr/Statistics: Teleflux decode+encode vs a bare Jackson token walk
+                      snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -32,6 +33,7 @@ public final class BenchMain {
         boolean smoke = java.util.Arrays.asList(args).contains("--smoke");
         switch (args[0]) {
             case "decode" -> decode(smoke);
+            case "snmpsim" -> SnmpSimLoad.run(smoke);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);
