@@ -4,6 +4,8 @@ import org.snmp4j.PDU;
 import org.snmp4j.Target;
 import org.snmp4j.event.ResponseEvent;
 import org.snmp4j.event.ResponseListener;
+import org.snmp4j.mp.SnmpConstants;
+import org.snmp4j.security.SecurityLevel;
 import org.snmp4j.smi.Address;
 import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
@@ -52,6 +54,7 @@ final class DevicePoll implements ResponseListener {
 
     private final SnmpSession session;
     private final Target<?> target;
+    private final String address;
     private final String contextName;
     private final boolean wantSysName;
     private final Consumer<Outcome> done;
@@ -65,10 +68,12 @@ final class DevicePoll implements ResponseListener {
     /** The last REPORT the agent sent about our requests (set on snmp4j's thread). */
     private volatile OID lastReport;
 
-    DevicePoll(SnmpSession session, Target<?> target, String contextName, boolean wantSysName, int maxRepetitions,
-               Consumer<Outcome> done) {
+    /** @param address the target's address as configured, for messages */
+    DevicePoll(SnmpSession session, Target<?> target, String address, String contextName, boolean wantSysName,
+               int maxRepetitions, Consumer<Outcome> done) {
         this.session = session;
         this.target = target;
+        this.address = address;
         this.contextName = contextName;
         this.wantSysName = wantSysName;
         this.maxRepetitions = maxRepetitions;
@@ -107,7 +112,7 @@ final class DevicePoll implements ResponseListener {
         try {
             session.send(pdu, target, this, report -> lastReport = report);
         } catch (IOException | RuntimeException e) {
-            end(new Failure(PollResult.ERROR, "cannot send to " + target.getAddress() + ": " + e.getMessage()));
+            end(new Failure(PollResult.ERROR, "cannot send to " + address + ": " + e.getMessage()));
         }
     }
 
@@ -155,8 +160,11 @@ final class DevicePoll implements ResponseListener {
             if (report != null && AUTH_REPORTS.containsKey(report)) {
                 return new Failure(PollResult.AUTH_ERROR, AUTH_REPORTS.get(report));
             }
-            return new Failure(PollResult.TIMEOUT, "no answer from " + target.getAddress() + " within "
-                    + target.getTimeout() + " ms x " + (target.getRetries() + 1) + " tries");
+            String hint = target.getSecurityLevel() == SecurityLevel.AUTH_PRIV
+                    ? " (with SNMPv3 authPriv, a wrong privacy passphrase or protocol looks the same: the agent drops what it cannot decrypt)"
+                    : target.getVersion() == SnmpConstants.version2c ? " (a wrong community looks the same: the agent does not answer)" : "";
+            return new Failure(PollResult.TIMEOUT, "no answer from " + address + " within "
+                    + target.getTimeout() + " ms x " + (target.getRetries() + 1) + " tries" + hint);
         }
         if (r.getType() == PDU.REPORT) {
             OID oid = r.size() > 0 ? r.get(0).getOid() : new OID();

@@ -290,7 +290,7 @@ public final class SnmpPoller implements AutoCloseable {
             d.ip = ip;
             d.target = session.target(d.cfg, ip, cfg.timeout().toMillis(), cfg.retries());
         }
-        d.poll = new DevicePoll(session, d.target, d.cfg.contextName(), !d.cfg.hasName(), cfg.maxRepetitions(),
+        d.poll = new DevicePoll(session, d.target, d.fallbackName, d.cfg.contextName(), !d.cfg.hasName(), cfg.maxRepetitions(),
                 outcome -> onScheduler(() -> finished(d, attempt, outcome)));
         d.poll.start();
     }

@@ -75,6 +75,7 @@ public final class IfMibAgent {
     private final List<Port> ports;
     private boolean counter32Only;
     private long uptimeWaitMs;
+    private long speedWaitMs;
 
     private IfMibAgent(String sysName, List<Port> ports) {
         this.sysName = sysName;
@@ -110,6 +111,15 @@ public final class IfMibAgent {
         return this;
     }
 
+    /**
+     * Answer each ifSpeed only after {@code ms}: every GETBULK of the table walk is slow, so the
+     * whole poll takes about (ports x ms) while each request stays within a normal timeout.
+     */
+    public IfMibAgent slowTable(long ms) {
+        this.speedWaitMs = ms;
+        return this;
+    }
+
     public String sysName() {
         return sysName;
     }
@@ -134,7 +144,12 @@ public final class IfMibAgent {
             r.number(IF + "1." + i, Snmprec.INTEGER, i);
             r.string(IF + "2." + i, "port " + p.name());
             r.number(IF + "3." + i, Snmprec.INTEGER, 6);
-            r.number(IF + "5." + i, Snmprec.GAUGE32, Math.min(p.speedMbps() * 1_000_000L, 4_294_967_295L));
+            long ifSpeed = Math.min(p.speedMbps() * 1_000_000L, 4_294_967_295L);
+            if (speedWaitMs > 0) {
+                r.delayed(IF + "5." + i, Snmprec.GAUGE32, ifSpeed, speedWaitMs);
+            } else {
+                r.number(IF + "5." + i, Snmprec.GAUGE32, ifSpeed);
+            }
             r.number(IF + "7." + i, Snmprec.INTEGER, 1);
             r.number(IF + "8." + i, Snmprec.INTEGER, p.operStatus());
             r.numeric(IF + "10." + i, Snmprec.COUNTER32, p.inRate(), p.inInitial() % 4_294_967_295L, true);

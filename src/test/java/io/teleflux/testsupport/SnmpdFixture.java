@@ -13,8 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real net-snmp agent ({@code /usr/sbin/snmpd}, Debian {@code snmpd} 5.9) on 127.0.0.1 and a
- * free UDP port, serving this machine's real interfaces ({@code lo}, ...) read-only.
+ * A real net-snmp agent ({@code /usr/sbin/snmpd}, Debian {@code snmpd} 5.9) on a free UDP port of
+ * 127.0.0.1 (and of 127.0.0.2..8, see {@link #address(int)}), serving this machine's real interfaces
+ * ({@code lo}, ...) read-only.
  *
  * <p>It answers a random v2c community (for 127.0.0.1 only) and three SNMPv3 users:
  * {@link #SHA_AES} (authPriv, SHA / AES-128), {@link #SHA512_AES256} (authPriv, SHA-512 / AES-256)
@@ -27,6 +28,8 @@ public final class SnmpdFixture implements AutoCloseable {
     public static final String BINARY = "/usr/sbin/snmpd";
     public static final String SNMPGET = "/usr/bin/snmpget";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** Loopback addresses it listens on (127.0.0.1 .. 127.0.0.ADDRESSES), all on the same port. */
+    public static final int ADDRESSES = 8;
 
     /** An SNMPv3 user the agent knows. Empty protocols mean "not used". */
     public record User(String name, String authProtocol, String authPassphrase, String privProtocol, String privPassphrase) {
@@ -68,7 +71,7 @@ public final class SnmpdFixture implements AutoCloseable {
             port = FreePorts.nextUdp();
             List<String> cmd = List.of(BINARY, "-f", "-Lf", logFile().toString(), "-C", "-c", configFile().toString(),
                     "-m", "", "-M", "/dev/null", "-I", "-smux", "-p", dir.resolve("snmpd.pid").toString(),
-                    "udp:127.0.0.1:" + port);
+                    endpoints());
             process = new ManagedProcess("snmpd", cmd, dir, logFile()).env("SNMP_PERSISTENT_DIR", persistentDir().toString());
             process.start();
             try {
@@ -126,13 +129,34 @@ public final class SnmpdFixture implements AutoCloseable {
         return p.exitValue() == 0;
     }
 
+    /** udp:127.0.0.1:P,udp:127.0.0.2:P,...: one agent, several loopback addresses. */
+    private String endpoints() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= ADDRESSES; i++) {
+            b.append(i > 1 ? "," : "").append("udp:127.0.0.").append(i).append(':').append(port);
+        }
+        return b.toString();
+    }
+
     public int port() {
         return port;
     }
 
     /** {@code 127.0.0.1:<port>}, as a target address. */
     public String address() {
-        return "127.0.0.1:" + port;
+        return address(1);
+    }
+
+    /**
+     * {@code 127.0.0.<n>:<port>}, n = 1..{@value #ADDRESSES}: the same agent under distinct target
+     * addresses, since a poller polls each address once. The v2c community is only accepted from
+     * 127.0.0.1 (Linux answers 127.0.0.n from 127.0.0.n), the v3 users from anywhere.
+     */
+    public String address(int n) {
+        if (n < 1 || n > ADDRESSES) {
+            throw new IllegalArgumentException("address 1.." + ADDRESSES);
+        }
+        return "127.0.0." + n + ":" + port;
     }
 
     /** The v2c community it answers (random per fixture). */

@@ -41,8 +41,18 @@ public final class SnmpsimFixture implements AutoCloseable {
     public static final class Builder {
         private final Map<String, Snmprec> agents = new LinkedHashMap<>();
         private int port;
+        private int addresses = 1;
 
         private Builder() {
+        }
+
+        /**
+         * Listen on 127.0.0.1 .. 127.0.0.n (same port), so that its agents can be polled as distinct
+         * targets: the community picks the agent whatever the address.
+         */
+        public Builder addresses(int n) {
+            this.addresses = n;
+            return this;
         }
 
         public Builder agent(String community, Snmprec data) {
@@ -82,6 +92,7 @@ public final class SnmpsimFixture implements AutoCloseable {
     private final Path dir;
     private final Map<String, Snmprec> agents;
     private final int fixedPort;
+    private final int addresses;
     private int port;
     private ManagedProcess process;
 
@@ -90,6 +101,7 @@ public final class SnmpsimFixture implements AutoCloseable {
         ManagedProcess.requireExecutable(SnmpdFixture.SNMPGET, "install the Debian package 'snmp' (see environment.md)");
         this.agents = new LinkedHashMap<>(b.agents);
         this.fixedPort = b.port;
+        this.addresses = b.addresses;
         this.dir = TempDirs.create("teleflux-snmpsim-");
     }
 
@@ -114,9 +126,11 @@ public final class SnmpsimFixture implements AutoCloseable {
         }
         for (int attempt = 1; ; attempt++) {
             port = fixedPort > 0 ? fixedPort : FreePorts.nextUdp();
-            List<String> cmd = List.of(BINARY, "--data-dir=" + dataDir(), "--cache-dir=" + cacheDir(),
-                    "--agent-udpv4-endpoint=127.0.0.1:" + port, "--process-user=nobody", "--process-group=nogroup",
-                    "--logging-method=null");
+            List<String> cmd = new ArrayList<>(List.of(BINARY, "--data-dir=" + dataDir(), "--cache-dir=" + cacheDir()));
+            for (int i = 1; i <= addresses; i++) {
+                cmd.add("--agent-udpv4-endpoint=127.0.0." + i + ":" + port);
+            }
+            cmd.addAll(List.of("--process-user=nobody", "--process-group=nogroup", "--logging-method=null"));
             process = new ManagedProcess("snmpsimd", cmd, dir, dir.resolve("snmpsimd.log"));
             try {
                 start();
@@ -200,7 +214,15 @@ public final class SnmpsimFixture implements AutoCloseable {
 
     /** {@code 127.0.0.1:<port>}, as a target address. */
     public String address() {
-        return "127.0.0.1:" + port;
+        return address(1);
+    }
+
+    /** {@code 127.0.0.<n>:<port>}, n = 1 .. {@link Builder#addresses(int)}. */
+    public String address(int n) {
+        if (n < 1 || n > addresses) {
+            throw new IllegalArgumentException("address 1.." + addresses);
+        }
+        return "127.0.0." + n + ":" + port;
     }
 
     public boolean isRunning() {
