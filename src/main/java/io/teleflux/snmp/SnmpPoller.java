@@ -4,6 +4,7 @@ import io.teleflux.config.SnmpConfig;
 import io.teleflux.config.SnmpTarget;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ import java.util.regex.Pattern;
  */
 public final class SnmpPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnmpPoller.class);
+    private static final RateLimitedLog SINK_ERRORS = new RateLimitedLog(LOG, 60_000);
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
     static final String POLLS = "teleflux_snmp_polls_total";
@@ -334,7 +336,8 @@ public final class SnmpPoller implements AutoCloseable {
             Thread.currentThread().interrupt();
             result = PollResult.ERROR;
         } catch (RuntimeException e) {
-            LOG.error("{}: could not hand on the points of a poll", d.label, e);
+            // a bug downstream, not the device's fault: say it, but not on every poll of every device
+            SINK_ERRORS.warn(d.label, "{}: could not hand on the points of a poll: {}", d.label, e.toString());
             result = PollResult.ERROR;
         }
         PollResult r = result;

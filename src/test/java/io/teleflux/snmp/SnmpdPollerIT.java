@@ -28,6 +28,7 @@ class SnmpdPollerIT {
     static final String SHA_AES = "snmpd-v3-sha-aes";
     static final String SHA512 = "snmpd-v3-sha512-aes256";
     static final String AUTH_ONLY = "snmpd-v3-sha256-authnopriv";
+    static final String BY_NAME = "snmpd-by-host-name";
     static InfluxdFixture influx;
     static SnmpdFixture snmpd;
     static SnmpPipeline pipe;
@@ -65,6 +66,8 @@ class SnmpdPollerIT {
                 + " auth-protocol = SHA, auth-passphrase = \"whatever-pass\" }\n"
                 + v3(7, "wrong-priv", a, a.authPassphrase(), "not-the-priv-passphrase", "authPriv")
                 + v3(8, "level-too-high", c, c.authPassphrase(), "some-priv-passphrase", "authPriv")
+                // a host name (from /etc/hosts): resolved per poll, off the scheduler thread
+                + "{ address = \"localhost:" + snmpd.port() + "\", name = " + BY_NAME + " }\n"
                 + "]\n";
         logs = LogCapture.of("io.teleflux.snmp");
         pipe = new SnmpPipeline(influx, snmp, Map.of("SNMPD_COMMUNITY", snmpd.community()));
@@ -106,6 +109,7 @@ class SnmpdPollerIT {
             // net-snmp drops a message it cannot decrypt without any report: indistinguishable from silence
             assertThat(result(round, 6)).as("wrong priv passphrase").isEqualTo(PollResult.TIMEOUT);
             assertThat(result(round, 7)).as("authPriv for an auth-only user").isEqualTo(PollResult.AUTH_ERROR);
+            assertThat(result(round, 8)).as("target given by host name").isEqualTo(PollResult.OK);
         }
         assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", hostName, "result", "ok")).isEqualTo(2);
         assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", SHA512, "result", "ok")).isEqualTo(2);
@@ -119,7 +123,7 @@ class SnmpdPollerIT {
 
     @Test
     void loopbackCountersAndRatesReachInfluxdForEveryVersion() {
-        for (String device : List.of(hostName, SHA_AES, SHA512, AUTH_ONLY)) {
+        for (String device : List.of(hostName, SHA_AES, SHA512, AUTH_ONLY, BY_NAME)) {
             InfluxQueryResult r = influx.query("telemetry", "SELECT in_octets, out_octets, out_ucast_pkts, in_bps, out_bps, "
                     + "speed_bps, oper_status, ifindex FROM interface WHERE device = '" + device
                     + "' AND interface = 'lo' AND source = 'snmp' ORDER BY time");
@@ -151,7 +155,8 @@ class SnmpdPollerIT {
             ipByDevice.put(s.tags().get("device"), (String) s.rows().get(1).get("device_ip"));
         }
         assertThat(ipByDevice).containsEntry(hostName, "127.0.0.1").containsEntry(SHA_AES, "127.0.0.2")
-                .containsEntry(SHA512, "127.0.0.3").containsEntry(AUTH_ONLY, "127.0.0.4").hasSize(4);
+                .containsEntry(SHA512, "127.0.0.3").containsEntry(AUTH_ONLY, "127.0.0.4").containsEntry(BY_NAME, "127.0.0.1")
+                .hasSize(5);
     }
 
     @Test
