@@ -84,13 +84,17 @@ final class SnmpConfigReader {
         int maxRepetitions = loader.intIn(P + ".max-repetitions", 1, 1000);
         String targetsFile = loader.str(P + ".targets-file");
 
-        Config defaults = c.getConfig(P + ".defaults");
-        Config globalFilter = c.getConfig(P + ".interfaces");
+        Config defaults = object(P + ".defaults");
+        Config globalFilter = object(P + ".interfaces");
 
         List<SnmpTarget> targets = new ArrayList<>();
         List<Entry> entries = new ArrayList<>();
-        if (c.hasPath(P + ".targets")) {
-            collect(c.getValue(P + ".targets"), P + ".targets", entries);
+        try {
+            if (c.hasPath(P + ".targets")) {
+                collect(c.getValue(P + ".targets"), P + ".targets", entries);
+            }
+        } catch (com.typesafe.config.ConfigException e) {
+            problems.add(P + ": must be an object");
         }
         if (!targetsFile.isEmpty()) {
             Config file = targetsFile(targetsFile);
@@ -109,6 +113,15 @@ final class SnmpConfigReader {
     }
 
     private record Entry(String key, ConfigValue value) {
+    }
+
+    /** An object setting; when it is something else the unknown-key check has said so already. */
+    private Config object(String key) {
+        try {
+            return c.getConfig(key);
+        } catch (com.typesafe.config.ConfigException e) {
+            return ConfigFactory.empty();
+        }
     }
 
     private void collect(ConfigValue list, String key, List<Entry> out) {

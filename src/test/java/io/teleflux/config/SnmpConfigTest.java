@@ -292,6 +292,16 @@ class SnmpConfigTest {
     }
 
     @Test
+    void settingsOfTheWrongShapeAreProblemsNotCrashes() throws Exception {
+        assertThat(problems("teleflux.snmp.defaults = oops")).contains("teleflux.snmp.defaults: must be an object, not a string");
+        assertThat(problems("teleflux.snmp.interfaces = [1]")).contains("teleflux.snmp.interfaces: must be an object, not a list");
+        assertThat(problems("teleflux.snmp = 5")).contains("teleflux.snmp: must be an object, not a number");
+        assertThat(problems("teleflux.snmp.targets = oops")).contains("teleflux.snmp.targets: must be a list of targets, got string");
+        assertThat(problems("teleflux.snmp { defaults.port = http, targets = [{ address = \"192.0.2.1\", community = c }] }"))
+                .contains("teleflux.snmp.defaults.port: must be a port number");
+    }
+
+    @Test
     void emptyTargetListDescribesAsEmpty() throws Exception {
         assertThat(ConfigLoader.describe(load(""))).contains("teleflux.snmp.targets = []\n")
                 .contains("teleflux.snmp.deadline = 0s");
