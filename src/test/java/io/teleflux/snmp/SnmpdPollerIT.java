@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The poller against a real net-snmp agent serving this machine's real interfaces, over v2c and
- * SNMPv3 (authPriv SHA/AES-128, authPriv SHA-512/AES-256, authNoPriv SHA-256), through the rate
- * stage into a real influxd; and the same agent with wrong v3 credentials.
+ * SNMPv3 (authPriv SHA/AES-128, SHA-512/AES-256, MD5/DES, SHA-224/AES-192, SHA-384/AES-256, and
+ * authNoPriv SHA-256), through the rate stage into a real influxd; and the same agent with wrong
+ * v3 credentials.
  */
 class SnmpdPollerIT {
     static final String V2C = "snmpd-v2c"; // device tag: the agent's sysName, i.e. this host's name
@@ -29,6 +30,8 @@ class SnmpdPollerIT {
     static final String SHA512 = "snmpd-v3-sha512-aes256";
     static final String AUTH_ONLY = "snmpd-v3-sha256-authnopriv";
     static final String BY_NAME = "snmpd-by-host-name";
+    /** The rest of the v3 protocol matrix: MD5/DES, SHA-224/AES-192, SHA-384/AES-256. */
+    static final List<String> MATRIX = List.of("snmpd-v3-md5-des", "snmpd-v3-sha224-aes192", "snmpd-v3-sha384-aes256");
     static InfluxdFixture influx;
     static SnmpdFixture snmpd;
     static SnmpPipeline pipe;
@@ -54,6 +57,9 @@ class SnmpdPollerIT {
         SnmpdFixture.User a = SnmpdFixture.SHA_AES;
         SnmpdFixture.User b = SnmpdFixture.SHA512_AES256;
         SnmpdFixture.User c = SnmpdFixture.SHA256_AUTH;
+        SnmpdFixture.User d = SnmpdFixture.MD5_DES;
+        SnmpdFixture.User e = SnmpdFixture.SHA224_AES192;
+        SnmpdFixture.User f = SnmpdFixture.SHA384_AES256;
         String snmp = "timeout = 1s, retries = 0, interval = 60s\n"
                 + "defaults.community = ${?SNMPD_COMMUNITY}\n"
                 + "targets = [\n"
@@ -68,6 +74,9 @@ class SnmpdPollerIT {
                 + v3(8, "level-too-high", c, c.authPassphrase(), "some-priv-passphrase", "authPriv")
                 // a host name (from /etc/hosts): resolved per poll, off the scheduler thread
                 + "{ address = \"localhost:" + snmpd.port() + "\", name = " + BY_NAME + " }\n"
+                + v3(9, MATRIX.get(0), d, d.authPassphrase(), d.privPassphrase(), "authPriv")
+                + v3(10, MATRIX.get(1), e, e.authPassphrase(), e.privPassphrase(), "authPriv")
+                + v3(11, MATRIX.get(2), f, f.authPassphrase(), f.privPassphrase(), "authPriv")
                 + "]\n";
         logs = LogCapture.of("io.teleflux.snmp");
         pipe = new SnmpPipeline(influx, snmp, Map.of("SNMPD_COMMUNITY", snmpd.community()));
@@ -110,6 +119,9 @@ class SnmpdPollerIT {
             assertThat(result(round, 6)).as("wrong priv passphrase").isEqualTo(PollResult.TIMEOUT);
             assertThat(result(round, 7)).as("authPriv for an auth-only user").isEqualTo(PollResult.AUTH_ERROR);
             assertThat(result(round, 8)).as("target given by host name").isEqualTo(PollResult.OK);
+            for (int m = 0; m < MATRIX.size(); m++) {
+                assertThat(result(round, 9 + m)).as(MATRIX.get(m)).isEqualTo(PollResult.OK);
+            }
         }
         assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", hostName, "result", "ok")).isEqualTo(2);
         assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", SHA512, "result", "ok")).isEqualTo(2);
@@ -123,7 +135,9 @@ class SnmpdPollerIT {
 
     @Test
     void loopbackCountersAndRatesReachInfluxdForEveryVersion() {
-        for (String device : List.of(hostName, SHA_AES, SHA512, AUTH_ONLY, BY_NAME)) {
+        List<String> good = new java.util.ArrayList<>(List.of(hostName, SHA_AES, SHA512, AUTH_ONLY, BY_NAME));
+        good.addAll(MATRIX);
+        for (String device : good) {
             InfluxQueryResult r = influx.query("telemetry", "SELECT in_octets, out_octets, out_ucast_pkts, in_bps, out_bps, "
                     + "speed_bps, oper_status, ifindex FROM interface WHERE device = '" + device
                     + "' AND interface = 'lo' AND source = 'snmp' ORDER BY time");
@@ -156,7 +170,7 @@ class SnmpdPollerIT {
         }
         assertThat(ipByDevice).containsEntry(hostName, "127.0.0.1").containsEntry(SHA_AES, "127.0.0.2")
                 .containsEntry(SHA512, "127.0.0.3").containsEntry(AUTH_ONLY, "127.0.0.4").containsEntry(BY_NAME, "127.0.0.1")
-                .hasSize(5);
+                .containsEntry(MATRIX.get(0), "127.0.0.9").containsEntry(MATRIX.get(2), "127.0.0.11").hasSize(8);
     }
 
     @Test
@@ -181,9 +195,15 @@ class SnmpdPollerIT {
         assertThat(logs.containing("wrong-priv: polls failing (timeout)")).hasSize(1);
         assertThat(logs.messages(Level.WARN)).noneMatch(m -> m.startsWith(SHA_AES) || m.startsWith(hostName));
         String everything = String.join("\n", logs.messages()) + pipe.metrics.prometheusText() + pipe.cfg + pipe.cfg.snmp().targets();
-        for (String secret : List.of(snmpd.community(), SnmpdFixture.SHA_AES.authPassphrase(), SnmpdFixture.SHA_AES.privPassphrase(),
-                SnmpdFixture.SHA512_AES256.authPassphrase(), SnmpdFixture.SHA512_AES256.privPassphrase(),
-                SnmpdFixture.SHA256_AUTH.authPassphrase(), "not-the-passphrase", "not-the-priv-passphrase")) {
+        List<String> secrets = new java.util.ArrayList<>(List.of(snmpd.community(), "not-the-passphrase",
+                "not-the-priv-passphrase", "some-priv-passphrase"));
+        for (SnmpdFixture.User u : SnmpdFixture.users()) {
+            secrets.add(u.authPassphrase());
+            if (!u.privPassphrase().isEmpty()) {
+                secrets.add(u.privPassphrase());
+            }
+        }
+        for (String secret : secrets) {
             assertThat(everything).doesNotContain(secret);
         }
     }

@@ -14,12 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real net-snmp agent ({@code /usr/sbin/snmpd}, Debian {@code snmpd} 5.9) on a free UDP port of
- * 127.0.0.1 (and of 127.0.0.2..8, see {@link #address(int)}), serving this machine's real interfaces
+ * 127.0.0.1 (and of 127.0.0.2..12, see {@link #address(int)}), serving this machine's real interfaces
  * ({@code lo}, ...) read-only.
  *
- * <p>It answers a random v2c community (for 127.0.0.1 only) and three SNMPv3 users:
- * {@link #SHA_AES} (authPriv, SHA / AES-128), {@link #SHA512_AES256} (authPriv, SHA-512 / AES-256)
- * and {@link #SHA256_AUTH} (authNoPriv, SHA-256). Everything lives in a fresh temp dir
+ * <p>It answers a random v2c community (for 127.0.0.1 only) and SNMPv3 users covering every
+ * protocol: {@link #SHA_AES} (authPriv, SHA / AES-128), {@link #SHA512_AES256} (authPriv, SHA-512 /
+ * AES-256), {@link #SHA256_AUTH} (authNoPriv, SHA-256), {@link #MD5_DES}, {@link #SHA224_AES192} and
+ * {@link #SHA384_AES256}. Everything lives in a fresh temp dir
  * ({@code SNMP_PERSISTENT_DIR} too, so no state is shared with a system snmpd), {@code -I -smux}
  * keeps it from opening TCP port 199, and it is ready when {@code snmpget} gets an answer.
  * A missing binary fails the test: CI installs the Debian packages {@code snmpd} and {@code snmp}.
@@ -29,7 +30,7 @@ public final class SnmpdFixture implements AutoCloseable {
     public static final String SNMPGET = "/usr/bin/snmpget";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     /** Loopback addresses it listens on (127.0.0.1 .. 127.0.0.ADDRESSES), all on the same port. */
-    public static final int ADDRESSES = 8;
+    public static final int ADDRESSES = 12;
 
     /** An SNMPv3 user the agent knows. Empty protocols mean "not used". */
     public record User(String name, String authProtocol, String authPassphrase, String privProtocol, String privPassphrase) {
@@ -39,6 +40,12 @@ public final class SnmpdFixture implements AutoCloseable {
     public static final User SHA512_AES256 = new User("tf-sha512-aes256", "SHA-512", "sha512-auth-passphrase",
             "AES-256", "aes256-priv-passphrase");
     public static final User SHA256_AUTH = new User("tf-sha256-auth", "SHA-256", "sha256-auth-passphrase", "", "");
+    /** The rest of the protocol matrix: old (MD5/DES) and the other SHA-2 / AES sizes. */
+    public static final User MD5_DES = new User("tf-md5-des", "MD5", "md5-auth-passphrase", "DES", "des-priv-passphrase");
+    public static final User SHA224_AES192 = new User("tf-sha224-aes192", "SHA-224", "sha224-auth-passphrase",
+            "AES-192", "aes192-priv-passphrase");
+    public static final User SHA384_AES256 = new User("tf-sha384-aes256", "SHA-384", "sha384-auth-passphrase",
+            "AES-256", "aes256b-priv-passphrase");
 
     private final Path dir;
     private final String community;
@@ -110,7 +117,7 @@ public final class SnmpdFixture implements AutoCloseable {
     }
 
     public static List<User> users() {
-        return List.of(SHA_AES, SHA512_AES256, SHA256_AUTH);
+        return List.of(SHA_AES, SHA512_AES256, SHA256_AUTH, MD5_DES, SHA224_AES192, SHA384_AES256);
     }
 
     /** Whether snmpget reads sysName.0 with the v2c community. */
