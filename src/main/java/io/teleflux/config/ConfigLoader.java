@@ -2,9 +2,11 @@ package io.teleflux.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 
 import java.io.IOException;
@@ -54,9 +56,16 @@ public final class ConfigLoader {
         try {
             user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException(List.of(e.getMessage()));
+            throw new ConfigException(List.of(e.getMessage() + includeHint(e)));
         }
         return fromConfig(user, env);
+    }
+
+    /** {@code include} is a HOCON keyword, and also the name of an interface filter key. */
+    static String includeHint(com.typesafe.config.ConfigException e) {
+        return String.valueOf(e.getMessage()).contains("include keyword")
+                ? " (to set an interface filter write \"include\" = \"...\" with quotes, or interfaces.include = \"...\")"
+                : "";
     }
 
     /** Validates an already parsed user config (tests, and the defaults when no file is given). */
@@ -71,12 +80,7 @@ public final class ConfigLoader {
 
     private TelefluxConfig build(Config user) {
         Config reference = reference();
-        try {
-            // ${?VAR} substitutions in the user's file are resolved from the environment
-            c = user.withFallback(reference).resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
-        } catch (com.typesafe.config.ConfigException e) {
-            throw new ConfigException(List.of(e.getMessage()));
-        }
+        c = resolveWithEnv(user.withFallback(reference));
         checkUnknownKeys(user, reference);
 
         String instance = str("teleflux.instance");
@@ -111,10 +115,34 @@ public final class ConfigLoader {
         LogConfig log = new LogConfig(level, str("teleflux.log.file"),
                 bytes("teleflux.log.max-file-size", 1024, Long.MAX_VALUE), intIn("teleflux.log.max-history", 0, 10_000));
 
+        SnmpConfig snmp = new SnmpConfigReader(this, c, this::resolveWithEnv).read(problems);
+
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new TelefluxConfig(instance, dialout, rate, influx, http, selfmon, log);
+        return new TelefluxConfig(instance, dialout, rate, influx, http, selfmon, log, snmp);
+    }
+
+    /**
+     * Resolves substitutions: {@code ${?VAR}} is looked up in the configuration first, then in the
+     * environment given to {@link #load(Path, Map)} (the process environment in production), so that
+     * secrets such as SNMP communities can stay out of the file.
+     */
+    private Config resolveWithEnv(Config merged) {
+        try {
+            Config resolved = merged.withFallback(ConfigValueFactory.fromMap(env).toConfig())
+                    .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false).setAllowUnresolved(false));
+            // keep only the configuration's own keys: the environment was there to be looked up, not read
+            ConfigObject own = resolved.root();
+            for (String k : resolved.root().keySet()) {
+                if (!merged.root().containsKey(k)) {
+                    own = own.withoutKey(k);
+                }
+            }
+            return own.toConfig();
+        } catch (com.typesafe.config.ConfigException e) {
+            throw new ConfigException(List.of(e.getMessage()));
+        }
     }
 
     private InfluxConfig influx() {
@@ -378,7 +406,7 @@ public final class ConfigLoader {
     }
 
     private static void describe(String prefix, Object value, StringBuilder sb) {
-        if (value instanceof Record r) {
+        if (value instanceof Record r && !(value instanceof SnmpTarget)) {
             for (java.lang.reflect.RecordComponent rc : r.getClass().getRecordComponents()) {
                 Object v;
                 try {
@@ -390,8 +418,19 @@ public final class ConfigLoader {
             }
             return;
         }
+        if (value instanceof List<?> list) {
+            if (list.isEmpty()) {
+                sb.append(prefix).append(" = []\n");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                describe(prefix + "[" + i + "]", list.get(i), sb);
+            }
+            return;
+        }
         String shown;
-        if (value instanceof Secret s) {
+        if (value instanceof SnmpTarget t) {
+            shown = t.summary(); // one line per target: a long list stays readable
+        } else if (value instanceof Secret s) {
             shown = s.isEmpty() ? "(not set)" : "(set, redacted)";
         } else if (value instanceof Duration d) {
             shown = d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";

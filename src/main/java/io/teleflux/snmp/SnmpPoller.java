@@ -1,0 +1,563 @@
+package io.teleflux.snmp;
+
+import io.teleflux.config.SnmpConfig;
+import io.teleflux.config.SnmpTarget;
+import io.teleflux.point.PointSink;
+import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * Polls every configured SNMP target once per {@code interval} and hands each device's points to
+ * the sink (in the collector: the rate stage).
+ *
+ * <p>Scheduling: each device has a fixed offset within the interval, derived from its address, so
+ * that polls spread over the interval and keep their phase across restarts. At most
+ * {@code max-concurrent} devices are polled at once; the rest wait for a slot. A poll that is not
+ * done by the device's deadline is abandoned and counted as a timeout, and a device whose poll (or
+ * the hand-off of its points) is still running when its next cycle is due skips that cycle. Polls
+ * are asynchronous ({@link DevicePoll}), so a slow or dead device occupies a slot, never a thread,
+ * and never delays another device.
+ *
+ * <p>Threads: one scheduler thread owns all scheduling state; snmp4j's threads deliver answers;
+ * one delivery thread builds points and calls the sink, which may block (back-pressure then shows
+ * as skipped cycles, not as memory); one thread resolves targets given by host name.
+ *
+ * <p>A device's failures and oddities are counted on every poll but logged only when its state
+ * changes ("polls failing (timeout)" once, then "polls succeed again").
+ */
+public final class SnmpPoller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SnmpPoller.class);
+    private static final RateLimitedLog SINK_ERRORS = new RateLimitedLog(LOG, 60_000);
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
+
+    static final String POLLS = "teleflux_snmp_polls_total";
+    static final String POLL_SECONDS = "teleflux_snmp_poll_seconds";
+    static final String LAST_SUCCESS = "teleflux_snmp_last_success_ms";
+    static final String INTERFACES = "teleflux_snmp_interfaces";
+    static final String SKIPPED = "teleflux_snmp_polls_skipped_total";
+    static final String WARNINGS = "teleflux_snmp_warnings_total";
+
+    private final SnmpConfig cfg;
+    private final PointSink sink;
+    private final Metrics metrics;
+    private final Map<SnmpTarget, Device> devices = new LinkedHashMap<>();
+    private final Map<String, Device> labels = new HashMap<>();
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService deliverer;
+    private final ExecutorService resolver;
+    private final Metrics.Counter pointsIn;
+    private final Metrics.Counter overflowDropped;
+    private final long intervalMs;
+    private final long deadlineMs;
+    // scheduler thread only
+    private final ArrayDeque<Device> waiting = new ArrayDeque<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile SnmpSession session;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    public SnmpPoller(SnmpConfig cfg, PointSink sink, Metrics metrics) {
+        this.cfg = cfg;
+        this.sink = sink;
+        this.metrics = metrics;
+        this.intervalMs = cfg.interval().toMillis();
+        this.deadlineMs = cfg.effectiveDeadline().toMillis();
+        for (SnmpTarget t : cfg.targets()) {
+            if (t.privProtocol() == SnmpTarget.PrivProtocol.DES && !SnmpSession.desSupported()) {
+                throw new IllegalArgumentException(t.key() + ".priv-protocol: DES is not available in this JVM "
+                        + "(its security configuration disables it); use AES");
+            }
+        }
+        metrics.describe(POLLS, Metrics.Type.COUNTER,
+                "SNMP polls by device and result: ok, timeout (no or incomplete answer, deadline), auth_error, error");
+        metrics.describe(POLL_SECONDS, Metrics.Type.GAUGE, "Duration of the device's last SNMP poll, in seconds");
+        metrics.describe(LAST_SUCCESS, Metrics.Type.GAUGE,
+                "Epoch ms of the device's last successful SNMP poll (0 = none yet), for silent-device alerts");
+        metrics.describe(INTERFACES, Metrics.Type.GAUGE, "Interfaces the device's last successful SNMP poll wrote");
+        metrics.describe(SKIPPED, Metrics.Type.COUNTER,
+                "SNMP poll cycles skipped because the device's previous poll was still running");
+        metrics.describe(WARNINGS, Metrics.Type.COUNTER,
+                "Oddities in SNMP answers that Teleflux worked around, by device and reason");
+        metrics.describe("teleflux_points_received_total", Metrics.Type.COUNTER, "Points produced by the inputs, by source");
+        metrics.describe("teleflux_fields_dropped_total", Metrics.Type.COUNTER,
+                "Values dropped from otherwise decoded points, by reason");
+        metrics.describe("teleflux_snmp_targets", Metrics.Type.GAUGE, "Configured SNMP targets");
+        metrics.describe("teleflux_snmp_polls_running", Metrics.Type.GAUGE, "SNMP polls in progress");
+        this.pointsIn = metrics.counter("teleflux_points_received_total", "source", PointMaker.SOURCE);
+        this.overflowDropped = metrics.counter("teleflux_fields_dropped_total", "reason", "uint64_overflow");
+        for (SnmpTarget t : cfg.targets()) {
+            Device d = new Device(t);
+            devices.put(t, d);
+            claim(d, t.hasName() ? t.name() : d.fallbackName);
+        }
+        metrics.gauge("teleflux_snmp_targets", devices::size);
+        metrics.gauge("teleflux_snmp_polls_running", running::get);
+
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("teleflux-snmp-scheduler"));
+        this.scheduler.setRemoveOnCancelPolicy(true); // deadlines are cancelled on almost every poll
+        this.deliverer = Executors.newSingleThreadExecutor(daemon("teleflux-snmp-deliver"));
+        this.resolver = Executors.newSingleThreadExecutor(daemon("teleflux-snmp-resolve"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts polling every target, each at its own offset within the interval. */
+    public synchronized SnmpPoller start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        started = true;
+        open();
+        LOG.info("SNMP: polling {} devices every {} s (timeout {} ms, {} retries, deadline {} s, max-concurrent {})",
+                devices.size(), intervalMs / 1000.0, cfg.timeout().toMillis(), cfg.retries(), deadlineMs / 1000.0,
+                cfg.maxConcurrent());
+        long now = System.currentTimeMillis();
+        for (Device d : devices.values()) {
+            long delay = Math.floorMod(d.offsetMs - now % intervalMs, intervalMs);
+            scheduler.scheduleAtFixedRate(() -> due(d, null), delay, intervalMs, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /**
+     * Polls one configured target now, through the same path as the scheduled polls (concurrency
+     * limit, deadline, hand-off to the sink), and returns when its points were handed on or it failed.
+     * Returns {@link PollResult#SKIPPED} when a poll of that device is already running.
+     */
+    public PollResult pollOnce(SnmpTarget target) throws InterruptedException {
+        Device d = devices.get(target);
+        if (d == null) {
+            throw new IllegalArgumentException("not a configured target: " + target);
+        }
+        return await(request(d));
+    }
+
+    /** Polls every target now (in parallel, within max-concurrent) and returns each one's result, in config order. */
+    public Map<SnmpTarget, PollResult> pollAllOnce() throws InterruptedException {
+        Map<SnmpTarget, CompletableFuture<PollResult>> futures = new LinkedHashMap<>();
+        for (Device d : devices.values()) {
+            futures.put(d.cfg, request(d));
+        }
+        Map<SnmpTarget, PollResult> results = new LinkedHashMap<>();
+        for (Map.Entry<SnmpTarget, CompletableFuture<PollResult>> e : futures.entrySet()) {
+            results.put(e.getKey(), await(e.getValue()));
+        }
+        return results;
+    }
+
+    /** The metric label ({@code device}) currently used for a target: its name, its sysName once known, or its address. */
+    public String deviceLabel(SnmpTarget target) {
+        Device d = devices.get(target);
+        if (d == null) {
+            throw new IllegalArgumentException("not a configured target: " + target);
+        }
+        return d.label;
+    }
+
+    private CompletableFuture<PollResult> request(Device d) {
+        if (closed) {
+            throw new IllegalStateException("the SNMP poller is closed");
+        }
+        open();
+        CompletableFuture<PollResult> f = new CompletableFuture<>();
+        if (!onScheduler(() -> due(d, f))) {
+            f.completeExceptionally(new IllegalStateException("the SNMP poller is closed"));
+        }
+        return f;
+    }
+
+    private static PollResult await(CompletableFuture<PollResult> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (CancellationException e) {
+            throw new IllegalStateException("the SNMP poller was closed during the poll", e);
+        }
+    }
+
+    private synchronized void open() {
+        if (session == null) {
+            try {
+                session = SnmpSession.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the SNMP UDP socket", e);
+            }
+        }
+    }
+
+    private boolean onScheduler(Runnable r) {
+        try {
+            scheduler.execute(r);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false; // closing
+        }
+    }
+
+    // ---- scheduler thread ----
+
+    private void due(Device d, CompletableFuture<PollResult> waiter) {
+        try {
+            if (closed) {
+                if (waiter != null) {
+                    waiter.cancel(false);
+                }
+                return;
+            }
+            if (d.busy) {
+                d.skipped.inc();
+                if (waiter != null) {
+                    waiter.complete(PollResult.SKIPPED);
+                }
+                return;
+            }
+            d.busy = true;
+            d.waiter = waiter;
+            waiting.add(d);
+            dispatch();
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: log instead
+            LOG.error("SNMP: cannot schedule a poll of {}", d.label, e);
+        }
+    }
+
+    private void dispatch() {
+        while (running.get() < cfg.maxConcurrent() && !waiting.isEmpty() && !closed) {
+            Device d = waiting.poll();
+            running.incrementAndGet();
+            begin(d);
+        }
+    }
+
+    private void begin(Device d) {
+        int attempt = ++d.attempt;
+        d.inPoll = true;
+        d.poll = null;
+        d.startedNanos = System.nanoTime();
+        d.deadline = scheduler.schedule(() -> deadline(d, attempt), deadlineMs, TimeUnit.MILLISECONDS);
+        if (d.literal != null) {
+            launch(d, attempt, d.literal);
+            return;
+        }
+        String host = d.cfg.address().host();
+        resolver.execute(() -> {
+            try {
+                InetAddress ip = InetAddress.getByName(host);
+                onScheduler(() -> launch(d, attempt, ip));
+            } catch (UnknownHostException | SecurityException e) {
+                onScheduler(() -> finished(d, attempt, new DevicePoll.Failure(PollResult.ERROR,
+                        "cannot resolve host name '" + host + "'")));
+            }
+        });
+    }
+
+    private void launch(Device d, int attempt, InetAddress ip) {
+        if (attempt != d.attempt || !d.inPoll) {
+            return; // the deadline passed while the host name was being resolved
+        }
+        if (d.target == null || !ip.equals(d.ip)) {
+            d.ip = ip;
+            d.target = session.target(d.cfg, ip, cfg.timeout().toMillis(), cfg.retries());
+        }
+        d.poll = new DevicePoll(session, d.target, d.fallbackName, d.cfg.contextName(), !d.cfg.hasName(), cfg.maxRepetitions(),
+                outcome -> onScheduler(() -> finished(d, attempt, outcome)));
+        d.poll.start();
+    }
+
+    private void deadline(Device d, int attempt) {
+        if (attempt != d.attempt || !d.inPoll) {
+            return;
+        }
+        String why = "no complete answer within the deadline of " + deadlineMs + " ms";
+        if (d.poll != null) {
+            d.poll.abandon(why);
+        } else {
+            finished(d, attempt, new DevicePoll.Failure(PollResult.TIMEOUT, why + " (host name still resolving)"));
+        }
+    }
+
+    private void finished(Device d, int attempt, DevicePoll.Outcome outcome) {
+        if (attempt != d.attempt || !d.inPoll) {
+            return;
+        }
+        d.inPoll = false;
+        d.poll = null;
+        d.deadline.cancel(false);
+        running.decrementAndGet();
+        double seconds = (System.nanoTime() - d.startedNanos) / 1e9;
+        try {
+            deliverer.execute(() -> deliver(d, outcome, seconds));
+        } catch (RejectedExecutionException e) {
+            d.busy = false;
+        }
+        dispatch();
+    }
+
+    // ---- delivery thread ----
+
+    private void deliver(Device d, DevicePoll.Outcome outcome, double seconds) {
+        PollResult result;
+        try {
+            result = record(d, outcome, seconds);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = PollResult.ERROR;
+        } catch (RuntimeException e) {
+            // a bug downstream, not the device's fault: say it, but not on every poll of every device
+            SINK_ERRORS.warn(d.label, "{}: could not hand on the points of a poll: {}", d.label, e.toString());
+            result = PollResult.ERROR;
+        }
+        PollResult r = result;
+        onScheduler(() -> {
+            d.busy = false;
+            if (d.waiter != null) {
+                d.waiter.complete(r);
+                d.waiter = null;
+            }
+        });
+    }
+
+    private PollResult record(Device d, DevicePoll.Outcome outcome, double seconds) throws InterruptedException {
+        d.pollSeconds = seconds;
+        if (outcome instanceof DevicePoll.Failure f) {
+            d.polls(f.result()).inc();
+            if (d.failing != f.result()) {
+                LOG.warn("{}: polls failing ({}) - {}", d.label, f.result().label(), f.detail());
+                d.failing = f.result();
+            }
+            d.failedPolls++;
+            return f.result();
+        }
+        PollData data = ((DevicePoll.Success) outcome).data();
+        String device;
+        if (d.cfg.hasName()) {
+            device = d.cfg.name();
+        } else if (data.sysName() != null) {
+            device = data.sysName().value();
+            relabel(d, device);
+        } else {
+            device = d.fallbackName;
+        }
+        boolean reset = d.lastUptime >= 0 && data.sysUpTime() >= 0 && data.sysUpTime() < d.lastUptime;
+        if (data.sysUpTime() >= 0) {
+            d.lastUptime = data.sysUpTime();
+        }
+        PointMaker.Built built = PointMaker.build(data, device, ipText(d.ip), d.cfg.interfaces(), reset);
+        EnumSet<Warning> now = EnumSet.noneOf(Warning.class);
+        now.addAll(built.warnings());
+        if (reset) {
+            now.add(Warning.AGENT_RESTART);
+        }
+        for (Warning w : now) {
+            metrics.counter(WARNINGS, "device", d.label, "reason", w.label).inc();
+            if (!d.warned.contains(w)) {
+                LOG.warn("{}: {}", d.label, w.text);
+            }
+        }
+        d.warned = now;
+        overflowDropped.add(built.overflows());
+
+        sink.accept(built.points());
+
+        pointsIn.add(built.points().size());
+        d.polls(PollResult.OK).inc();
+        d.lastSuccess.set(data.timeMs());
+        d.interfaces.set(built.interfaces());
+        if (d.failing != null) {
+            LOG.info("{}: polls succeed again (after {} failed)", d.label, d.failedPolls);
+        }
+        d.failing = null;
+        d.failedPolls = 0;
+        return PollResult.OK;
+    }
+
+    private static String ipText(InetAddress ip) {
+        String s = ip.getHostAddress();
+        int pct = s.indexOf('%'); // an IPv6 scope id is local to this host
+        return pct >= 0 ? s.substring(0, pct) : s;
+    }
+
+    /**
+     * A target without a configured name is labelled by its address until its sysName is known, and
+     * by that sysName from then on (once: the label stays stable). If another target already uses
+     * that label, the address stays, and the clash of device tags is logged.
+     */
+    private void relabel(Device d, String sysName) {
+        if (d.relabelled || sysName.equals(d.label)) {
+            return;
+        }
+        d.relabelled = true;
+        synchronized (labels) {
+            Device other = labels.get(sysName);
+            if (other != null) {
+                LOG.warn("{}: its sysName.0 '{}' is also the name of {}; both write device={} - give the targets names",
+                        d.label, sysName, other.cfg.address(), sysName);
+                return;
+            }
+            labels.remove(d.label);
+        }
+        String old = d.label;
+        metrics.removeGauge(POLL_SECONDS, "device", old);
+        metrics.removeGauge(LAST_SUCCESS, "device", old);
+        metrics.removeGauge(INTERFACES, "device", old);
+        // counts under the address stay when there is history in them; empty ones would only be clutter
+        for (Map.Entry<PollResult, Metrics.Counter> e : d.polls.entrySet()) {
+            if (e.getValue().value() == 0) {
+                metrics.removeGauge(POLLS, "device", old, "result", e.getKey().label());
+            }
+        }
+        if (d.skipped.value() == 0) {
+            metrics.removeGauge(SKIPPED, "device", old);
+        }
+        claim(d, sysName);
+    }
+
+    private void claim(Device d, String label) {
+        synchronized (labels) {
+            labels.put(label, d);
+        }
+        d.label = label;
+        for (PollResult r : new PollResult[]{PollResult.OK, PollResult.TIMEOUT, PollResult.AUTH_ERROR, PollResult.ERROR}) {
+            d.polls.put(r, metrics.counter(POLLS, "device", label, "result", r.label()));
+        }
+        metrics.gauge(POLL_SECONDS, () -> d.pollSeconds, "device", label);
+        long lastSuccess = d.lastSuccess == null ? 0 : d.lastSuccess.value();
+        d.lastSuccess = metrics.settableGauge(LAST_SUCCESS, "device", label);
+        d.lastSuccess.set(lastSuccess);
+        d.interfaces = metrics.settableGauge(INTERFACES, "device", label);
+        d.interfaces.set(0);
+        d.skipped = metrics.counter(SKIPPED, "device", label);
+    }
+
+    /** Stops polling. Polls in flight are abandoned; points already handed on stay handed on. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        scheduler.shutdownNow();
+        resolver.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            deliverer.shutdown();
+            if (!deliverer.awaitTermination(5, TimeUnit.SECONDS)) {
+                deliverer.shutdownNow(); // a sink blocked by back-pressure: give up its points
+                deliverer.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            deliverer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        for (Device d : devices.values()) {
+            CompletableFuture<PollResult> w = d.waiter;
+            if (w != null) {
+                w.cancel(false);
+            }
+        }
+        SnmpSession s = session;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                LOG.debug("SNMP: closing the UDP socket failed", e);
+            }
+        }
+    }
+
+    /** One target and everything remembered about it between polls. */
+    private final class Device {
+        final SnmpTarget cfg;
+        final String fallbackName;
+        final long offsetMs;
+        final InetAddress literal;
+        // scheduler thread
+        boolean busy;
+        boolean inPoll;
+        int attempt;
+        long startedNanos;
+        ScheduledFuture<?> deadline;
+        DevicePoll poll;
+        volatile CompletableFuture<PollResult> waiter;
+        InetAddress ip;
+        org.snmp4j.Target<?> target;
+        // delivery thread
+        long lastUptime = -1;
+        PollResult failing;
+        int failedPolls;
+        Set<Warning> warned = EnumSet.noneOf(Warning.class);
+        boolean relabelled;
+        // metrics
+        volatile String label;
+        volatile double pollSeconds;
+        final Map<PollResult, Metrics.Counter> polls = new ConcurrentHashMap<>();
+        volatile Metrics.Counter lastSuccess;
+        volatile Metrics.Counter interfaces;
+        volatile Metrics.Counter skipped;
+
+        Device(SnmpTarget cfg) {
+            this.cfg = cfg;
+            this.fallbackName = cfg.address().toString();
+            this.offsetMs = offset(fallbackName, intervalMs);
+            String host = cfg.address().host();
+            InetAddress lit = null;
+            if (IP_LITERAL.matcher(host).matches()) {
+                try {
+                    lit = InetAddress.getByName(host); // a literal: parsed, never looked up
+                } catch (UnknownHostException e) {
+                    lit = null; // not a valid literal after all: resolve it per poll and report the failure there
+                }
+            }
+            this.literal = lit;
+            this.ip = lit;
+        }
+
+        Metrics.Counter polls(PollResult r) {
+            return polls.get(r);
+        }
+    }
+
+    /** A well-spread, deterministic offset in [0, interval) for a device. */
+    static long offset(String key, long intervalMs) {
+        long h = key.hashCode() * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return Math.floorMod(h, intervalMs);
+    }
+}
