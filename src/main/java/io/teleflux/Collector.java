@@ -9,6 +9,7 @@ import io.teleflux.rate.RateStage;
 import io.teleflux.selfmon.HttpEndpoint;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.SelfmonReporter;
+import io.teleflux.snmp.SnmpPoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class Collector implements AutoCloseable {
     private InfluxWriter writer;
     private RateStage rates;
     private DialoutServer dialout;
+    private SnmpPoller snmp;
     private HttpEndpoint http;
     private SelfmonReporter reporter;
 
@@ -43,13 +45,17 @@ public final class Collector implements AutoCloseable {
         writer = new InfluxWriter(cfg.influx(), metrics);
         writer.start();
         long telemetryGap = cfg.rate().maxGapFor(TELEMETRY_EXPECTED_INTERVAL).toMillis();
-        rates = new RateStage(writer, source -> telemetryGap, cfg.rate().idleExpiry().toMillis(),
-                cfg.rate().maxSeries(), metrics);
+        long snmpGap = cfg.rate().maxGapFor(cfg.snmp().interval()).toMillis();
+        rates = new RateStage(writer, source -> "snmp".equals(source) ? snmpGap : telemetryGap,
+                cfg.rate().idleExpiry().toMillis(), cfg.rate().maxSeries(), metrics);
         if (cfg.dialout().enabled()) {
             dialout = new DialoutServer(cfg.dialout(), metrics)
                     .register(new H3cDialoutService(new H3cDecoder(metrics), rates, metrics,
                             cfg.dialout().maxMessageSize(), cfg.dialout().chunkTimeout().toMillis()));
             dialout.start();
+        }
+        if (cfg.snmp().enabled()) {
+            snmp = new SnmpPoller(cfg.snmp(), rates, metrics).start();
         }
         if (cfg.http().enabled()) {
             http = new HttpEndpoint(cfg.http().listen().host(), cfg.http().listen().port(), metrics, this::health);
@@ -59,7 +65,8 @@ public final class Collector implements AutoCloseable {
             reporter = new SelfmonReporter(metrics, writer, cfg.instance(), cfg.selfmon().interval().toMillis());
             reporter.start();
         }
-        LOG.info("teleflux started: instance {}, writing to {} ({} API)", cfg.instance(), cfg.influx().url(),
+        LOG.info("teleflux started: instance {}, dial-out {}, {} SNMP target(s), writing to {} ({} API)", cfg.instance(),
+                cfg.dialout().enabled() ? cfg.dialout().listen() : "off", cfg.snmp().targets().size(), cfg.influx().url(),
                 cfg.influx().api().name().toLowerCase(java.util.Locale.ROOT));
         return this;
     }
@@ -103,6 +110,9 @@ public final class Collector implements AutoCloseable {
         LOG.info("teleflux stopping");
         if (dialout != null) {
             dialout.stop(5_000);
+        }
+        if (snmp != null) {
+            snmp.close();
         }
         if (reporter != null) {
             reporter.close();

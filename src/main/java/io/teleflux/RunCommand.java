@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
-        description = {"Run the collector: receive gRPC dial-out telemetry, compute rates and write to InfluxDB.",
+        description = {"Run the collector: receive gRPC dial-out telemetry, poll SNMP targets, compute rates and write to InfluxDB.",
                 "Stops cleanly on SIGINT/SIGTERM, writing what it has received first."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
