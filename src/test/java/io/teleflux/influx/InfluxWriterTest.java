@@ -107,7 +107,7 @@ class InfluxWriterTest {
     }
 
     @Test
-    void metricFamiliesAreDescribed() {
+    void metricFamiliesAreDescribed() throws Exception {
         new InfluxWriter(cfg(""), metrics, new ScriptedApi(b -> WriteResult.http(204, null, "")), Clock.systemUTC());
         String text = metrics.prometheusText();
         assertThat(text).contains("# TYPE teleflux_points_written_total counter",
