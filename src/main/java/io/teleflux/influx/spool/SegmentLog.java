@@ -379,7 +379,7 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private void maybeDelete(Segment s) throws IOException {
-        if (!s.gone && s.unacked == 0 && s.inFlight == 0 && s != active) {
+        if (!s.gone && s.unacked == 0 && s.inFlight == 0) { // the active one too: an idle spool holds no files
             remove(s);
         }
     }
@@ -419,6 +419,8 @@ public final class SegmentLog implements AutoCloseable {
                     return null;
                 }
                 readSegment = s.id + 1;
+                readOffset = RecordFormat.FILE_HEADER;
+                readOrdinal = 0;
                 continue;
             }
             RecordFormat.Parsed r = RecordFormat.parse(s.ch, readOffset, s.readableEnd, true);
@@ -472,8 +474,8 @@ public final class SegmentLog implements AutoCloseable {
         s.acked.set(e.ordinal);
         s.unacked--;
         s.unackedPoints -= e.points;
-        if (s.unacked > 0 || s == active) {
-            s.appendAck(e.offset); // a deleted segment needs no acks
+        if (s.unacked > 0) {
+            s.appendAck(e.offset); // a segment about to be deleted needs no acks
         }
         maybeDelete(s);
     }
@@ -555,6 +557,8 @@ public final class SegmentLog implements AutoCloseable {
             }
             if (off >= s.readableEnd) {
                 segId = s.id + 1;
+                off = RecordFormat.FILE_HEADER;
+                ordinal = 0;
                 continue;
             }
             RecordFormat.Parsed r;
