@@ -107,8 +107,9 @@ final class SpoolBatchChannel implements BatchChannel, SegmentLog.Listener {
                 boolean hasDisk = spool.hasUnread();
                 Batch b = null;
                 if (hasLive && hasDisk) {
-                    // take from the backlog while it has had at most its share of the points
-                    b = diskPoints * (1 - share) <= livePoints * share ? takeDisk() : null;
+                    // live first; then the backlog whenever it has had less than its share of the points
+                    boolean backlogsTurn = share >= 1.0 || diskPoints * (1 - share) < livePoints * share;
+                    b = backlogsTurn ? takeDisk() : null;
                     if (b == null) {
                         b = takeLive();
                     }
