@@ -277,8 +277,9 @@ final class SpoolBatchChannel implements BatchChannel, SegmentLog.Listener {
             if (spool.append(b.seq(), b.lines(), b.body())) {
                 return true;
             }
-            rateLimited.warn("full", "Spool {} is full (on-full = block, max-bytes reached): batches wait in memory, "
-                    + "and the inputs are slowed down once queue-max-points is reached", spool.dir().toAbsolutePath());
+            rateLimited.warn("full", "Spool {} cannot take a batch of {} bytes (full with on-full = block, or the batch "
+                    + "is larger than max-bytes): batches wait in memory, and the inputs are slowed down once "
+                    + "queue-max-points is reached", spool.dir().toAbsolutePath(), b.body().length);
         } catch (IOException e) {
             spoolError("write", e);
         }
