@@ -68,7 +68,8 @@ final class SpoolBatchChannel implements BatchChannel, SegmentLog.Listener {
             c = new SpoolBatchChannel(cfg, owner, metrics, clock);
         } catch (IOException e) {
             throw new IOException("teleflux.influx.spool.dir: cannot use '" + cfg.spool().dir() + "' ("
-                    + cfg.spool().dir().toAbsolutePath() + ") as the spool: " + e, e);
+                    + cfg.spool().dir().toAbsolutePath() + ") as the spool: "
+                    + (e.getClass() == IOException.class ? e.getMessage() : e.toString()), e);
         }
         metrics.spool(c.spool, clock);
         return c;
