@@ -77,6 +77,7 @@ public final class Collector implements AutoCloseable {
                 + ",\"uptime_s\":" + (System.currentTimeMillis() - startedMs) / 1000
                 + ",\"dialout_streams\":" + (long) metrics.value("teleflux_dialout_streams")
                 + ",\"queue_points\":" + (long) metrics.value("teleflux_queue_points")
+                + ",\"spool_points\":" + (long) metrics.value("teleflux_spool_points")
                 + ",\"last_write_ms\":" + (long) lastWrite + "}";
         // an InfluxDB outage is reported in the body but keeps /health at 200: restarting the
         // collector would not help and would lose what it holds

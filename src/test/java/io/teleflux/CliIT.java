@@ -89,8 +89,9 @@ class CliIT {
                       http.listen = "127.0.0.1:%d"
                       influx { api = v1, url = "%s", database = telemetry, flush-interval = 200ms, password = "pw-SECRET-3", username = u }
                       log.file = "%s"
+                      influx.spool.dir = "%s"
                     }
-                    """.formatted(grpc, http, influx.url(), dir.resolve("teleflux.log")));
+                    """.formatted(grpc, http, influx.url(), dir.resolve("teleflux.log"), dir.resolve("spool")));
             Path collectorLog = dir.resolve("collector.out");
             Process collector = start(collectorLog, "run", "--config", conf.toString());
             try {

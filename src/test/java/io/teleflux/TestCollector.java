@@ -21,11 +21,19 @@ final class TestCollector {
                   http.listen = "127.0.0.1:0"
                   selfmon.interval = 1s
                   influx.flush-interval = 100ms
+                  influx.spool.dir = "%s"
                 }
-                """;
+                """.formatted(spoolDir());
         TelefluxConfig cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(extra)
                 .withFallback(ConfigFactory.parseString(base)), Map.of());
         return new Collector(cfg).start();
+    }
+
+    /** A fresh spool directory per collector: collectors in one JVM must never share one (it is locked). */
+    static String spoolDir() {
+        java.nio.file.Path d = io.teleflux.testsupport.TempDirs.create("teleflux-spool-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> io.teleflux.testsupport.TempDirs.delete(d)));
+        return d.toString();
     }
 
     static String v1(java.net.URI url) {

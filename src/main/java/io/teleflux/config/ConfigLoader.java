@@ -201,7 +201,62 @@ public final class ConfigLoader {
         return new InfluxConfig(api, url, org, bucket, token, database, str(p + "retention-policy"),
                 str(p + "username"), password, bool(p + "create-database"), batchSize,
                 duration(p + "flush-interval", Duration.ofMillis(1)), bool(p + "gzip"),
-                intIn(p + "writers", 1, 64), duration(p + "timeout", Duration.ofMillis(100)), queueMax, retry);
+                intIn(p + "writers", 1, 64), duration(p + "timeout", Duration.ofMillis(100)), queueMax, retry,
+                spool(p + "spool."));
+    }
+
+    private InfluxConfig.Spool spool(String p) {
+        boolean enabled = bool(p + "enabled");
+        String dirStr = str(p + "dir");
+        Path dir = Path.of(dirStr.isEmpty() ? "." : dirStr);
+        if (dirStr.isEmpty()) {
+            problems.add(p + "dir: must not be empty (set enabled = false to run without a spool)");
+        } else if (enabled) {
+            String why = unusableDir(dir);
+            if (why != null) {
+                problems.add(p + "dir: '" + dirStr + "' " + why);
+            }
+        }
+        long maxBytes = bytes(p + "max-bytes", 64 * 1024, Long.MAX_VALUE);
+        long segment = bytes(p + "segment-size", 16 * 1024, 1L << 30);
+        InfluxConfig.OnFull onFull = null;
+        switch (str(p + "on-full").toLowerCase(Locale.ROOT)) {
+            case "drop-oldest" -> onFull = InfluxConfig.OnFull.DROP_OLDEST;
+            case "block" -> onFull = InfluxConfig.OnFull.BLOCK;
+            default -> problems.add(p + "on-full: '" + str(p + "on-full") + "' is not drop-oldest or block");
+        }
+        InfluxConfig.Fsync fsync = null;
+        switch (str(p + "fsync").toLowerCase(Locale.ROOT)) {
+            case "batch" -> fsync = InfluxConfig.Fsync.BATCH;
+            case "interval" -> fsync = InfluxConfig.Fsync.INTERVAL;
+            case "never" -> fsync = InfluxConfig.Fsync.NEVER;
+            default -> problems.add(p + "fsync: '" + str(p + "fsync") + "' is not batch, interval or never");
+        }
+        Duration interval = duration(p + "fsync-interval", Duration.ofMillis(1));
+        double share = doubleIn(p + "replay-share", 0.01, 1.0);
+        // eviction works on whole segments: keep one segment a small part of the spool
+        long effectiveSegment = Math.max(16 * 1024, Math.min(segment, maxBytes / 8));
+        return new InfluxConfig.Spool(enabled, dir, maxBytes, effectiveSegment, onFull, fsync, interval, share);
+    }
+
+    /** Why {@code dir} cannot be the spool directory, or null; creates nothing (check-config has no side effects). */
+    static String unusableDir(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (Files.exists(abs)) {
+            if (!Files.isDirectory(abs)) {
+                return "exists and is not a directory";
+            }
+            return Files.isWritable(abs) ? null : "is not writable";
+        }
+        for (Path p = abs.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    return "cannot be created: " + p + " is not a directory";
+                }
+                return Files.isWritable(p) ? null : "cannot be created: " + p + " is not writable";
+            }
+        }
+        return "cannot be created";
     }
 
     // ---- typed readers: each records a problem naming the key instead of throwing ----
@@ -435,7 +490,7 @@ public final class ConfigLoader {
         } else if (value instanceof Duration d) {
             shown = d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
         } else if (value instanceof Enum<?> e) {
-            shown = e.name().toLowerCase(Locale.ROOT);
+            shown = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
         } else if (value == null) {
             shown = "auto";
         } else if (value instanceof String str) {

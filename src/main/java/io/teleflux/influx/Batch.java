@@ -3,7 +3,7 @@ package io.teleflux.influx;
 /**
  * A self-contained unit of work between the batcher and the senders: uncompressed line protocol
  * (every line ends with a newline) and its line count. It holds no reference to points or buffers,
- * so it can be written to disk and read back as is (the future spool stores exactly this).
+ * so it can be written to disk and read back as is (the spool stores exactly this).
  *
  * @param seq   order in which the batcher cut it; halves of a split batch keep their parent's seq
  * @param body  UTF-8 line protocol, never compressed here (each API compresses as it needs)
@@ -44,6 +44,26 @@ record Batch(long seq, byte[] body, int lines) {
         byte[] right = java.util.Arrays.copyOfRange(body, cut, body.length);
         int leftLines = countLines(left);
         return new Batch[] {new Batch(seq, left, leftLines), new Batch(seq, right, lines - leftLines)};
+    }
+
+    /** One batch holding {@code parts} in order, under the first one's seq (the parts of one split batch). */
+    static Batch concat(java.util.List<Batch> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int len = 0;
+        int lines = 0;
+        for (Batch b : parts) {
+            len += b.body.length;
+            lines += b.lines;
+        }
+        byte[] body = new byte[len];
+        int at = 0;
+        for (Batch b : parts) {
+            System.arraycopy(b.body, 0, body, at, b.body.length);
+            at += b.body.length;
+        }
+        return new Batch(parts.get(0).seq, body, lines);
     }
 
     private static int countLines(byte[] b) {

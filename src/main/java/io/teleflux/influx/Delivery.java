@@ -6,13 +6,16 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Carries one batch to a final outcome on a sender thread: sends it through the {@link InfluxApi},
  * applies the {@link ErrorPolicy}'s decision (retry after a wait, split, drop) and counts the
- * result. Every line of a batch ends up counted exactly once: written or dropped by reason.
+ * result. Every line of a settled batch is counted exactly once: written or dropped by reason.
  */
 final class Delivery {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
@@ -34,11 +37,27 @@ final class Delivery {
         this.rateLimited = new RateLimitedLog(log, 60_000);
     }
 
+    /** What became of a batch. */
+    record Outcome(Kind kind, Batch unwritten) {
+        enum Kind { SETTLED, HANDED_OVER, ABANDONED }
+
+        static final Outcome SETTLED = new Outcome(Kind.SETTLED, null);
+        static final Outcome HANDED_OVER = new Outcome(Kind.HANDED_OVER, null);
+    }
+
+    /** {@link #deliver(Batch, Predicate)} for a sender that keeps every batch until it is settled. */
+    Outcome deliver(Batch batch) {
+        return deliver(batch, unwritten -> false);
+    }
+
     /**
-     * Delivers {@code batch}; retriable failures are retried until success or shutdown. Returns the
-     * number of lines abandoned because of shutdown (already counted as dropped, reason shutdown).
+     * Delivers {@code batch}: every line ends up written or dropped and counted ({@code SETTLED}).
+     * After each retriable failure, {@code handOver} is offered what is still unwritten; when it
+     * takes it (e.g. into the spool), the delivery ends there ({@code HANDED_OVER}), else it is
+     * retried after a backoff. When the writer stops, what is unwritten is returned uncounted
+     * ({@code ABANDONED}): the caller keeps it or counts it.
      */
-    int deliver(Batch batch) {
+    Outcome deliver(Batch batch, Predicate<Batch> handOver) {
         Deque<Batch> todo = new ArrayDeque<>();
         todo.push(batch);
         while (!todo.isEmpty()) {
@@ -46,7 +65,7 @@ final class Delivery {
             int attempt = 0;
             while (true) {
                 if (stopping.getAsBoolean()) {
-                    return abandon(cur, todo);
+                    return new Outcome(Outcome.Kind.ABANDONED, unwritten(cur, todo));
                 }
                 metrics.request();
                 WriteResult r;
@@ -66,6 +85,13 @@ final class Delivery {
                 ErrorPolicy.Decision d = policy.decide(r, cur.lines(), attempt);
                 if (d instanceof ErrorPolicy.Retry retry) {
                     metrics.retry();
+                    Batch rest = unwritten(cur, todo);
+                    if (handOver.test(rest)) {
+                        rateLimited.warn("retry-" + r.statusLabel(),
+                                "InfluxDB write to {} failed ({} {}); {} points go to the spool and are retried from there",
+                                api.describe(), r.statusLabel(), r.detail(), rest.lines());
+                        return Outcome.HANDED_OVER;
+                    }
                     rateLimited.warn("retry-" + r.statusLabel(),
                             "InfluxDB write to {} failed ({} {}); retrying {} points in {} ms (attempt {})",
                             api.describe(), r.statusLabel(), r.detail(), cur.lines(), retry.delayMs(), attempt + 1);
@@ -90,7 +116,18 @@ final class Delivery {
                 break;
             }
         }
-        return 0;
+        return Outcome.SETTLED;
+    }
+
+    /** {@code cur} and the pieces still to do, in order, as one batch. */
+    private static Batch unwritten(Batch cur, Deque<Batch> todo) {
+        if (todo.isEmpty()) {
+            return cur;
+        }
+        List<Batch> parts = new ArrayList<>(todo.size() + 1);
+        parts.add(cur);
+        parts.addAll(todo); // a Deque used as a stack iterates from the next one popped
+        return Batch.concat(parts);
     }
 
     private void dropped(Batch cur, WriteResult r, ErrorPolicy.Drop drop) {
@@ -109,14 +146,5 @@ final class Delivery {
             rateLimited.warn(drop.reason(), "InfluxDB {} rejected a batch with HTTP {}: {}; {} points dropped (reason {})",
                     api.describe(), r.status(), r.detail(), drop.dropped(), drop.reason());
         }
-    }
-
-    private int abandon(Batch cur, Deque<Batch> rest) {
-        int n = cur.lines();
-        for (Batch b : rest) {
-            n += b.lines();
-        }
-        metrics.dropped("shutdown", n);
-        return n;
     }
 }

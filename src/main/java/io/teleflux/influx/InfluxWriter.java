@@ -10,6 +10,7 @@ import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * when it holds {@code batch-size} points or is {@code flush-interval} old, and handed through a
  * {@link BatchChannel} to {@code writers} sender threads, each of which carries a batch to its end
  * through the one {@link ErrorPolicy} (see {@link Delivery}). At most {@code queue-max-points}
- * points are accepted and not yet written or dropped; beyond that {@link #accept} blocks, which is
- * how back-pressure reaches the inputs. Nothing is dropped for being slow.
+ * accepted points wait in memory; beyond that {@link #accept} blocks, which is how back-pressure
+ * reaches the inputs. Nothing is dropped for being slow.
+ *
+ * <p>With the spool ({@code spool.enabled}, the default) batches that InfluxDB cannot take now go
+ * to disk and free their memory there (see {@link SpoolBatchChannel}); memory then fills only when
+ * the spool is full and {@code on-full = block}. Without it, everything waits in memory.
  *
  * <p>Lifecycle: construct, {@link #start()}, {@link #accept} from any number of threads,
  * {@link #close()}.
@@ -43,14 +48,14 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     private final Delivery delivery;
     private final RateLimitedLog rateLimited = new RateLimitedLog(log, 60_000);
 
-    /** One permit per accepted point that is not yet written or dropped. */
+    /** One permit per accepted point that waits in memory (not yet written, dropped or spooled). */
     private final Semaphore room;
     private final AtomicLong queued = new AtomicLong();
 
     private final Object bufferLock = new Object();
     private final LineBuffer buffer;
     private long bufferStartNanos; // when the first line of the current batch was appended
-    private long nextSeq = 1;
+    private long nextSeq;
 
     /** Seqs of batches cut and not yet settled; {@link #flush} waits on {@link #settled} for them. */
     private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
@@ -63,19 +68,48 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     private volatile boolean stopping;  // the shutdown deadline passed: give up on what is left
     private final List<Thread> threads = new ArrayList<>();
 
-    public InfluxWriter(InfluxConfig cfg, Metrics metrics) {
+    /**
+     * A writer to the configured InfluxDB. With the spool enabled, opens (and locks) the spool
+     * directory and recovers what an earlier run left there, to be replayed first.
+     *
+     * @throws IOException when the spool directory cannot be used (the message names the key)
+     */
+    public InfluxWriter(InfluxConfig cfg, Metrics metrics) throws IOException {
         this(cfg, metrics, cfg.api() == InfluxConfig.Api.V1 ? new V1Api(cfg) : new V2Api(cfg), Clock.systemUTC());
     }
 
-    InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, Clock clock) {
+    InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, Clock clock) throws IOException {
         this.cfg = cfg;
         this.api = api;
         this.metrics = new WriterMetrics(metrics, queued::get);
-        this.channel = new MemoryBatchChannel();
+        BatchChannel.Owner owner = new ChannelOwner();
+        this.channel = cfg.spool().enabled() ? SpoolBatchChannel.open(cfg, owner, this.metrics, clock)
+                : new MemoryBatchChannel(owner);
+        this.nextSeq = channel.maxSeq() + 1; // flush() tracks batches by seq: never reuse a spooled one's
         this.delivery = new Delivery(api, new ErrorPolicy(new Backoff(cfg.retry()), clock), this.metrics,
                 () -> stopping, clock);
         this.room = new Semaphore(cfg.queueMaxPoints(), true); // fair: a big accept is not starved by small ones
         this.buffer = new LineBuffer(Math.min(cfg.batchSize(), 10_000) * 128);
+    }
+
+    /** Memory and settlement bookkeeping, as the channel reports it. */
+    private final class ChannelOwner implements BatchChannel.Owner {
+        @Override
+        public void released(int lines) {
+            queued.addAndGet(-lines);
+            room.release(lines);
+            synchronized (settled) {
+                settled.notifyAll(); // close() waits for memory to empty
+            }
+        }
+
+        @Override
+        public void dropped(long seq, long lines, String reason) {
+            metrics.dropped(reason, lines);
+            if (seq >= 0) {
+                settle(seq);
+            }
+        }
     }
 
     /**
@@ -182,8 +216,8 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     }
 
     /**
-     * Returns once every point accepted before the call is written or dropped. Meant for tests and
-     * for an orderly shutdown; it waits as long as InfluxDB stays unreachable.
+     * Returns once every point accepted before the call is written or dropped (spooled is not
+     * enough). Meant for tests; it waits as long as InfluxDB stays unreachable.
      */
     public void flush() throws InterruptedException {
         if (!started) {
@@ -207,7 +241,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     }
 
     /**
-     * Stops accepting points and drains what was accepted, waiting at most {@code timeout + flush-interval}
+     * Stops accepting points and drains what waits in memory, waiting at most {@code timeout + flush-interval}
      * (the time one more request may take); see {@link #close(Duration)}.
      */
     @Override
@@ -216,9 +250,10 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     }
 
     /**
-     * Stops accepting points, tries to write everything accepted so far for at most {@code drain},
-     * then stops the threads. Whatever could not be written by then is counted as dropped (reason
-     * {@code shutdown}) and logged.
+     * Stops accepting points, tries to write what waits in memory for at most {@code drain}, then
+     * stops the threads. With the spool, whatever is not written by then is spooled, to be replayed
+     * on the next start; what cannot be kept (no spool, or a full one with on-full = block) is
+     * counted as dropped (reason {@code shutdown}) and logged.
      */
     public void close(Duration drain) {
         synchronized (lifecycle) {
@@ -235,7 +270,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
             long deadline = System.nanoTime() + drain.toNanos();
             synchronized (settled) {
                 long left;
-                while (!unsettled.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                while (queued.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
                     try {
                         TimeUnit.NANOSECONDS.timedWait(settled, left);
                     } catch (InterruptedException e) {
@@ -261,16 +296,20 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
                 log.warn("InfluxDB writer thread {} did not stop; its batch is counted when it does", t.getName());
             }
         }
-        for (Batch b : channel.drain()) {
-            metrics.dropped("shutdown", b.lines());
-            shutdownDropped.addAndGet(b.lines());
-            settle(b);
+        lostAtShutdown(channel.close());
+        unsettled.clear();
+        synchronized (settled) {
+            settled.notifyAll();
         }
         api.close();
         long lost = shutdownDropped.get();
         if (lost > 0) {
-            log.warn("InfluxDB writer closed: {} points could not be written to InfluxDB {} within {} ms and were dropped "
-                    + "(reason shutdown)", lost, api.describe(), drain.toMillis());
+            log.warn("InfluxDB writer closed: {} points could not be written to InfluxDB {} within {} ms{} and were "
+                    + "dropped (reason shutdown)", lost, api.describe(), drain.toMillis(),
+                    cfg.spool().enabled() ? " nor kept in the spool" : "");
+        } else if (cfg.spool().enabled() && metrics.spoolPoints() > 0) {
+            log.info("InfluxDB writer closed; {} points not yet written are kept in the spool {} for the next start",
+                    (long) metrics.spoolPoints(), cfg.spool().dir().toAbsolutePath());
         } else {
             log.info("InfluxDB writer closed; everything accepted was written or counted");
         }
@@ -280,7 +319,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     }
 
     private void sendLoop() {
-        while (true) {
+        while (!stopping) { // once stopping, what nobody took stays where it is: close() keeps it
             Batch b;
             try {
                 b = channel.poll(POLL_MS, TimeUnit.MILLISECONDS);
@@ -288,22 +327,32 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
                 b = null;
             }
             if (b == null) {
-                if (stopping) {
-                    return;
-                }
                 continue;
             }
-            int abandoned = delivery.deliver(b);
-            shutdownDropped.addAndGet(abandoned);
-            settle(b);
+            Batch polled = b;
+            Delivery.Outcome o = delivery.deliver(b, unwritten -> channel.handOver(polled, unwritten));
+            switch (o.kind()) {
+                case SETTLED -> {
+                    channel.done(b);
+                    settle(b.seq());
+                }
+                case HANDED_OVER -> {
+                    // in the spool now; settled when it is replayed and written
+                }
+                case ABANDONED -> lostAtShutdown(channel.abandon(b, o.unwritten()));
+            }
         }
     }
 
-    private void settle(Batch b) {
-        queued.addAndGet(-b.lines());
-        room.release(b.lines());
-        unsettled.remove(b.seq());
-        channel.done(b);
+    private void lostAtShutdown(int lines) {
+        if (lines > 0) {
+            metrics.dropped("shutdown", lines);
+            shutdownDropped.addAndGet(lines);
+        }
+    }
+
+    private void settle(long seq) {
+        unsettled.remove(seq);
         synchronized (settled) {
             settled.notifyAll();
         }
@@ -323,6 +372,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
                     cutLocked();
                 }
             }
+            channel.tick();
         }
     }
 }

@@ -6,11 +6,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The in-memory {@link BatchChannel}. It is unbounded on purpose: the writer bounds the points it
- * accepts ({@code queue-max-points}), which bounds what can be in here.
+ * The in-memory {@link BatchChannel} ({@code spool.enabled = false}). It is unbounded on purpose:
+ * the writer bounds the points it accepts ({@code queue-max-points}), which bounds what can be in
+ * here. Failed batches are retried by their sender; what is left at shutdown is lost.
  */
 final class MemoryBatchChannel implements BatchChannel {
     private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
+    private final Owner owner;
+
+    MemoryBatchChannel(Owner owner) {
+        this.owner = owner;
+    }
 
     @Override
     public void put(Batch batch) {
@@ -24,13 +30,39 @@ final class MemoryBatchChannel implements BatchChannel {
 
     @Override
     public void done(Batch batch) {
-        // nothing to release: the batch was only ever in memory
+        owner.released(batch.lines());
     }
 
     @Override
-    public List<Batch> drain() {
-        List<Batch> out = new ArrayList<>();
-        queue.drainTo(out);
-        return out;
+    public boolean handOver(Batch batch, Batch unwritten) {
+        return false;
+    }
+
+    @Override
+    public int abandon(Batch batch, Batch unwritten) {
+        owner.released(batch.lines());
+        return unwritten.lines();
+    }
+
+    @Override
+    public void tick() {
+        // nothing timed
+    }
+
+    @Override
+    public long maxSeq() {
+        return 0;
+    }
+
+    @Override
+    public int close() {
+        List<Batch> left = new ArrayList<>();
+        queue.drainTo(left);
+        int lost = 0;
+        for (Batch b : left) {
+            owner.released(b.lines());
+            lost += b.lines();
+        }
+        return lost;
     }
 }

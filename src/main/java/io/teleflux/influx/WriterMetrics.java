@@ -1,7 +1,9 @@
 package io.teleflux.influx;
 
+import io.teleflux.influx.spool.SegmentLog;
 import io.teleflux.selfmon.Metrics;
 
+import java.time.Clock;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -16,6 +18,14 @@ final class WriterMetrics {
     static final String RETRIES = "teleflux_write_retries_total";
     static final String QUEUE = "teleflux_queue_points";
     static final String LAST_SUCCESS = "teleflux_write_last_success_ms";
+    static final String SPOOL_BYTES = "teleflux_spool_bytes";
+    static final String SPOOL_POINTS = "teleflux_spool_points";
+    static final String SPOOL_OLDEST = "teleflux_spool_oldest_age_seconds";
+    static final String SPOOL_WRITTEN = "teleflux_spool_records_written_total";
+    static final String SPOOL_REPLAYED = "teleflux_spool_records_replayed_total";
+    static final String SPOOL_CORRUPT = "teleflux_spool_records_corrupt_total";
+    static final String SPOOL_EVICTED = "teleflux_spool_records_evicted_total";
+    static final String SPOOL_ERRORS = "teleflux_spool_errors_total";
 
     private final Metrics m;
     private final Metrics.Counter written;
@@ -27,12 +37,14 @@ final class WriterMetrics {
         this.m = m;
         m.describe(WRITTEN, Metrics.Type.COUNTER, "Points stored by InfluxDB.")
                 .describe(DROPPED, Metrics.Type.COUNTER,
-                        "Points the writer gave up on, by reason (no_fields, too_large, http_<status>, shutdown).")
+                        "Points the writer gave up on, by reason (no_fields, too_large, http_<status>, shutdown, "
+                                + "spool_full, spool_corrupt).")
                 .describe(ERRORS, Metrics.Type.COUNTER,
                         "Failed write requests, by HTTP status or 'network' when no response arrived.")
                 .describe(REQUESTS, Metrics.Type.COUNTER, "Write requests sent to InfluxDB, retries included.")
                 .describe(RETRIES, Metrics.Type.COUNTER, "Write requests scheduled again after a retriable failure.")
-                .describe(QUEUE, Metrics.Type.GAUGE, "Points accepted by the writer and not yet written or dropped.")
+                .describe(QUEUE, Metrics.Type.GAUGE,
+                        "Points accepted by the writer that wait in memory (not yet written, dropped or spooled).")
                 .describe(LAST_SUCCESS, Metrics.Type.GAUGE,
                         "Time of the last successful write, in ms since the epoch (0 = none yet).");
         written = m.counter(WRITTEN);
@@ -43,6 +55,42 @@ final class WriterMetrics {
         }
         m.gauge(QUEUE, queuedPoints);
         m.gauge(LAST_SUCCESS, () -> lastSuccessMs);
+    }
+
+    /** The spool's gauges and counters, read from the spool itself. */
+    void spool(SegmentLog spool, Clock clock) {
+        m.describe(SPOOL_BYTES, Metrics.Type.GAUGE, "Size of the spool's segment files on disk.")
+                .describe(SPOOL_POINTS, Metrics.Type.GAUGE, "Points in the spool not yet written to InfluxDB.")
+                .describe(SPOOL_OLDEST, Metrics.Type.GAUGE,
+                        "Age of the oldest point batch in the spool not yet written (0 when empty).")
+                .describe(SPOOL_WRITTEN, Metrics.Type.COUNTER, "Batches (records) written to the spool.")
+                .describe(SPOOL_REPLAYED, Metrics.Type.COUNTER, "Batches (records) read back from the spool to be sent.")
+                .describe(SPOOL_CORRUPT, Metrics.Type.COUNTER,
+                        "Torn or corrupt spool records skipped (a corrupt region counts once).")
+                .describe(SPOOL_EVICTED, Metrics.Type.COUNTER,
+                        "Spool records deleted unwritten to make room (on-full = drop-oldest).")
+                .describe(SPOOL_ERRORS, Metrics.Type.COUNTER, "Spool I/O failures, by operation.");
+        m.gauge(SPOOL_BYTES, spool::bytes);
+        m.gauge(SPOOL_POINTS, spool::points);
+        m.gauge(SPOOL_OLDEST, () -> {
+            long t = spool.oldestAppendedMs();
+            return t < 0 ? 0 : Math.max(0, clock.millis() - t) / 1000.0;
+        });
+        m.gauge(SPOOL_WRITTEN, spool::recordsWritten);
+        m.gauge(SPOOL_REPLAYED, spool::recordsReplayed);
+        m.gauge(SPOOL_CORRUPT, spool::recordsCorrupt);
+        m.gauge(SPOOL_EVICTED, spool::recordsEvicted);
+        for (String reason : new String[] {"spool_full", "spool_corrupt"}) {
+            m.counter(DROPPED, "reason", reason);
+        }
+    }
+
+    double spoolPoints() {
+        return m.value(SPOOL_POINTS);
+    }
+
+    void spoolError(String op) {
+        m.counter(SPOOL_ERRORS, "op", op).inc();
     }
 
     void written(long points, long nowMs) {

@@ -122,4 +122,46 @@ class ConfigLoaderTest {
         }
         assertThat(ref).contains("teleflux {");
     }
+
+    @Test
+    void theSpoolIsOnByDefaultInTheWorkingDirectory() throws Exception {
+        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = t }"), Map.of());
+        InfluxConfig.Spool s = c.influx().spool();
+        assertThat(s.enabled()).isTrue();
+        assertThat(s.dir()).isEqualTo(Path.of("spool"));
+        assertThat(s.maxBytes()).isEqualTo(1L << 30);
+        assertThat(s.segmentBytes()).isEqualTo(64L << 20);
+        assertThat(s.onFull()).isEqualTo(InfluxConfig.OnFull.DROP_OLDEST);
+        assertThat(s.fsync()).isEqualTo(InfluxConfig.Fsync.BATCH);
+        assertThat(s.replayShare()).isEqualTo(0.5);
+        assertThat(ConfigLoader.describe(c)).contains("teleflux.influx.spool.on-full = drop-oldest",
+                "teleflux.influx.spool.dir = spool");
+    }
+
+    @Test
+    void aSegmentIsAtMostAnEighthOfTheSpool() throws Exception {
+        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool.max-bytes = 8 MiB }"),
+                Map.of());
+        assertThat(c.influx().spool().segmentBytes()).isEqualTo(1L << 20);
+    }
+
+    @Test
+    void badSpoolSettingsNameTheirKeys() throws Exception {
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool { dir = \""
+                + file.resolve("spool") + "\", on-full = discard, fsync = sometimes, replay-share = 0, max-bytes = 1 KiB } }"),
+                Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("teleflux.influx.spool.dir: '" + file.resolve("spool") + "' cannot be created: "
+                        + file + " is not a directory")
+                .hasMessageContaining("teleflux.influx.spool.on-full: 'discard' is not drop-oldest or block")
+                .hasMessageContaining("teleflux.influx.spool.fsync: 'sometimes' is not batch, interval or never")
+                .hasMessageContaining("teleflux.influx.spool.replay-share: 0.0 is out of range")
+                .hasMessageContaining("teleflux.influx.spool.max-bytes: 1024 bytes is out of range");
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool.dir = \""
+                + file + "\" }"), Map.of())).hasMessageContaining("exists and is not a directory");
+        // a disabled spool's directory is not checked
+        ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool { enabled = false, dir = \"" + file
+                + "\" } }"), Map.of());
+    }
 }

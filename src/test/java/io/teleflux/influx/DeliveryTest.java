@@ -42,7 +42,7 @@ class DeliveryTest {
             return WriteResult.http(204, null, "");
         });
         Batch b = batch(40, 20);
-        assertThat(delivery(api).deliver(b)).isZero();
+        assertThat(delivery(api).deliver(b)).isEqualTo(Delivery.Outcome.SETTLED);
         assertThat(String.join("", stored)).as("every line once, in order").isEqualTo(new String(b.body(), StandardCharsets.UTF_8));
         assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(40);
         assertThat(metrics.sum(WriterMetrics.DROPPED)).isZero();
@@ -55,7 +55,8 @@ class DeliveryTest {
         ScriptedApi api = new ScriptedApi(body -> body.contains("HUGE")
                 ? WriteResult.http(413, null, "") : WriteResult.http(204, null, ""));
         String body = "m f=1i 1\nm f=2i 2\nm s=\"HUGE\" 3\nm f=4i 4\n";
-        assertThat(delivery(api).deliver(new Batch(1, body.getBytes(StandardCharsets.UTF_8), 4))).isZero();
+        assertThat(delivery(api).deliver(new Batch(1, body.getBytes(StandardCharsets.UTF_8), 4)))
+                .isEqualTo(Delivery.Outcome.SETTLED);
         assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(3);
         assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "too_large")).isEqualTo(1);
     }
@@ -114,7 +115,7 @@ class DeliveryTest {
     }
 
     @Test
-    void stoppingAbandonsWhatIsLeftAndCountsItOnce() {
+    void stoppingAbandonsWhatIsLeftAndReturnsItUncounted() {
         AtomicInteger calls = new AtomicInteger();
         ScriptedApi api = new ScriptedApi(body -> {
             if (calls.incrementAndGet() == 1) {
@@ -126,9 +127,50 @@ class DeliveryTest {
             stopping.set(true); // the shutdown deadline passes while the second half fails
             return WriteResult.http(503, null, "");
         });
-        int abandoned = delivery(api).deliver(batch(10, 10));
-        assertThat(abandoned).isEqualTo(5);
+        Batch b = batch(10, 10);
+        Delivery.Outcome o = delivery(api).deliver(b);
+        assertThat(o.kind()).isEqualTo(Delivery.Outcome.Kind.ABANDONED);
+        assertThat(o.unwritten().lines()).isEqualTo(5);
+        String body = new String(b.body(), StandardCharsets.UTF_8);
+        assertThat(new String(o.unwritten().body(), StandardCharsets.UTF_8)).as("the second half, unchanged")
+                .isEqualTo(body.substring(body.indexOf("m,i=5 ")));
         assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(5);
-        assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isEqualTo(5);
+        assertThat(metrics.sum(WriterMetrics.DROPPED)).as("the caller counts or keeps what is abandoned").isZero();
+    }
+
+    @Test
+    void aRetriableFailureIsOfferedForHandOverWithEverythingUnwritten() {
+        AtomicInteger calls = new AtomicInteger();
+        ScriptedApi api = new ScriptedApi(body -> switch (calls.incrementAndGet()) {
+            case 1 -> WriteResult.http(413, null, ""); // split into two halves of 4
+            case 2 -> WriteResult.http(503, null, ""); // the first half fails
+            default -> WriteResult.http(204, null, "");
+        });
+        List<Batch> offered = new ArrayList<>();
+        Batch b = batch(8, 10);
+        Delivery.Outcome o = delivery(api).deliver(b, unwritten -> offered.add(unwritten));
+        assertThat(o).isEqualTo(Delivery.Outcome.HANDED_OVER);
+        assertThat(offered).hasSize(1);
+        assertThat(offered.get(0).lines()).isEqualTo(8);
+        assertThat(offered.get(0).seq()).isEqualTo(b.seq());
+        assertThat(offered.get(0).body()).isEqualTo(b.body());
+        assertThat(calls.get()).as("no retry once handed over").isEqualTo(2);
+        assertThat(metrics.value(WriterMetrics.WRITTEN)).isZero();
+        assertThat(metrics.sum(WriterMetrics.DROPPED)).isZero();
+    }
+
+    @Test
+    void aRefusedHandOverMeansRetryingInPlace() {
+        AtomicInteger calls = new AtomicInteger();
+        ScriptedApi api = new ScriptedApi(body -> calls.incrementAndGet() < 3
+                ? WriteResult.network(new java.net.ConnectException("refused")) : WriteResult.http(204, null, ""));
+        AtomicInteger offers = new AtomicInteger();
+        Delivery.Outcome o = delivery(api).deliver(batch(3, 10), unwritten -> {
+            offers.incrementAndGet();
+            return false;
+        });
+        assertThat(o).isEqualTo(Delivery.Outcome.SETTLED);
+        assertThat(offers.get()).isEqualTo(2);
+        assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(3);
     }
 }

@@ -107,11 +107,76 @@ class InfluxWriterTest {
     }
 
     @Test
-    void metricFamiliesAreDescribed() {
+    void metricFamiliesAreDescribed() throws Exception {
         new InfluxWriter(cfg(""), metrics, new ScriptedApi(b -> WriteResult.http(204, null, "")), Clock.systemUTC());
         String text = metrics.prometheusText();
         assertThat(text).contains("# TYPE teleflux_points_written_total counter",
                 "# TYPE teleflux_queue_points gauge", "# TYPE teleflux_write_last_success_ms gauge",
                 "# HELP teleflux_points_dropped_total ", "teleflux_points_dropped_total{reason=\"shutdown\"} 0");
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path spoolDir;
+
+    private InfluxConfig spooled(String extra) {
+        return cfg("spool { enabled = true, dir = " + TestConfigs.q(spoolDir.toString()) + " }\n"
+                + "retry { initial-backoff = 20ms, max-backoff = 50ms }\n" + extra);
+    }
+
+    private static void await(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!c.getAsBoolean() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(c.getAsBoolean()).isTrue();
+    }
+
+    @Test
+    void whileInfluxdbIsDownTheSpoolTakesTheBatchesAndAcceptNeverBlocks() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
+        ScriptedApi api = new ScriptedApi(b -> up.get() ? WriteResult.http(204, null, "")
+                : WriteResult.network(new java.net.ConnectException("Connection refused")));
+        try (InfluxWriter w = new InfluxWriter(spooled("batch-size = 4\nqueue-max-points = 8\nflush-interval = 20ms"),
+                metrics, api, Clock.systemUTC())) {
+            w.start();
+            w.accept(points(100)); // 12 times queue-max-points: only possible because the spool frees memory
+            await(() -> metrics.value(WriterMetrics.SPOOL_POINTS) == 100);
+            assertThat(metrics.value(WriterMetrics.QUEUE)).isZero();
+            up.set(true);
+            w.flush();
+            assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(100);
+            assertThat(metrics.value(WriterMetrics.SPOOL_POINTS)).isZero();
+            assertThat(metrics.value(WriterMetrics.SPOOL_BYTES)).isZero();
+        }
+        java.util.Set<String> lines = new java.util.TreeSet<>();
+        for (String r : api.requests) {
+            if (up.get() && !r.isEmpty()) {
+                lines.addAll(List.of(r.split("\n")));
+            }
+        }
+        assertThat(lines).hasSize(100);
+        assertThat(metrics.sum(WriterMetrics.DROPPED)).isZero();
+    }
+
+    @Test
+    void aStopWhileInfluxdbIsDownKeepsEverythingForTheNextStart() throws Exception {
+        ScriptedApi down = new ScriptedApi(b -> WriteResult.http(503, null, "{\"error\":\"down\"}"));
+        InfluxWriter w = new InfluxWriter(spooled("batch-size = 4\nflush-interval = 1h"), metrics, down, Clock.systemUTC());
+        w.start();
+        w.accept(points(10)); // two batches cut, two points in the buffer
+        w.close(Duration.ofMillis(200));
+        assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isZero();
+        assertThat(metrics.value(WriterMetrics.SPOOL_POINTS)).isEqualTo(10);
+
+        Metrics again = new Metrics();
+        ScriptedApi up = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        try (InfluxWriter w2 = new InfluxWriter(spooled("batch-size = 4\nflush-interval = 1h"), again, up, Clock.systemUTC())) {
+            w2.start();
+            w2.accept(points(1));
+            w2.flush();
+            await(() -> again.value(WriterMetrics.SPOOL_POINTS) == 0);
+            assertThat(again.value(WriterMetrics.WRITTEN)).isEqualTo(11);
+        }
+        assertThat(String.join("", up.requests).split("\n")).hasSize(11);
     }
 }

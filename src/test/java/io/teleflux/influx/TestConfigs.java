@@ -12,9 +12,14 @@ final class TestConfigs {
     private TestConfigs() {
     }
 
-    /** {@code hocon} holds keys under {@code teleflux.influx}, e.g. {@code "batch-size = 10\ngzip = false"}. */
+    /**
+     * {@code hocon} holds keys under {@code teleflux.influx}, e.g. {@code "batch-size = 10\ngzip = false"}.
+     * The spool is off unless {@code hocon} turns it on (with a dir of the test's own): tests must
+     * never share the default {@code ./spool}.
+     */
     static InfluxConfig influx(String hocon) {
-        return ConfigLoader.fromConfig(ConfigFactory.parseString("teleflux.influx {\n" + hocon + "\n}"), Map.of()).influx();
+        return ConfigLoader.fromConfig(ConfigFactory.parseString("teleflux.influx {\nspool.enabled = false\n" + hocon
+                + "\n}"), Map.of()).influx();
     }
 
     static InfluxConfig v1(URI url, String database, String extra) {

@@ -34,7 +34,7 @@ class V1WriterIT {
         }
     }
 
-    private static void write(InfluxConfig cfg, Metrics metrics, List<Point> points) throws InterruptedException {
+    private static void write(InfluxConfig cfg, Metrics metrics, List<Point> points) throws Exception {
         try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
             w.start();
             w.accept(points);

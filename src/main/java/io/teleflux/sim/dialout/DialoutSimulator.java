@@ -73,6 +73,22 @@ public final class DialoutSimulator implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Keeps a {@link SentLog} of the statistics samples handed to live streams from now on; call it
+     * before {@link #start()} to log everything.
+     */
+    public synchronized SentLog recordSent() {
+        if (fleet.sentLog == null) {
+            fleet.sentLog = new SentLog(model, settings.devices());
+        }
+        return fleet.sentLog;
+    }
+
+    /** The log started by {@link #recordSent()}, or null. */
+    public SentLog sentLog() {
+        return fleet.sentLog;
+    }
+
     /** Opens every device's channel and stream. Returns at once; see {@link #awaitConnected}. */
     public synchronized void start() {
         if (closed) {

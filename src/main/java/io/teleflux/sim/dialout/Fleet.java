@@ -11,6 +11,8 @@ final class Fleet {
     final H3cJsonWriter writer;
     final FleetCounters counters = new FleetCounters();
     final ScheduledExecutorService scheduler;
+    /** Set before the devices start when the simulator keeps a {@link SentLog}. */
+    volatile SentLog sentLog;
     final RateLimitedLog log = new RateLimitedLog(LoggerFactory.getLogger(DialoutSimulator.class), 10_000);
     private final ThreadLocal<StringBuilder> buffers = ThreadLocal.withInitial(() -> new StringBuilder(32 * 1024));
 

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 final class SimDevice {
     enum State { NEW, DIALING, CONNECTED, BACKOFF, STOPPING, STOPPED }
 
-    private record Outgoing(DialoutMsg msg, int rows, Ticket ticket) {
+    private record Outgoing(DialoutMsg msg, int rows, Ticket ticket, SensorPath path, long timeMs) {
     }
 
     private final int index;
@@ -117,7 +117,7 @@ final class SimDevice {
             int rows = fleet.writer.append(sb, p, index, timeMs);
             DialoutMsg msg = DialoutMsg.newBuilder().setDeviceMsg(info).setSensorPath(p.path())
                     .setJsonData(sb.toString()).build();
-            out.add(new Outgoing(msg, rows, ticket));
+            out.add(new Outgoing(msg, rows, ticket, p, timeMs));
         }
         synchronized (this) {
             for (Outgoing o : out) {
@@ -171,7 +171,7 @@ final class SimDevice {
             if (o.ticket != null) {
                 o.ticket.queued();
             }
-            backlog.add(new Outgoing(o.msg, o.rows, null));
+            backlog.add(new Outgoing(o.msg, o.rows, null, o.path, o.timeMs));
         } else {
             drop(o);
         }
@@ -185,6 +185,10 @@ final class SimDevice {
         fleet.counters.bytesSent.add(o.msg.getSerializedSize());
         if (o.ticket != null) {
             o.ticket.sent();
+        }
+        SentLog log = fleet.sentLog;
+        if (log != null && o.path == SensorPath.IFMGR_STATISTICS) {
+            log.statistics(index, o.timeMs);
         }
     }
 

@@ -34,6 +34,7 @@ class DialoutSimulatorIT {
         int port = first.port();
         DialoutSettings settings = DialoutSettings.defaults(new HostPort("127.0.0.1", port), 5);
         try (first; DialoutSimulator sim = new DialoutSimulator(model, settings)) {
+            SentLog sent = sim.recordSent();
             sim.start();
             assertThat(sim.awaitConnected(5, PATIENCE)).isTrue();
             SampleReport r1 = sim.sendSample(T).get(60, TimeUnit.SECONDS);
@@ -66,6 +67,13 @@ class DialoutSimulatorIT {
                 assertThat(stats.messagesSent()).isEqualTo(50);
                 assertThat(stats.messagesDropped()).isEqualTo(25);
                 assertThat(stats.pointsSent()).isEqualTo(2 * 5 * (48 + 48 + 3));
+                // the sent-log holds what was handed to live streams: not the sample dropped while down
+                for (int d = 0; d < 5; d++) {
+                    assertThat(sent.times(d)).containsExactly(T, t3);
+                }
+                assertThat(sent.points()).isEqualTo(2 * 5 * 48);
+                assertThat(sent.series()).hasSize(5 * 48)
+                        .containsEntry(new SentLog.Series("sim-0002", model.iface(1, 3).name()), new long[] {T, t3});
 
                 sim.close();
                 await("every stream to end with onCompleted", () -> second.streamsCompleted.get() == 5);
