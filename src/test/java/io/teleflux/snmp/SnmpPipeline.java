@@ -32,9 +32,13 @@ final class SnmpPipeline implements AutoCloseable {
     /** {@code snmp} is HOCON under {@code teleflux.snmp}; {@code env} feeds its ${?VAR} substitutions. */
     SnmpPipeline(InfluxdFixture influx, String snmp, Map<String, String> env) {
         this.cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(
-                "teleflux.influx { api = v1, url = \"" + influx.url() + "\", database = telemetry, flush-interval = 100ms }\n"
+                "teleflux.influx { api = v1, url = \"" + influx.url() + "\", database = telemetry, flush-interval = 100ms, spool.enabled = false }\n"
                         + "teleflux.snmp {\n" + snmp + "\n}\n"), env);
-        writer = new InfluxWriter(cfg.influx(), metrics);
+        try {
+            writer = new InfluxWriter(cfg.influx(), metrics);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         writer.start();
         PointSink tap = points -> {
             synchronized (seen) {
