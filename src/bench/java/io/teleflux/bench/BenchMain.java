@@ -26,6 +26,7 @@ public final class BenchMain {
                     usage: java -jar target/teleflux-bench.jar <benchmark> [--smoke]
                       decode   48-interface Ifmgr/Statistics: Teleflux decode+encode vs a bare Jackson token walk
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
+                      snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -34,11 +35,21 @@ public final class BenchMain {
         switch (args[0]) {
             case "decode" -> decode(smoke);
             case "snmpsim" -> SnmpSimLoad.run(smoke);
+            case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);
             }
         }
+    }
+
+    private static int intArg(String[] args, String name, int dflt) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return dflt;
     }
 
     private static void decode(boolean smoke) throws RunnerException {

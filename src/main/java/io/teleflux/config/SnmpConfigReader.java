@@ -202,10 +202,6 @@ final class SnmpConfigReader {
                 if (address.port() == 0) {
                     problems.add(key + ".address: port 0 is not a valid SNMP port");
                 }
-                String firstAt = byAddress.putIfAbsent(address.host().toLowerCase(Locale.ROOT) + "|" + address.port(), key);
-                if (firstAt != null) {
-                    problems.add(key + ".address: " + address + " is already polled by " + firstAt);
-                }
             } catch (ConfigException e) {
                 problems.addAll(e.problems());
             }
@@ -226,6 +222,17 @@ final class SnmpConfigReader {
         SnmpTarget.PrivProtocol priv = s.choice("priv-protocol", PRIV, "DES, AES (= AES-128), AES-128, AES-192, AES-256");
         Secret privPass = new Secret(s.text("priv-passphrase", true));
         String contextName = s.text("context-name", true);
+        if (address != null) {
+            // one agent may front several devices (a community or v3 context each, as proxies and the
+            // simulator do): only the same address with the same device selector is a duplicate
+            String selector = version + "|" + community.reveal() + "|" + securityName + "|" + contextName;
+            String firstAt = byAddress.putIfAbsent(address.host().toLowerCase(Locale.ROOT) + "|" + address.port()
+                    + "|" + selector, key);
+            if (firstAt != null) {
+                problems.add(key + ".address: " + address + " is already polled by " + firstAt
+                        + " with the same community or v3 user and context");
+            }
+        }
         SnmpTarget.InterfaceFilter filter = new SnmpTarget.InterfaceFilter(
                 regex(key, t, globalFilter, "include"), regex(key, t, globalFilter, "exclude"));
 

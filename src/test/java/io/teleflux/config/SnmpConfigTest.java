@@ -234,7 +234,7 @@ class SnmpConfigTest {
                     { address = "192.0.2.6", community = c, interfaces.include = "Gi("  }
                     { address = "192.0.2.7:99999", community = c }
                     { address = "::7", community = c }
-                    { address = "192.0.2.1:161", community = c }
+                    { address = "192.0.2.6:161", community = c }
                     { address = "192.0.2.10", community = c, version = 1 }
                     { address = "192.0.2.11", community = c, priv-protocol = "3DES" }
                     { name = lost }
@@ -255,7 +255,8 @@ class SnmpConfigTest {
                 "teleflux.snmp.targets[4].auth-passphrase: shorter than 8 characters, the SNMPv3 minimum (RFC 3414)",
                 "teleflux.snmp.targets[4].priv-passphrase: required with priv-protocol",
                 "teleflux.snmp.targets[6].address: port 99999 is out of range 0-65535",
-                "teleflux.snmp.targets[8].address: 192.0.2.1:161 is already polled by teleflux.snmp.targets[0]",
+                "teleflux.snmp.targets[8].address: 192.0.2.6:161 is already polled by teleflux.snmp.targets[5] "
+                        + "with the same community or v3 user and context",
                 "teleflux.snmp.targets[9].version: '1' is not one of 2c, 3 (SNMPv1 is not supported: no 64-bit counters, no GETBULK)",
                 "teleflux.snmp.targets[10].priv-protocol: '3DES' is not one of DES, AES (= AES-128), AES-128, AES-192, AES-256",
                 "teleflux.snmp.targets[11].address: required (host, host:port or [IPv6]:port)",
@@ -269,6 +270,18 @@ class SnmpConfigTest {
         assertThat(p).anyMatch(s -> s.startsWith("teleflux.snmp.targets[7].address: IPv6 addresses must be written in brackets"));
         // the 8-character rule never echoes the passphrase
         assertThat(String.join("\n", p)).doesNotContain("tiny7ch");
+    }
+
+    @Test
+    void oneAgentMayFrontSeveralDevicesByCommunityOrContext() throws Exception {
+        assertThat(load("""
+                teleflux.snmp.targets = [
+                  { address = "192.0.2.1", community = sw1 }
+                  { address = "192.0.2.1", community = sw2 }
+                  { address = "192.0.2.1", version = 3, security-name = u, auth-protocol = SHA, auth-passphrase = "12345678", context-name = sw3 }
+                  { address = "192.0.2.1", version = 3, security-name = u, auth-protocol = SHA, auth-passphrase = "12345678", context-name = sw4 }
+                ]
+                """).snmp().targets()).hasSize(4);
     }
 
     @Test
