@@ -70,6 +70,8 @@ class OverlayIT {
                 double snmpMean = mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'snmp'" + range);
                 double telMean = mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'telemetry'" + range);
                 assertThat(snmpMean).as("%s carries traffic", iface.name()).isGreaterThan(0);
+                System.out.printf("overlay %s: telemetry mean in_bps %.0f, SNMP mean %.0f, difference %.3f%%%n",
+                        iface.name(), telMean, snmpMean, 100 * Math.abs(telMean - snmpMean) / snmpMean);
                 assertThat(Math.abs(telMean - snmpMean) / snmpMean)
                         .as("%s: telemetry mean %.0f vs SNMP mean %.0f", iface.name(), telMean, snmpMean)
                         .isLessThan(0.02);
