@@ -3,6 +3,7 @@ package io.teleflux;
 import io.teleflux.config.ConfigException;
 import io.teleflux.config.HostPort;
 import io.teleflux.sim.CounterModel;
+import io.teleflux.sim.dialout.ClientTls;
 import io.teleflux.sim.dialout.DialoutSettings;
 import io.teleflux.sim.dialout.DialoutSimulator;
 import io.teleflux.sim.dialout.DialoutStats;
@@ -15,6 +16,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -45,7 +48,8 @@ public final class SimulateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--dialout", paramLabel = "HOST:PORT", required = true,
-            description = "Collector's gRPC dial-out listener to stream to (plaintext). IPv6 as [addr]:port.")
+            description = "Collector's gRPC dial-out listener to stream to (plaintext unless a --tls-* option is given)."
+                    + " IPv6 as [addr]:port.")
     String dialout;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "3",
@@ -80,12 +84,28 @@ public final class SimulateCommand implements Callable<Integer> {
             completionCandidates = KnownPaths.class)
     String[] paths;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "Dial TLS; trust the collector's certificate if it chains to this PEM CA file.")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Dial TLS and present this PEM certificate (mutual TLS); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-server-name", paramLabel = "NAME",
+            description = "Dial TLS and expect this name in the collector's certificate (default: the --dialout host).")
+    String tlsServerName;
+
     @Override
     public Integer call() throws InterruptedException {
         DialoutSettings settings = settings();
+        ClientTls tls = tls();
         CounterModel model = new CounterModel(seed, interfaces, devicePrefix);
         PrintWriter err = spec.commandLine().getErr();
-        DialoutSimulator sim = new DialoutSimulator(model, settings);
+        DialoutSimulator sim = new DialoutSimulator(model, settings, tls);
         Thread hook = new Thread(sim::close, "sim-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -144,6 +164,23 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--device-prefix: must not be blank");
         }
         return DialoutSettings.defaults(target, devices).withInterval(interval).withPaths(parsePaths(cl, paths));
+    }
+
+    /** The --tls-* options: null (plaintext) when none is given. */
+    ClientTls tls() {
+        CommandLine cl = spec.commandLine();
+        if (tlsCa == null && tlsCert == null && tlsKey == null && tlsServerName == null) {
+            return null;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(cl, "--tls-cert and --tls-key go together");
+        }
+        for (Path p : new Path[] {tlsCa, tlsCert, tlsKey}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new ParameterException(cl, "cannot read TLS file " + p);
+            }
+        }
+        return new ClientTls(tlsCa, tlsCert, tlsKey, tlsServerName);
     }
 
     private static Set<SensorPath> parsePaths(CommandLine cl, String[] values) {
