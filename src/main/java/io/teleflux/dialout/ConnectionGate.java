@@ -139,8 +139,13 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                     ssl.handshakeFuture().addListener(f -> {
                         if (!f.isSuccess()) {
                             tlsFailures.inc();
-                            RL.warn("tls", "dial-out TLS handshake with {} failed: {}", Peer.of(remote),
-                                    String.valueOf(f.cause()));
+                            String why = String.valueOf(f.cause());
+                            if (why.length() > 200) {
+                                why = why.substring(0, 200) + "..."; // "not an SSL/TLS record" dumps what was received
+                            }
+                            // once a minute per kind of failure: a bad device and a port scan do not hide each other
+                            RL.warn("tls:" + why.substring(0, Math.min(why.length(), 120)),
+                                    "dial-out TLS handshake with {} failed: {}", Peer.of(remote), why);
                         }
                     });
                 }
