@@ -191,6 +191,31 @@ class DialoutTlsIT {
     }
 
     @Test
+    void onlyTls12And13AreSpoken() throws Exception {
+        assertThat(Path.of("/usr/bin/openssl")).as("openssl (Debian package openssl)").exists();
+        try (Collector c = collector("none", server.cert(), server.key(), "")) {
+            assertThat(sClient(c.dialoutPort(), "-tls1_3")).contains("TLSv1.3");
+            assertThat(sClient(c.dialoutPort(), "-tls1_2")).contains("TLSv1.2");
+            // the client is allowed everything old, so only the server can be the one saying no
+            String old = sClient(c.dialoutPort(), "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0");
+            System.out.println("openssl s_client -tls1_1 against the listener: " + old.strip().replace('\n', ' '));
+            assertThat(old).doesNotContain("Protocol  : TLSv1.1").doesNotContain("New, TLSv1.1");
+            assertThat(old).containsAnyOf("alert protocol version", "unsupported protocol", "wrong version number",
+                    "handshake failure").doesNotContain("no protocols available");
+        }
+    }
+
+    static String sClient(int port, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-alpn", "h2", "-CAfile", caFile.toString(), "-brief"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
     void pythonGrpcioDeviceDialsMutualTls() throws Exception {
         Path gen = Files.createDirectories(dir.resolve("py"));
         PythonClientIT.run(List.of(PythonClientIT.PYTHON, "-m", "grpc_tools.protoc", "-I" + Path.of("proto/h3c").toAbsolutePath(),
