@@ -142,13 +142,6 @@ public final class DialoutServer implements AutoCloseable {
                 config.allow().isEmpty() ? "" : ", allow " + config.allow());
     }
 
-    /** Checks the TLS files for changes now instead of at the next reload interval (tests). */
-    void reloadTlsNow() {
-        if (tls != null) {
-            tls.poll();
-        }
-    }
-
     /** The bound port (useful when configured as 0). */
     public int port() {
         return server.getPort();

@@ -77,7 +77,7 @@ final class TlsReloader implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Reloads when any file changed since the last successful load; public for tests that do not wait. */
+    /** Reloads when any file changed since the last successful load. */
     void poll() {
         try {
             List<Object> stamp = stamp();

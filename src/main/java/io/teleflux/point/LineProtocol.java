@@ -76,13 +76,13 @@ public final class LineProtocol {
                         written[j] = p.tagKey(j);
                     }
                 }
-                if (contains(written, key)) {
-                    continue;
-                }
             } else if (key.isEmpty() || value.isEmpty()) {
                 continue;
             }
             if (written != null) {
+                if (contains(written, key)) {
+                    continue; // an earlier key became this one ("a\n" and "a ", "a\\" and "a")
+                }
                 written[i] = key;
             }
             out.byteRaw(',');

@@ -68,8 +68,9 @@ class LineProtocolTest {
 
     @Test
     void tagKeysThatBecomeEqualAreWrittenOnce() {
-        Point p = Point.builder("m").tag("a", "1").tag("a\\", "2").tag("a\n", "3").field("f", 1L).time(5).build();
-        assertThat(LineProtocol.encode(p)).isEqualTo("m,a=1,a\\ =3 f=1i 5");
+        Point p = Point.builder("m").tag("a", "1").tag("a\\", "2").tag("a\n", "3").tag("b\n", "4").tag("b ", "5")
+                .field("f", 1L).time(5).build();
+        assertThat(LineProtocol.encode(p)).isEqualTo("m,a=1,a\\ =3,b\\ =4 f=1i 5");
     }
 
     @Test
