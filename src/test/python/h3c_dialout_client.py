@@ -9,7 +9,8 @@ Sends one client-streaming call carrying, in order:
   2. a malformed jsonData (must be counted, must not end the stream)
   3. Ifmgr/Statistics again 5 s later, counters grown by known amounts
   4. Ifmgr/Interfaces with the speed of the first interface
-Prints the server's DialoutResponse and exits 0 on success.
+Prints the server's DialoutResponse and exits 0 on success. With --ca (and --cert/--key for mutual
+TLS) it dials TLS.
 """
 import argparse
 import json
@@ -33,6 +34,10 @@ def main():
     ap.add_argument("--device", default="py-sw1")
     ap.add_argument("--timestamp", type=int, required=True, help="epoch ms of the first sample")
     ap.add_argument("--base", type=int, default=1_000_000_000)
+    ap.add_argument("--ca", help="dial TLS, trusting this PEM CA file")
+    ap.add_argument("--cert", help="PEM certificate to present (mutual TLS); needs --key")
+    ap.add_argument("--key", help="PEM private key of --cert")
+    ap.add_argument("--server-name", help="name expected in the collector's certificate")
     args = ap.parse_args()
 
     sys.path.insert(0, args.gen_dir)
@@ -53,7 +58,19 @@ def main():
             "ActualSpeed": 1000000}}}}}
         yield pb.DialoutMsg(deviceMsg=info, sensorPath="Ifmgr/Interfaces", jsonData=json.dumps(iface))
 
-    with grpc.insecure_channel(args.target) as channel:
+    if args.ca or args.cert:
+        def read(path):
+            with open(path, "rb") as f:
+                return f.read()
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=read(args.ca) if args.ca else None,
+            private_key=read(args.key) if args.key else None,
+            certificate_chain=read(args.cert) if args.cert else None)
+        options = [("grpc.ssl_target_name_override", args.server_name)] if args.server_name else []
+        channel = grpc.secure_channel(args.target, creds, options=options)
+    else:
+        channel = grpc.insecure_channel(args.target)
+    with channel:
         stub = pb_grpc.GRPCDialoutStub(channel)
         response = stub.Dialout(messages(), timeout=30)
         print("response:", response.response)

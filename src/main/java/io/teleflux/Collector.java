@@ -1,6 +1,8 @@
 package io.teleflux;
 
+import io.teleflux.config.DialoutConfig;
 import io.teleflux.config.TelefluxConfig;
+import io.teleflux.dialout.DeviceBinding;
 import io.teleflux.dialout.DialoutServer;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.dialout.h3c.H3cDialoutService;
@@ -49,9 +51,11 @@ public final class Collector implements AutoCloseable {
         rates = new RateStage(writer, source -> "snmp".equals(source) ? snmpGap : telemetryGap,
                 cfg.rate().idleExpiry().toMillis(), cfg.rate().maxSeries(), metrics);
         if (cfg.dialout().enabled()) {
-            dialout = new DialoutServer(cfg.dialout(), metrics)
-                    .register(new H3cDialoutService(new H3cDecoder(metrics), rates, metrics,
-                            cfg.dialout().maxMessageSize(), cfg.dialout().chunkTimeout().toMillis()));
+            DialoutConfig d = cfg.dialout();
+            dialout = new DialoutServer(d, metrics)
+                    .register(new H3cDialoutService(new H3cDecoder(metrics, d.maxRows(), d.maxDepth()), rates, metrics,
+                            d.maxMessageSize(), d.chunkTimeout().toMillis(),
+                            d.requireDeviceNameMatch() ? new DeviceBinding(metrics) : null));
             dialout.start();
         }
         if (cfg.snmp().enabled()) {

@@ -3,6 +3,7 @@ package io.teleflux;
 import io.teleflux.config.ConfigException;
 import io.teleflux.config.HostPort;
 import io.teleflux.sim.CounterModel;
+import io.teleflux.sim.dialout.ClientTls;
 import io.teleflux.sim.dialout.DialoutSettings;
 import io.teleflux.sim.dialout.DialoutSimulator;
 import io.teleflux.sim.dialout.DialoutStats;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -54,8 +57,8 @@ public final class SimulateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--dialout", paramLabel = "HOST:PORT",
-            description = "Collector's gRPC dial-out listener to stream to (plaintext). IPv6 as [addr]:port."
-                    + " Required unless --snmp-listen is given.")
+            description = "Collector's gRPC dial-out listener to stream to (plaintext unless a --tls-* option is given)."
+                    + " IPv6 as [addr]:port. Required unless --snmp-listen is given.")
     String dialout;
 
     @Option(names = "--snmp-listen", paramLabel = "HOST:PORT",
@@ -104,14 +107,30 @@ public final class SimulateCommand implements Callable<Integer> {
             completionCandidates = KnownPaths.class)
     String[] paths;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "Dial TLS; trust the collector's certificate if it chains to this PEM CA file.")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Dial TLS and present this PEM certificate (mutual TLS); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM PKCS#8 private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-server-name", paramLabel = "NAME",
+            description = "Dial TLS and expect this name in the collector's certificate (default: the --dialout host).")
+    String tlsServerName;
+
     @Override
     public Integer call() throws InterruptedException {
         DialoutSettings settings = settings();
         HostPort snmp = snmpListen();
+        ClientTls tls = tls();
         List<V3User> users = v3Users();
         CounterModel model = new CounterModel(seed, interfaces, devicePrefix);
         PrintWriter err = spec.commandLine().getErr();
-        DialoutSimulator sim = settings == null ? null : new DialoutSimulator(model, settings);
+        DialoutSimulator sim = settings == null ? null : new DialoutSimulator(model, settings, tls);
         SnmpAgentSimulator agent = snmp == null ? null
                 : new SnmpAgentSimulator(model, devices, snmp.host(), snmp.port(), users);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -255,6 +274,23 @@ public final class SimulateCommand implements Callable<Integer> {
             users.add(user);
         }
         return users;
+    }
+
+    /** The --tls-* options: null (plaintext) when none is given. */
+    ClientTls tls() {
+        CommandLine cl = spec.commandLine();
+        if (tlsCa == null && tlsCert == null && tlsKey == null && tlsServerName == null) {
+            return null;
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ParameterException(cl, "--tls-cert and --tls-key go together");
+        }
+        for (Path p : new Path[] {tlsCa, tlsCert, tlsKey}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new ParameterException(cl, "cannot read TLS file " + p);
+            }
+        }
+        return new ClientTls(tlsCa, tlsCert, tlsKey, tlsServerName);
     }
 
     private static Set<SensorPath> parsePaths(CommandLine cl, String[] values) {

@@ -87,14 +87,7 @@ public final class ConfigLoader {
         if (instance.isEmpty()) {
             instance = hostName();
         }
-        DialoutConfig dialout = new DialoutConfig(
-                bool("teleflux.dialout.enabled"),
-                hostPort("teleflux.dialout.listen"),
-                (int) bytes("teleflux.dialout.max-message-size", 1024, Integer.MAX_VALUE),
-                intIn("teleflux.dialout.workers", 0, 1024),
-                bytes("teleflux.dialout.queue-max-bytes", 1024, Long.MAX_VALUE),
-                duration("teleflux.dialout.permit-keepalive-time", Duration.ZERO),
-                duration("teleflux.dialout.chunk-timeout", Duration.ofSeconds(1)));
+        DialoutConfig dialout = dialout();
 
         Duration maxGap = null;
         if (!"auto".equalsIgnoreCase(rawString("teleflux.rate.max-gap"))) {
@@ -143,6 +136,70 @@ public final class ConfigLoader {
         } catch (com.typesafe.config.ConfigException e) {
             throw new ConfigException(List.of(e.getMessage()));
         }
+    }
+
+    private DialoutConfig dialout() {
+        String p = "teleflux.dialout.";
+        List<Cidr> allow = new ArrayList<>();
+        for (String cidr : get(p + "allow", () -> c.getStringList(p + "allow"), List.<String>of())) {
+            try {
+                allow.add(Cidr.parse(p + "allow", cidr));
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        return new DialoutConfig(
+                bool(p + "enabled"),
+                hostPort(p + "listen"),
+                (int) bytes(p + "max-message-size", 1024, Integer.MAX_VALUE),
+                intIn(p + "workers", 0, 1024),
+                bytes(p + "queue-max-bytes", 1024, Long.MAX_VALUE),
+                duration(p + "permit-keepalive-time", Duration.ZERO),
+                duration(p + "chunk-timeout", Duration.ofSeconds(1)),
+                tls(),
+                allow,
+                bool(p + "require-device-name-match"),
+                intIn(p + "max-streams", 1, 1_000_000),
+                intIn(p + "max-rows", 1, Integer.MAX_VALUE),
+                // 6 = root, Notification, module, table, row array, row: anything shallower rejects every document
+                intIn(p + "max-depth", 6, 1000));
+    }
+
+    private TlsConfig tls() {
+        String p = "teleflux.dialout.tls.";
+        boolean enabled = bool(p + "enabled");
+        String authStr = str(p + "client-auth").toLowerCase(Locale.ROOT);
+        TlsConfig.ClientAuth auth = switch (authStr) {
+            case "none" -> TlsConfig.ClientAuth.NONE;
+            case "optional" -> TlsConfig.ClientAuth.OPTIONAL;
+            case "require" -> TlsConfig.ClientAuth.REQUIRE;
+            default -> {
+                problems.add(p + "client-auth: '" + authStr + "' is not none, optional or require");
+                yield TlsConfig.ClientAuth.NONE;
+            }
+        };
+        Duration reload = duration(p + "reload-interval", Duration.ofSeconds(1));
+        Path cert = pemFile(p + "cert", enabled, "TLS is enabled");
+        Path key = pemFile(p + "key", enabled, "TLS is enabled");
+        Path ca = pemFile(p + "client-ca", enabled && auth != TlsConfig.ClientAuth.NONE,
+                "client-auth = " + authStr);
+        return new TlsConfig(enabled, cert, key, ca, auth, reload);
+    }
+
+    /** A PEM file's path; when {@code required}, it must be set and readable ({@code why} says why it is required). */
+    private Path pemFile(String key, boolean required, String why) {
+        String v = str(key);
+        if (v.isEmpty()) {
+            if (required) {
+                problems.add(key + ": required when " + why);
+            }
+            return null;
+        }
+        Path f = Path.of(v);
+        if (required && !Files.isReadable(f)) {
+            problems.add(key + ": cannot read '" + v + "'");
+        }
+        return f;
     }
 
     private InfluxConfig influx() {
@@ -469,6 +526,10 @@ public final class ConfigLoader {
                 } catch (ReflectiveOperationException e) {
                     v = "?";
                 }
+                if (v == null && rc.getType() == Path.class) {
+                    sb.append(prefix).append('.').append(kebab(rc.getName())).append(" = (not set)\n");
+                    continue;
+                }
                 describe(prefix + "." + kebab(rc.getName()), v, sb);
             }
             return;
@@ -493,6 +554,8 @@ public final class ConfigLoader {
             shown = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
         } else if (value == null) {
             shown = "auto";
+        } else if (value instanceof java.util.List<?> list) {
+            shown = list.toString();
         } else if (value instanceof String str) {
             shown = "\"" + str + "\"";
         } else {

@@ -2,7 +2,8 @@ package io.teleflux.config;
 
 /**
  * A credential. {@link #toString()} never reveals it, so that a secret cannot reach a log line or
- * an error message by accident; code that needs the value calls {@link #reveal()}.
+ * an error message by accident; code that needs the value calls {@link #reveal()}. Every value is
+ * also registered with {@link Redaction}, which cleans text from elsewhere that may echo it.
  */
 public final class Secret {
     public static final Secret EMPTY = new Secret("");
@@ -11,6 +12,7 @@ public final class Secret {
 
     public Secret(String value) {
         this.value = value == null ? "" : value;
+        Redaction.register(this.value);
     }
 
     public String reveal() {

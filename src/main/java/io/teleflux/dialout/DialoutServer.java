@@ -10,6 +10,7 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.teleflux.config.DialoutConfig;
 import io.teleflux.selfmon.Metrics;
@@ -35,12 +36,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The gRPC server devices dial out to. Each registered {@link DialoutProtocol} is served on all
  * of its method names; any other method is answered UNIMPLEMENTED, counted and logged.
+ *
+ * <p>Every connection passes a {@link ConnectionGate} first (allowlist, then plaintext or TLS with
+ * certificates that {@link TlsReloader} keeps current); at most {@code max-streams} dial-out
+ * streams are open at once. Refusals are counted as {@code teleflux_dialout_rejected_total{reason}}.
  */
 public final class DialoutServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DialoutServer.class);
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
     /** Distinct unknown method names kept as metric labels; beyond this they are counted as "other". */
     private static final int MAX_METHOD_LABELS = 50;
+    static final String REJECTED = "teleflux_dialout_rejected_total";
+    /**
+     * Per-stream and per-connection HTTP/2 receive window. Fixed, because grpc's auto-tuning pings the
+     * device (older Comware clients drop the stream when pinged) and may grow a window to 8 MiB,
+     * which multiplies what hostile peers can make us buffer.
+     */
+    static final int FLOW_CONTROL_WINDOW = 1 << 20;
 
     private final DialoutConfig config;
     private final Metrics metrics;
@@ -48,6 +60,9 @@ public final class DialoutServer implements AutoCloseable {
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private final Set<String> unknownMethodLabels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger activeStreams = new AtomicInteger();
+    private final FlowControlledHandler.StreamLimit streamLimit;
+    private final ConnectionGate gate;
+    private TlsReloader tls;
     private ExecutorService callbackExecutor;
     private Server server;
 
@@ -65,11 +80,17 @@ public final class DialoutServer implements AutoCloseable {
         metrics.describe("teleflux_decode_errors_total", Metrics.Type.COUNTER,
                 "Dial-out messages that could not be decoded, by reason");
         metrics.gauge("teleflux_dialout_streams", activeStreams::get);
+        metrics.describe(REJECTED, Metrics.Type.COUNTER,
+                "Dial-out connections or streams refused: allowlist (peer not allowed), tls (handshake failed:"
+                        + " no or untrusted certificate, not TLS), max_streams");
+        this.streamLimit = new FlowControlledHandler.StreamLimit(config.maxStreams(),
+                metrics.counter(REJECTED, "reason", "max_streams"));
+        this.gate = new ConnectionGate(config.allow(), metrics);
     }
 
     /** Registers a vendor protocol on all its method names; call before {@link #start()}. */
     public <Q, R> DialoutServer register(DialoutProtocol<Q, R> protocol) {
-        FlowControlledHandler<Q, R> handler = new FlowControlledHandler<>(protocol, pool, metrics);
+        FlowControlledHandler<Q, R> handler = new FlowControlledHandler<>(protocol, pool, metrics, streamLimit);
         Map<String, List<MethodDescriptor<Q, R>>> byService = new LinkedHashMap<>();
         for (MethodDescriptor<Q, R> m : protocol.methods()) {
             byService.computeIfAbsent(m.getServiceName(), k -> new ArrayList<>()).add(m);
@@ -85,9 +106,14 @@ public final class DialoutServer implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        if (config.tls().enabled()) {
+            tls = new TlsReloader(config.tls(), gate::useTls);
+        }
         callbackExecutor = Executors.newFixedThreadPool(2, namedDaemon("dialout-grpc"));
         NettyServerBuilder b = NettyServerBuilder
-                .forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()))
+                .forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()),
+                        InternalNettyServerCredentials.create(gate))
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
                 .maxInboundMessageSize(config.maxMessageSize())
                 .maxInboundMetadataSize(64 * 1024)
                 // no server pings: older Comware clients drop the stream when pinged
@@ -100,9 +126,20 @@ public final class DialoutServer implements AutoCloseable {
         for (ServerServiceDefinition s : services) {
             b.addService(s);
         }
-        server = b.build().start();
-        LOG.info("dial-out listening on {} (max message {} bytes)", config.listen().host() + ":" + port(),
-                config.maxMessageSize());
+        try {
+            server = b.build().start();
+        } catch (IOException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
+        if (tls != null) {
+            tls.start();
+        }
+        LOG.info("dial-out listening on {} ({}, max message {} bytes, max streams {}{})", config.listen().host() + ":" + port(),
+                tls != null ? "TLS" : "plaintext", config.maxMessageSize(), config.maxStreams(),
+                config.allow().isEmpty() ? "" : ", allow " + config.allow());
     }
 
     /** The bound port (useful when configured as 0). */
@@ -119,6 +156,9 @@ public final class DialoutServer implements AutoCloseable {
         if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(2, TimeUnit.SECONDS);
+        }
+        if (tls != null) {
+            tls.close();
         }
         pool.close();
         pool.awaitTermination(graceMillis);
@@ -149,7 +189,8 @@ public final class DialoutServer implements AutoCloseable {
                 public void streamClosed(Status status) {
                     activeStreams.decrementAndGet();
                     metrics.counter("teleflux_dialout_streams_closed_total", "code", status.getCode().name()).inc();
-                    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
+                            && !FlowControlledHandler.TOO_MANY_STREAMS.equals(status.getDescription())) {
                         metrics.counter("teleflux_decode_errors_total", "reason", "message_too_large").inc();
                         RL.warn("too_large", "dial-out stream {} closed: {}", fullMethodName, status.getDescription());
                     }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves one streaming method: asks gRPC for one message at a time, hands each to the decode
@@ -26,10 +27,43 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
     private final DecodePool pool;
     private final Metrics.Counter internalErrors;
     private final Metrics.Counter streamsOpened;
+    private final StreamLimit limit;
 
-    FlowControlledHandler(DialoutProtocol<Q, R> protocol, DecodePool pool, Metrics metrics) {
+    static final String TOO_MANY_STREAMS = "too many dial-out streams (teleflux.dialout.max-streams)";
+
+    /** {@code teleflux.dialout.max-streams}, shared by every protocol of one server. */
+    static final class StreamLimit {
+        private final int max;
+        private final AtomicInteger open = new AtomicInteger();
+        private final Metrics.Counter refused;
+
+        StreamLimit(int max, Metrics.Counter refused) {
+            this.max = max;
+            this.refused = refused;
+        }
+
+        boolean acquire() {
+            if (open.incrementAndGet() > max) {
+                open.decrementAndGet();
+                refused.inc();
+                return false;
+            }
+            return true;
+        }
+
+        void release() {
+            open.decrementAndGet();
+        }
+
+        int max() {
+            return max;
+        }
+    }
+
+    FlowControlledHandler(DialoutProtocol<Q, R> protocol, DecodePool pool, Metrics metrics, StreamLimit limit) {
         this.protocol = protocol;
         this.pool = pool;
+        this.limit = limit;
         this.internalErrors = metrics.counter("teleflux_decode_errors_total", "reason", "internal_error");
         this.streamsOpened = metrics.counter("teleflux_dialout_streams_total");
     }
@@ -37,6 +71,14 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
     @Override
     public ServerCall.Listener<Q> startCall(ServerCall<Q, R> call, Metadata headers) {
         Peer peer = Peer.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        if (!limit.acquire()) {
+            // refused before anything is allocated for it: the device redials later, as after any failure
+            RL.warn("max_streams", "dial-out stream from {} refused: {} streams are open (teleflux.dialout.max-streams)",
+                    peer, limit.max());
+            call.close(Status.RESOURCE_EXHAUSTED.withDescription(TOO_MANY_STREAMS), new Metadata());
+            return new ServerCall.Listener<>() {
+            };
+        }
         streamsOpened.inc();
         Stream s = new Stream(call, protocol.open(peer), peer);
         call.request(1);
@@ -155,6 +197,7 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
                 LOG.debug("closing the call from {} failed: {}", peer, e.toString());
             } finally {
                 processor.closed();
+                limit.release();
             }
         }
 

@@ -1,20 +1,23 @@
 package io.teleflux.influx;
 
+import io.teleflux.config.Redaction;
+
 /**
  * What one write request came back with, in the same form for both APIs, so that a single
  * {@link ErrorPolicy} can decide what happens next.
  *
  * @param status       HTTP status, or 0 when no response arrived (network error, timeout)
  * @param retryAfter   the raw {@code Retry-After} header, or null
- * @param body         the response body (bounded in size), "" when none; never contains credentials
- *                     because credentials only travel in request headers
+ * @param body         the response body (bounded in size), "" when none; credentials travel only
+ *                     in request headers, and a body that echoes one has it redacted
  * @param networkError for status 0: the exception's class and message, else null
  */
 record WriteResult(int status, String retryAfter, String body, String networkError) {
     static final int MAX_BODY_CHARS = 64 * 1024;
 
     static WriteResult http(int status, String retryAfter, String body) {
-        String b = body == null ? "" : body;
+        // a proxy or server may echo the request (Authorization header included) in an error body
+        String b = body == null ? "" : Redaction.redact(body);
         if (b.length() > MAX_BODY_CHARS) {
             b = b.substring(0, MAX_BODY_CHARS);
         }
@@ -22,7 +25,7 @@ record WriteResult(int status, String retryAfter, String body, String networkErr
     }
 
     static WriteResult network(Throwable t) {
-        String msg = t.getMessage();
+        String msg = Redaction.redact(t.getMessage());
         return new WriteResult(0, null, "", t.getClass().getSimpleName() + (msg == null || msg.isEmpty() ? "" : ": " + msg));
     }
 

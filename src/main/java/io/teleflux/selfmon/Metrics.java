@@ -1,5 +1,6 @@
 package io.teleflux.selfmon;
 
+import io.teleflux.config.Redaction;
 import io.teleflux.point.Point;
 
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Hot paths look a {@link Counter} up once and keep it; the lookup itself is a hash-map hit.
  * Label values are whatever the caller passes, so callers must never pass secrets (device names,
- * reasons and statuses only).
+ * reasons and statuses only); as a second line of defence, a label value holding a configured
+ * secret is stored redacted ({@link Redaction}).
  */
 public final class Metrics {
     public enum Type { COUNTER, GAUGE }
@@ -45,21 +47,38 @@ public final class Metrics {
         Counter c = counters.get(key);
         if (c == null) {
             families.putIfAbsent(name, new Family(name, "", Type.COUNTER));
-            c = counters.computeIfAbsent(key, k -> new Counter());
+            c = counters.computeIfAbsent(redacted(key), k -> new Counter());
         }
         return c;
+    }
+
+    /** The key with secrets replaced in its label values; checked only when a series is created. */
+    private static Key redacted(Key key) {
+        List<String> labels = key.labels;
+        List<String> out = null;
+        for (int i = 1; i < labels.size(); i += 2) {
+            String v = labels.get(i);
+            String r = Redaction.redact(v);
+            if (r != v && !r.equals(v)) {
+                if (out == null) {
+                    out = new ArrayList<>(labels);
+                }
+                out.set(i, r);
+            }
+        }
+        return out == null ? key : new Key(key.name, List.copyOf(out));
     }
 
     /** Registers (or replaces) a gauge read at exposition time. */
     public void gauge(String name, DoubleSupplier value, String... labels) {
         families.putIfAbsent(name, new Family(name, "", Type.GAUGE));
-        gauges.put(new Key(name, List.of(labels)), value);
+        gauges.put(redacted(new Key(name, List.of(labels))), value);
     }
 
     /** A settable gauge, for values that are pushed rather than read (e.g. last poll time). */
     public Counter settableGauge(String name, String... labels) {
         families.putIfAbsent(name, new Family(name, "", Type.GAUGE));
-        Key key = new Key(name, List.of(labels));
+        Key key = redacted(new Key(name, List.of(labels)));
         Counter c = counters.computeIfAbsent(key, k -> new Counter());
         gauges.putIfAbsent(key, c::value);
         return c;

@@ -164,4 +164,39 @@ class ConfigLoaderTest {
         ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool { enabled = false, dir = \"" + file
                 + "\" } }"), Map.of());
     }
+
+    @Test
+    void dialoutSecurityKeysAreValidatedAndNamed() {
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromConfig(
+                com.typesafe.config.ConfigFactory.parseString("""
+                        teleflux.dialout { tls { enabled = true, client-auth = sometimes }, allow = ["10.0.0.0/8", "bogus"],
+                          max-streams = 0, max-depth = 3 }
+                        """), java.util.Map.of()));
+        assertThat(e.problems()).contains("teleflux.dialout.tls.cert: required when TLS is enabled",
+                "teleflux.dialout.tls.key: required when TLS is enabled",
+                "teleflux.dialout.tls.client-auth: 'sometimes' is not none, optional or require",
+                "teleflux.dialout.max-streams: 0 is out of range 1..1000000",
+                "teleflux.dialout.max-depth: 3 is out of range 6..1000");
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.dialout.allow: 'bogus' is not an IPv4 or IPv6 network"));
+
+        var missing = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromConfig(
+                com.typesafe.config.ConfigFactory.parseString("""
+                        teleflux.dialout.tls { enabled = true, cert = "/nonexistent/c.pem", key = "/nonexistent/k.pem", client-auth = require }
+                        """), java.util.Map.of()));
+        assertThat(missing.problems()).contains("teleflux.dialout.tls.cert: cannot read '/nonexistent/c.pem'",
+                "teleflux.dialout.tls.client-ca: required when client-auth = require");
+    }
+
+    @Test
+    void dialoutSecurityDefaultsAreOpenAndDescribed() {
+        TelefluxConfig cfg = ConfigLoader.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+                "teleflux.influx { api = v1 }\nteleflux.dialout { allow = [\"192.0.2.0/24\", \"2001:db8::/32\"], require-device-name-match = true }"), java.util.Map.of());
+        assertThat(cfg.dialout().tls().enabled()).isFalse();
+        assertThat(cfg.dialout().maxStreams()).isEqualTo(10_000);
+        assertThat(cfg.dialout().maxRows()).isEqualTo(100_000);
+        assertThat(cfg.dialout().maxDepth()).isEqualTo(32);
+        assertThat(ConfigLoader.describe(cfg)).contains("teleflux.dialout.allow = [192.0.2.0/24, 2001:db8:0:0:0:0:0:0/32]",
+                "teleflux.dialout.tls.cert = (not set)", "teleflux.dialout.tls.client-auth = none",
+                "teleflux.dialout.require-device-name-match = true");
+    }
 }

@@ -51,4 +51,31 @@ class LineProtocolTest {
                 .field("min", Long.MIN_VALUE).field("max", Long.MAX_VALUE).time(1).build();
         assertThat(LineProtocol.encode(p)).isEqualTo("m min=-9223372036854775808i,max=9223372036854775807i 1");
     }
+
+    @Test
+    void trailingBackslashesCannotBeWrittenAndAreRemoved() {
+        Point p = Point.builder("m\\").tag("t", "GE1/0/1\\").tag("u\\", "v").tag("w", "\\\\").field("f\\", 1L)
+                .field("s", "keeps \\").time(5).build();
+        assertThat(LineProtocol.encode(p)).isEqualTo("m,t=GE1/0/1,u=v f=1i,s=\"keeps \\\\\" 5");
+    }
+
+    @Test
+    void backslashesInsideNamesStayAndTheirSeparatorsAreEscaped() {
+        Point p = Point.builder("m").tag("t", "a\\,b").field("k\\,x", 1L).field("q\\\"", 2L).time(5).build();
+        // tag: "a\" + "\," ; field key: the odd run before ',' loses its backslash; a quote is escaped
+        assertThat(LineProtocol.encode(p)).isEqualTo("m,t=a\\\\,b k\\,x=1i,q\\\\\"=2i 5");
+    }
+
+    @Test
+    void tagKeysThatBecomeEqualAreWrittenOnce() {
+        Point p = Point.builder("m").tag("a", "1").tag("a\\", "2").tag("a\n", "3").tag("b\n", "4").tag("b ", "5")
+                .field("f", 1L).time(5).build();
+        assertThat(LineProtocol.encode(p)).isEqualTo("m,a=1,a\\ =3,b\\ =4 f=1i 5");
+    }
+
+    @Test
+    void aMeasurementStartingWithHashWouldBeACommentAndHasNoLine() {
+        assertThat(LineProtocol.append(Point.builder("#m").field("f", 1L).build(), new LineBuffer())).isFalse();
+        assertThat(LineProtocol.encode(Point.builder("m").field("\\", 1L).build())).isEmpty();
+    }
 }

@@ -1,6 +1,7 @@
 package io.teleflux.dialout.h3c;
 
 import io.grpc.MethodDescriptor;
+import io.teleflux.dialout.DeviceBinding;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
@@ -43,6 +44,7 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
     private final int maxMessageSize;
     private final long chunkTimeoutMs;
     private final LongSupplier clock;
+    private final DeviceBinding binding;
     private final Set<String> deviceLabels = ConcurrentHashMap.newKeySet();
     private final Metrics.Counter missingDevice;
     private final Metrics.Counter missingPath;
@@ -50,11 +52,23 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
     private final Metrics.Counter pointsIn;
 
     public H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs) {
-        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, System::currentTimeMillis);
+        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, null, System::currentTimeMillis);
+    }
+
+    /** @param binding the device-name check of {@code require-device-name-match}, or null when it is off */
+    public H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs,
+                             DeviceBinding binding) {
+        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, binding, System::currentTimeMillis);
     }
 
     H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs,
                       LongSupplier clock) {
+        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, null, clock);
+    }
+
+    H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs,
+                      DeviceBinding binding, LongSupplier clock) {
+        this.binding = binding;
         this.decoder = decoder;
         this.sink = sink;
         this.metrics = metrics;
@@ -107,6 +121,8 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
         private final ChunkAssembler chunks;
         private final List<Point> out = new ArrayList<>(64);
         private String device;
+        /** The last name the binding admitted for this stream's peer (null: none yet, or the check is off). */
+        private String admitted;
         private long lastInfoMs = Long.MIN_VALUE;
         private String lastInfoKey;
         private Metrics.Counter messages;
@@ -131,6 +147,13 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
                 // the stream belongs to one device: keep the name it announced earlier
                 missingDevice.inc();
                 name = device;
+            }
+            if (binding != null && !name.equals(admitted)) {
+                // before anything is counted under the name: a spoofer must not feed the real device's gauges
+                if (!binding.admit(name, peer)) {
+                    return;
+                }
+                admitted = name;
             }
             if (!name.equals(device)) {
                 device = name;

@@ -55,12 +55,17 @@ public final class DialoutSimulator implements AutoCloseable {
     private volatile boolean closed;
 
     public DialoutSimulator(CounterModel model, DialoutSettings settings) {
+        this(model, settings, null);
+    }
+
+    /** @param tls how the devices dial TLS, or null for plaintext */
+    public DialoutSimulator(CounterModel model, DialoutSettings settings, ClientTls tls) {
         this.model = model;
         this.settings = settings;
         int cores = Runtime.getRuntime().availableProcessors();
         this.executor = new ScheduledThreadPoolExecutor(Math.max(2, cores), daemonThreads("sim-worker"));
         this.executor.setRemoveOnCancelPolicy(true);
-        this.channels = new ChannelFactory(Math.max(1, Math.min(4, cores / 2)), executor);
+        this.channels = new ChannelFactory(Math.max(1, Math.min(4, cores / 2)), executor, tls);
         this.fleet = new Fleet(settings, new H3cJsonWriter(model), executor);
         this.devices = new ArrayList<>(settings.devices());
     }
