@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar teleflux.jar <command>}. */
 @Command(name = "teleflux", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
         description = "Network telemetry collector: H3C gRPC dial-out and SNMP into InfluxDB.",
-        subcommands = {RunCommand.class, SimulateCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, SimulateCommand.class, CheckConfigCommand.class, HealthCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Teleflux implements Runnable {
 
     public static void main(String[] args) {

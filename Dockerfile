@@ -1,0 +1,33 @@
+# Teleflux collector and simulator image (one image, two commands: `run` and `simulate`).
+#
+#   docker build -t teleflux:local .
+#   docker run --rm teleflux:local --help
+#
+# Stage 1 builds the shaded jar with Maven on a JDK 21. The tests are not run here: they need the
+# real servers of `.ci/run` (influxd, snmpd, ...) and run in CI with `mvn verify`.
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY proto ./proto
+COPY src/main ./src/main
+# the cache mount keeps ~/.m2 between builds; protoc is fetched by the build like every other artifact
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -ntp -q package -Dmaven.test.skip=true
+
+# Stage 2: a JRE only. No curl or wget in it: the health check uses `teleflux health`.
+FROM eclipse-temurin:21-jre
+RUN groupadd --system --gid 10001 teleflux \
+ && useradd --system --uid 10001 --gid teleflux --home-dir /var/lib/teleflux --shell /usr/sbin/nologin teleflux \
+ && mkdir -p /opt/teleflux /etc/teleflux /var/lib/teleflux \
+ && chown teleflux:teleflux /var/lib/teleflux
+COPY --from=build /src/target/teleflux.jar /opt/teleflux/teleflux.jar
+# the working directory holds the durable spool (relative default `spool`): give it a volume
+WORKDIR /var/lib/teleflux
+USER teleflux
+# 50051: gRPC dial-out from the devices; 9273: /metrics and /health
+EXPOSE 50051 9273
+HEALTHCHECK --interval=30s --timeout=10s --start-period=40s --retries=3 \
+    CMD ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx32m", "-jar", "/opt/teleflux/teleflux.jar", \
+         "health", "--url", "http://127.0.0.1:9273/health"]
+ENTRYPOINT ["java", "-jar", "/opt/teleflux/teleflux.jar"]
+CMD ["run", "--config", "/etc/teleflux/teleflux.conf"]

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs once, on InfluxDB's first boot (the official image runs /docker-entrypoint-initdb.d/*.sh after
+# `influx setup`, with the influx CLI already logged in and DOCKER_INFLUXDB_INIT_BUCKET_ID exported).
+#
+# Maps the InfluxQL database "<bucket>" with retention policy "autogen" to the bucket, so that
+# Grafana's InfluxQL queries (database = the bucket name) find the data. InfluxDB 2.7 would also
+# answer through a "virtual" mapping of the same name, but an explicit one is visible in
+# `influx v1 dbrp list`, survives renaming the bucket, and works on 2.x releases without virtual
+# mappings. On an existing volume, run the same command by hand (see README, "The DBRP mapping").
+set -euo pipefail
+
+influx v1 dbrp create \
+  --org "${DOCKER_INFLUXDB_INIT_ORG}" \
+  --bucket-id "${DOCKER_INFLUXDB_INIT_BUCKET_ID}" \
+  --db "${DOCKER_INFLUXDB_INIT_BUCKET}" \
+  --rp autogen \
+  --default
+
+echo "teleflux: InfluxQL database '${DOCKER_INFLUXDB_INIT_BUCKET}' (rp autogen) mapped to bucket ${DOCKER_INFLUXDB_INIT_BUCKET_ID}"
