@@ -109,7 +109,7 @@ class DashboardQueriesIT {
         assertThat(sim.stats().messagesDropped()).isZero();
 
         var cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(TestCollector.v1(influx.url())
-                + "teleflux.influx.flush-interval = 100ms"), Map.of()).influx();
+                + "teleflux.influx.flush-interval = 100ms\nteleflux.influx.spool.enabled = false"), Map.of()).influx();
         try (PollerShapedSnmpFeed snmp = new PollerShapedSnmpFeed(model, DEVICES, cfg, "it", "127.0.0.1")) {
             snmp.start();
             for (long t = tStart + POLL_PHASE; t <= tEnd; t += POLL) {

@@ -79,18 +79,18 @@ class SecretsNeverLeakIT {
                       http.listen = "127.0.0.1:0"
                       selfmon.interval = 1s
                       influx { api = v1, url = "%s", database = telemetry, username = teleflux, password-file = "%s",
-                               flush-interval = 100ms }
+                               flush-interval = 100ms, spool.dir = "%s" }
                     }
-                    """.formatted(influx.url(), passwordFile));
+                    """.formatted(influx.url(), passwordFile, dir.resolve("spool-v1")));
             Path v2Conf = Files.writeString(dir.resolve("v2.conf"), """
                     teleflux {
                       instance = secrets-v2
                       dialout.listen = "127.0.0.1:0"
                       http.listen = "127.0.0.1:0"
-                      influx { api = v2, url = "%s", org = o, bucket = b, token-file = "%s", flush-interval = 100ms,
+                      influx { api = v2, url = "%s", org = o, bucket = b, token-file = "%s", flush-interval = 100ms, spool.dir = "%s",
                                retry { initial-backoff = 50ms, max-backoff = 100ms } }
                     }
-                    """.formatted(echoing.url(), tokenFile));
+                    """.formatted(echoing.url(), tokenFile, dir.resolve("spool-v2")));
 
             try (Collector v1 = new Collector(ConfigLoader.load(v1Conf, java.util.Map.of())).start();
                  Collector v2 = new Collector(ConfigLoader.load(v2Conf, java.util.Map.of())).start()) {

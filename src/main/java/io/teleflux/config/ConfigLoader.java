@@ -517,8 +517,13 @@ public final class ConfigLoader {
         return sb.toString();
     }
 
+    /** Records printed as one value (their toString), not key by key. */
+    private static boolean isValue(Object v) {
+        return v instanceof SnmpTarget || v instanceof HostPort || v instanceof Cidr;
+    }
+
     private static void describe(String prefix, Object value, StringBuilder sb) {
-        if (value instanceof Record r && !(value instanceof SnmpTarget)) {
+        if (value instanceof Record r && !isValue(value)) {
             for (java.lang.reflect.RecordComponent rc : r.getClass().getRecordComponents()) {
                 Object v;
                 try {
@@ -534,10 +539,11 @@ public final class ConfigLoader {
             }
             return;
         }
+        if (value instanceof List<?> list && list.stream().noneMatch(v -> v instanceof SnmpTarget || (v instanceof Record && !isValue(v)))) {
+            sb.append(prefix).append(" = ").append(list).append('\n'); // e.g. allow = [10.0.0.0/8, ...]
+            return;
+        }
         if (value instanceof List<?> list) {
-            if (list.isEmpty()) {
-                sb.append(prefix).append(" = []\n");
-            }
             for (int i = 0; i < list.size(); i++) {
                 describe(prefix + "[" + i + "]", list.get(i), sb);
             }

@@ -18,23 +18,42 @@ public final class Redaction {
     /** A bound, because the set only grows; far above any real configuration (SNMP communities included). */
     private static final int MAX_VALUES = 10_000;
     private static final Set<String> VALUES = ConcurrentHashMap.newKeySet();
+    /**
+     * The subset that is not an SNMP community. Communities are redacted from log lines only: the
+     * simulator's and many small networks' convention makes a community equal to the device name,
+     * and the device name must stay readable in metric labels (dashboards and alerts key on it);
+     * communities never reach InfluxDB, so error bodies cannot echo them.
+     */
+    private static final Set<String> STRONG = ConcurrentHashMap.newKeySet();
 
     private Redaction() {
     }
 
-    static void register(String value) {
+    static void register(String value, boolean community) {
         if (value.length() >= MIN_LENGTH && VALUES.size() < MAX_VALUES) {
             VALUES.add(value);
+            if (!community) {
+                STRONG.add(value);
+            }
         }
     }
 
-    /** {@code text} with every known secret value replaced by {@value #MARK}; null stays null. */
+    /** {@code text} with every known secret value replaced by {@value #MARK}; null stays null. For log lines. */
     public static String redact(String text) {
-        if (text == null || text.length() < MIN_LENGTH || VALUES.isEmpty()) {
+        return redact(text, VALUES);
+    }
+
+    /** Like {@link #redact} but leaves SNMP communities alone: for metric labels and InfluxDB error bodies. */
+    public static String redactExceptCommunities(String text) {
+        return redact(text, STRONG);
+    }
+
+    private static String redact(String text, Set<String> values) {
+        if (text == null || text.length() < MIN_LENGTH || values.isEmpty()) {
             return text;
         }
         String out = text;
-        for (String v : VALUES) {
+        for (String v : values) {
             if (out.contains(v)) {
                 out = out.replace(v, MARK);
             }

@@ -11,8 +11,17 @@ public final class Secret {
     private final String value;
 
     public Secret(String value) {
+        this(value, false);
+    }
+
+    private Secret(String value, boolean community) {
         this.value = value == null ? "" : value;
-        Redaction.register(this.value);
+        Redaction.register(this.value, community);
+    }
+
+    /** An SNMP v2c community: redacted from log lines, but not from metric labels (see {@link Redaction}). */
+    public static Secret community(String value) {
+        return new Secret(value, true);
     }
 
     public String reveal() {

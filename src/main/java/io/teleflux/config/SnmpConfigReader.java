@@ -215,7 +215,7 @@ final class SnmpConfigReader {
             }
         }
         SnmpTarget.Version version = s.choice("version", VERSIONS, "2c, 3 (SNMPv1 is not supported: no 64-bit counters, no GETBULK)");
-        Secret community = new Secret(s.text("community", true));
+        Secret community = Secret.community(s.text("community", true));
         String securityName = s.text("security-name", true);
         SnmpTarget.AuthProtocol auth = s.choice("auth-protocol", AUTH, "MD5, SHA, SHA-224, SHA-256, SHA-384, SHA-512");
         Secret authPass = new Secret(s.text("auth-passphrase", true));

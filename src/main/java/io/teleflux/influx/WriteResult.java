@@ -17,7 +17,7 @@ record WriteResult(int status, String retryAfter, String body, String networkErr
 
     static WriteResult http(int status, String retryAfter, String body) {
         // a proxy or server may echo the request (Authorization header included) in an error body
-        String b = body == null ? "" : Redaction.redact(body);
+        String b = body == null ? "" : Redaction.redactExceptCommunities(body);
         if (b.length() > MAX_BODY_CHARS) {
             b = b.substring(0, MAX_BODY_CHARS);
         }
@@ -25,7 +25,7 @@ record WriteResult(int status, String retryAfter, String body, String networkErr
     }
 
     static WriteResult network(Throwable t) {
-        String msg = Redaction.redact(t.getMessage());
+        String msg = Redaction.redactExceptCommunities(t.getMessage());
         return new WriteResult(0, null, "", t.getClass().getSimpleName() + (msg == null || msg.isEmpty() ? "" : ": " + msg));
     }
 

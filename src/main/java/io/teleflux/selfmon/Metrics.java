@@ -58,7 +58,7 @@ public final class Metrics {
         List<String> out = null;
         for (int i = 1; i < labels.size(); i += 2) {
             String v = labels.get(i);
-            String r = Redaction.redact(v);
+            String r = Redaction.redactExceptCommunities(v);
             if (r != v && !r.equals(v)) {
                 if (out == null) {
                     out = new ArrayList<>(labels);

@@ -59,7 +59,11 @@ public final class PollerShapedSnmpFeed implements AutoCloseable {
         this.targetIp = targetIp;
         // the writer's and rate stage's own counters are not the poller's: they stay unreported
         Metrics internal = new Metrics();
-        this.writer = new InfluxWriter(influx, internal);
+        try {
+            this.writer = new InfluxWriter(influx, internal);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         // the collector's default rate.max-gap for every source: 3 minutes
         this.rates = new RateStage(writer, source -> 180_000L, 1_800_000L, 1_000_000, internal);
         this.pollSeconds = new double[devices];
