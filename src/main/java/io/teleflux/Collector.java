@@ -11,12 +11,16 @@ import io.teleflux.rate.RateStage;
 import io.teleflux.selfmon.HttpEndpoint;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.SelfmonReporter;
+import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.PollResult;
 import io.teleflux.snmp.SnmpPoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The running collector: inputs → rates → writer, plus self-monitoring. Stops in the reverse
@@ -28,6 +32,7 @@ public final class Collector implements AutoCloseable {
     static final Duration TELEMETRY_EXPECTED_INTERVAL = Duration.ofSeconds(5);
 
     private final TelefluxConfig cfg;
+    private final LongSupplier replayClock;
     private final Metrics metrics = new Metrics();
     private final long startedMs = System.currentTimeMillis();
     private InfluxWriter writer;
@@ -36,9 +41,23 @@ public final class Collector implements AutoCloseable {
     private SnmpPoller snmp;
     private HttpEndpoint http;
     private SelfmonReporter reporter;
+    private boolean closed;
 
     public Collector(TelefluxConfig cfg) {
+        this(cfg, null);
+    }
+
+    /**
+     * Replay mode, for tests that walk simulated devices through the past (a dashboard needs
+     * minutes of history, a test has seconds): SNMP points and self-monitoring snapshots are stamped
+     * by {@code replayClock}; SNMP polls run only when {@link #pollSnmpNow()} is called, and
+     * snapshots are written on {@link #reportSelfmonNow()} and, after {@link #startSelfmonSchedule()},
+     * on their schedule too (a scheduled snapshot in the middle of a replay would be stamped with
+     * whatever replayed time it happened to meet).
+     */
+    Collector(TelefluxConfig cfg, LongSupplier replayClock) {
         this.cfg = cfg;
+        this.replayClock = replayClock;
     }
 
     public Collector start() throws IOException {
@@ -59,15 +78,22 @@ public final class Collector implements AutoCloseable {
             dialout.start();
         }
         if (cfg.snmp().enabled()) {
-            snmp = new SnmpPoller(cfg.snmp(), rates, metrics).start();
+            if (replayClock == null) {
+                snmp = new SnmpPoller(cfg.snmp(), rates, metrics).start();
+            } else {
+                snmp = new SnmpPoller(cfg.snmp(), rates, metrics, replayClock);
+            }
         }
         if (cfg.http().enabled()) {
             http = new HttpEndpoint(cfg.http().listen().host(), cfg.http().listen().port(), metrics, this::health);
             http.start();
         }
         if (cfg.selfmon().enabled()) {
-            reporter = new SelfmonReporter(metrics, writer, cfg.instance(), cfg.selfmon().interval().toMillis());
-            reporter.start();
+            reporter = new SelfmonReporter(metrics, writer, cfg.instance(), cfg.selfmon().interval().toMillis(),
+                    replayClock == null ? System::currentTimeMillis : replayClock);
+            if (replayClock == null) {
+                reporter.start();
+            }
         }
         LOG.info("teleflux started: instance {}, dial-out {}, {} SNMP target(s), writing to {} ({} API)", cfg.instance(),
                 cfg.dialout().enabled() ? cfg.dialout().listen() : "off", cfg.snmp().targets().size(), cfg.influx().url(),
@@ -105,13 +131,41 @@ public final class Collector implements AutoCloseable {
         return http == null ? -1 : http.port();
     }
 
+    /** Replay mode: polls every SNMP target once now, stamped by the replay clock. */
+    Map<SnmpTarget, PollResult> pollSnmpNow() throws InterruptedException {
+        if (replayClock == null || snmp == null) {
+            throw new IllegalStateException("only in replay mode with SNMP targets");
+        }
+        return snmp.pollAllOnce();
+    }
+
+    /** Writes one self-monitoring snapshot now (stamped by the replay clock in replay mode). */
+    void reportSelfmonNow() {
+        if (reporter == null) {
+            throw new IllegalStateException("self-monitoring is disabled");
+        }
+        reporter.report();
+    }
+
+    /** Replay mode: from now on, self-monitoring snapshots are also written on their schedule. */
+    void startSelfmonSchedule() {
+        if (replayClock == null || reporter == null) {
+            throw new IllegalStateException("only in replay mode with self-monitoring enabled");
+        }
+        reporter.start();
+    }
+
     /** Waits until everything accepted so far is written (tests). */
     public void flush() throws InterruptedException {
         writer.flush();
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return; // a second close (shutdown hook after a test's own) must not report into a closed writer
+        }
+        closed = true;
         LOG.info("teleflux stopping");
         if (dialout != null) {
             dialout.stop(5_000);

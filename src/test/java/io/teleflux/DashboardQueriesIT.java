@@ -1,9 +1,9 @@
 package io.teleflux;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.teleflux.config.ConfigLoader;
 import io.teleflux.config.HostPort;
+import io.teleflux.config.SnmpTarget;
 import io.teleflux.grafana.GrafanaMacros;
 import io.teleflux.grafana.GrafanaMacros.Context;
 import io.teleflux.grafana.GrafanaMacros.Variable;
@@ -11,7 +11,6 @@ import io.teleflux.grafana.GrafanaRepo;
 import io.teleflux.grafana.GrafanaRepo.AlertQuery;
 import io.teleflux.grafana.GrafanaRepo.PanelQuery;
 import io.teleflux.grafana.OverlayPlot;
-import io.teleflux.grafana.PollerShapedSnmpFeed;
 import io.teleflux.sim.Activity;
 import io.teleflux.sim.CounterModel;
 import io.teleflux.sim.Direction;
@@ -20,9 +19,12 @@ import io.teleflux.sim.dialout.DialoutSettings;
 import io.teleflux.sim.dialout.DialoutSimulator;
 import io.teleflux.sim.dialout.SampleReport;
 import io.teleflux.sim.dialout.SensorPath;
+import io.teleflux.sim.snmp.SnmpAgentSimulator;
+import io.teleflux.snmp.PollResult;
 import io.teleflux.testsupport.InfluxQueryResult;
 import io.teleflux.testsupport.InfluxQueryResult.Series;
 import io.teleflux.testsupport.InfluxdFixture;
+import io.teleflux.testsupport.VictoriaMetricsFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,13 +50,12 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Every InfluxQL query of the Grafana dashboards and alert rules, run on a real influxd 1.6.7 with
  * Grafana's interpolation ({@link GrafanaMacros}), on data that got there the real way: simulated
- * H3C switches dial out to a real {@link Collector} for 20 minutes of 5-second samples; the
- * collector writes them and its own counters (measurement teleflux, once a second here).
- *
- * <p>SNMP: the poller is not merged yet, so {@link PollerShapedSnmpFeed} writes what it would write
- * when polling the simulator's agent once a minute (sim-0001..sim-0003 answer, every poll of
- * sim-0004 times out), through the real rate stage and writer. Replace that feed with the real
- * poller once it is merged; every assertion here stays.
+ * H3C switches dial out to a real {@link Collector} with 20 minutes of 5-second samples, and its
+ * real SNMP poller polls the simulator's SNMP agent once a minute (sim-0001..sim-0003 answer,
+ * sim-0004 has no agent, so its polls time out); the collector writes both and its own counters
+ * (measurement teleflux). The 20 minutes are replayed in seconds: the switches, their SNMP agent
+ * and the collector's poll and self-monitoring stamps all read one {@link ReplayClock}; after the
+ * replay the clock is live, the switches keep sending and the collector reports once a second.
  *
  * <p>Besides "runs and returns series", each panel is checked for what it claims to show: the
  * overlay's telemetry and SNMP lines of one interface agree within 2%, the utilisation alert sees
@@ -75,8 +76,13 @@ class DashboardQueriesIT {
     static final int PANEL_POINTS = 1000; // a panel about 1000 pixels wide
     static final String DB = "telemetry";
 
+    static final ReplayClock clock = new ReplayClock();
     static InfluxdFixture influx;
+    static SnmpAgentSimulator agent;
     static Collector collector;
+    static VictoriaMetricsFixture vm;
+    static Collector v2Collector;
+    static DialoutSimulator v2Sim;
     static DialoutSimulator sim;
     static CounterModel model;
     static long testStart;
@@ -91,56 +97,85 @@ class DashboardQueriesIT {
     static void feed() throws Exception {
         testStart = System.currentTimeMillis();
         influx = InfluxdFixture.launch();
-        collector = TestCollector.start(TestCollector.v1(influx.url()));
         model = new CounterModel(7, IFACES, "sim-");
+        // the simulated switches answer SNMP with the counters of the model's clock; sim-0004 has no agent
+        agent = new SnmpAgentSimulator(model, SNMP_OK_DEVICES, "127.0.0.1", 0, List.of(), clock);
+        agent.start();
+        StringBuilder targets = new StringBuilder();
+        for (int d = 0; d < DEVICES; d++) {
+            targets.append("{ name = \"%s\", address = \"127.0.0.1:%d\", community = \"%s\" }\n"
+                    .formatted(model.deviceName(d), agent.port(), model.deviceName(d)));
+        }
+        String snmp = """
+                teleflux.snmp { interval = 60s, timeout = 500ms, retries = 1, targets = [
+                %s] }
+                """.formatted(targets);
+        collector = TestCollector.start(TestCollector.v1(influx.url()) + snmp, clock);
         sim = new DialoutSimulator(model, DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), DEVICES));
         sim.start();
+        // the same switches, in lockstep, also feed a second collector that writes with the v2 API
+        // (influxdb-client-java) into VictoriaMetrics: the stand-in for InfluxDB 2.x's write API
+        vm = VictoriaMetricsFixture.launch();
+        v2Collector = TestCollector.start("teleflux.influx { api = v2, url = \"" + vm.url()
+                + "\", org = it-org, bucket = telemetry, token = it-token }\n" + snmp, clock);
+        v2Sim = new DialoutSimulator(model, DialoutSettings.defaults(new HostPort("127.0.0.1", v2Collector.dialoutPort()), DEVICES));
+        v2Sim.start();
         assertThat(sim.awaitConnected(DEVICES, Duration.ofSeconds(60))).isTrue();
+        assertThat(v2Sim.awaitConnected(DEVICES, Duration.ofSeconds(60))).isTrue();
 
         tEnd = (System.currentTimeMillis() - 90_000) / STEP * STEP;
         tStart = tEnd - (SAMPLES - 1) * STEP;
+        for (long t = tStart + POLL_PHASE; t <= tEnd; t += POLL) {
+            polls.add(t);
+        }
+        // 20 minutes of the switches' past, in order: telemetry every 5 s, an SNMP poll every minute,
+        // a self-monitoring snapshot every 10 s, each stamped with its own time
+        int nextPoll = 0;
         for (int k = 0; k < SAMPLES; k++) {
+            long t = tStart + k * STEP;
+            while (nextPoll < polls.size() && polls.get(nextPoll) < t) {
+                clock.set(polls.get(nextPoll++));
+                for (Collector c : List.of(collector, v2Collector)) {
+                    Map<SnmpTarget, PollResult> results = c.pollSnmpNow();
+                    assertThat(results.values()).containsExactly(PollResult.OK, PollResult.OK, PollResult.OK, PollResult.TIMEOUT);
+                }
+            }
+            clock.set(t);
             Set<SensorPath> paths = k % STATE_EVERY == 0 ? SensorPath.all() : EnumSet.of(SensorPath.IFMGR_STATISTICS);
-            SampleReport report = sim.sendSample(tStart + k * STEP, paths).get(60, TimeUnit.SECONDS);
-            assertThat(report.dropped()).as("sample %d", k).isZero();
+            for (DialoutSimulator s : List.of(sim, v2Sim)) {
+                SampleReport report = s.sendSample(t, paths).get(60, TimeUnit.SECONDS);
+                assertThat(report.dropped()).as("sample %d", k).isZero();
+            }
             // a device sends at its own pace (gRPC flow control); wait, as a device's clock would
             assertThat(sim.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            assertThat(v2Sim.awaitDrained(Duration.ofSeconds(60))).isTrue();
+            if ((t - tStart) % REPORT == 0) {
+                collector.reportSelfmonNow();
+                v2Collector.reportSelfmonNow();
+            }
         }
         assertThat(sim.stats().messagesDropped()).isZero();
+        assertThat(v2Sim.stats().messagesDropped()).isZero();
+        // its part is done: the v2 side only has to hold the replayed 20 minutes
+        v2Sim.close();
+        v2Collector.close();
+        clock.live();
+        collector.startSelfmonSchedule();
+        long liveStart = System.currentTimeMillis();
 
-        var cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(TestCollector.v1(influx.url())
-                + "teleflux.influx.flush-interval = 100ms\nteleflux.influx.spool.enabled = false"), Map.of()).influx();
-        try (PollerShapedSnmpFeed snmp = new PollerShapedSnmpFeed(model, DEVICES, cfg, "it", "127.0.0.1")) {
-            snmp.start();
-            for (long t = tStart + POLL_PHASE; t <= tEnd; t += POLL) {
-                polls.add(t);
-            }
-            int next = 0;
-            for (long r = tStart; r <= tEnd; r += REPORT) {
-                while (next < polls.size() && polls.get(next) <= r) {
-                    long t = polls.get(next++);
-                    for (int d = 0; d < DEVICES; d++) {
-                        if (d < SNMP_OK_DEVICES) {
-                            snmp.poll(d, t, 0.2 + 0.05 * d);
-                        } else {
-                            snmp.failedPoll(d, "timeout", 10.0);
-                        }
-                    }
-                }
-                snmp.report(r);
-            }
-            snmp.flush();
-        }
         long telemetryRows = (long) DEVICES * IFACES * SAMPLES;
         assertThat(TestCollector.await(120, () -> count("SELECT count(\"in_octets\") FROM \"interface\" WHERE \"source\" = 'telemetry'")
                 >= telemetryRows)).as("all %d telemetry interface samples stored", telemetryRows).isTrue();
-        assertThat(count("SELECT count(\"in_octets\") FROM \"interface\" WHERE \"source\" = 'snmp'"))
-                .isEqualTo((long) SNMP_OK_DEVICES * IFACES * polls.size());
+        long snmpRows = (long) SNMP_OK_DEVICES * IFACES * polls.size();
+        assertThat(TestCollector.await(60, () -> count("SELECT count(\"in_octets\") FROM \"interface\" WHERE \"source\" = 'snmp'")
+                >= snmpRows)).as("all %d SNMP interface samples stored", snmpRows).isTrue();
+        assertThat(count("SELECT count(\"in_octets\") FROM \"interface\" WHERE \"source\" = 'snmp'")).isEqualTo(snmpRows);
 
         // the switches keep sending live samples, the collector keeps reporting itself: half a minute
         // of self-monitoring history (reports every second here) for the health panels' 10 s buckets
         sim.startClock();
-        assertThat(TestCollector.await(120, () -> count("SELECT count(\"up\") FROM \"teleflux\"") >= 30)).isTrue();
+        assertThat(TestCollector.await(120, () -> count("SELECT count(\"up\") FROM \"teleflux\" WHERE time > " + liveStart + "ms")
+                >= 30)).isTrue();
 
         // a real InfluxDB outage, so that the health panels and the write-error alert see real errors
         influx.kill();
@@ -162,6 +197,18 @@ class DashboardQueriesIT {
         }
         if (collector != null) {
             collector.close();
+        }
+        if (v2Sim != null) {
+            v2Sim.close();
+        }
+        if (v2Collector != null) {
+            v2Collector.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        if (vm != null) {
+            vm.close();
         }
         if (influx != null) {
             influx.close();
@@ -550,7 +597,11 @@ class DashboardQueriesIT {
                     in += (model.octets(d, p, Direction.IN, t) - model.octets(d, p, Direction.IN, t - STEP)) * 8 / 5.0;
                     out += (model.octets(d, p, Direction.OUT, t) - model.octets(d, p, Direction.OUT, t - STEP)) * 8 / 5.0;
                 }
-                assertThat(num(row.get(1))).isCloseTo(in, within(1e-6 * in));
+                String dev = s.tags().get("device");
+                assertThat(num(row.get(1))).as(() -> "%s at %d; its interfaces' in_bps and in_octets at t-5 s and t: %s".formatted(dev, t,
+                        run("SELECT in_bps, in_octets FROM interface WHERE device = '" + dev + "' AND source = 'telemetry' AND time >= "
+                                + (t - STEP) + "ms AND time <= " + t + "ms GROUP BY interface").series().stream()
+                                .map(x -> x.tags().get("interface") + "=" + x.values()).toList())).isCloseTo(in, within(1e-6 * in));
                 assertThat(num(row.get(2))).isCloseTo(out, within(1e-6 * out));
             }
         }
@@ -718,5 +769,41 @@ class DashboardQueriesIT {
                 + ", " + iface.speedBps() / 1_000_000_000 + " Gb/s", tStart, tEnd, lines);
         assertThat(Files.size(png)).isGreaterThan(10_000);
         System.out.println("DashboardQueriesIT wrote " + png);
+    }
+
+    // ------------------------------------------------------------------ the v2 path, same run
+
+    @Test
+    void theV2PathWroteTheSameDataIntoVictoriaMetrics() throws Exception {
+        vm.forceFlush();
+        long telemetryRows = (long) DEVICES * IFACES * SAMPLES;
+        long snmpRows = (long) SNMP_OK_DEVICES * IFACES * polls.size();
+        List<VictoriaMetricsFixture.Series> octets = vm.awaitExport("{__name__=\"interface_in_octets\"}",
+                s -> s.stream().mapToInt(x -> x.values().size()).sum() >= telemetryRows + snmpRows, Duration.ofSeconds(60));
+        assertThat(octets.stream().filter(x -> x.labels().get("source").equals("telemetry")).mapToInt(x -> x.values().size()).sum())
+                .isEqualTo(telemetryRows);
+        assertThat(octets.stream().filter(x -> x.labels().get("source").equals("snmp")).mapToInt(x -> x.values().size()).sum())
+                .isEqualTo(snmpRows);
+        // the burst port's rates from both sources: the same timestamps and values as in influxd
+        String device = model.deviceName(0);
+        String iface = model.iface(0, 0).name();
+        for (String source : List.of("telemetry", "snmp")) {
+            for (String field : List.of("in_bps", "out_bps")) {
+                Series influxSide = run("SELECT \"" + field + "\" FROM \"interface\" WHERE \"device\" = '" + device
+                        + "' AND \"interface\" = '" + iface + "' AND \"source\" = '" + source + "' AND time <= " + tEnd + "ms").single();
+                List<VictoriaMetricsFixture.Series> v = vm.awaitExport("{__name__=\"interface_" + field + "\",device=\"" + device
+                        + "\",interface=\"" + iface + "\",source=\"" + source + "\"}", x -> x.size() == 1
+                        && x.get(0).values().size() == influxSide.size(), Duration.ofSeconds(30));
+                assertThat(v).as("%s %s from VictoriaMetrics", source, field).hasSize(1);
+                assertThat(v.get(0).timestamps()).isEqualTo(influxSide.column("time").stream().map(t -> ((Number) t).longValue()).toList());
+                List<Object> expected = influxSide.column(field);
+                for (int i = 0; i < expected.size(); i++) {
+                    double e = num(expected.get(i));
+                    assertThat(v.get(0).values().get(i)).as("%s %s #%d", source, field, i).isCloseTo(e, within(1e-9 * Math.abs(e)));
+                }
+            }
+        }
+        assertThat(v2Collector.metrics().sum("teleflux_points_dropped_total")).isZero();
+        assertThat(v2Collector.metrics().sum("teleflux_write_errors_total")).isZero();
     }
 }

@@ -14,6 +14,11 @@ final class TestCollector {
 
     /** {@code extra} is HOCON under the root; dial-out and HTTP listen on 127.0.0.1:0 unless it says otherwise. */
     static Collector start(String extra) throws Exception {
+        return start(extra, null);
+    }
+
+    /** As {@link #start(String)}, in replay mode when {@code replayClock} is not null (see {@link Collector}). */
+    static Collector start(String extra, java.util.function.LongSupplier replayClock) throws Exception {
         String base = """
                 teleflux {
                   instance = it
@@ -26,7 +31,7 @@ final class TestCollector {
                 """.formatted(spoolDir());
         TelefluxConfig cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(extra)
                 .withFallback(ConfigFactory.parseString(base)), Map.of());
-        return new Collector(cfg).start();
+        return new Collector(cfg, replayClock).start();
     }
 
     /** A fresh spool directory per collector: collectors in one JVM must never share one (it is locked). */

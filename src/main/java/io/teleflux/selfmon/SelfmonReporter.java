@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /** Writes the registry as measurement {@code teleflux} every interval, so dashboards and alerts can see the collector. */
 public final class SelfmonReporter implements AutoCloseable {
@@ -18,6 +19,7 @@ public final class SelfmonReporter implements AutoCloseable {
     private final PointSink sink;
     private final String instance;
     private final long intervalMs;
+    private final LongSupplier clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "selfmon-report");
         t.setDaemon(true);
@@ -25,7 +27,13 @@ public final class SelfmonReporter implements AutoCloseable {
     });
 
     public SelfmonReporter(Metrics metrics, PointSink sink, String instance, long intervalMs) {
+        this(metrics, sink, instance, intervalMs, System::currentTimeMillis);
+    }
+
+    /** @param clock what each snapshot is stamped with: the wall clock, except where a test replays the past */
+    public SelfmonReporter(Metrics metrics, PointSink sink, String instance, long intervalMs, LongSupplier clock) {
         this.metrics = metrics;
+        this.clock = clock;
         this.sink = sink;
         this.instance = instance;
         this.intervalMs = intervalMs;
@@ -38,7 +46,7 @@ public final class SelfmonReporter implements AutoCloseable {
     /** Writes one snapshot now (also used at shutdown so the last counts reach InfluxDB). */
     public void report() {
         try {
-            List<Point> points = metrics.toPoints(instance, System.currentTimeMillis());
+            List<Point> points = metrics.toPoints(instance, clock.getAsLong());
             sink.accept(points);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

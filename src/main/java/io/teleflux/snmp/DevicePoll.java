@@ -18,6 +18,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * One poll of one device, as a chain of asynchronous requests: a GET of sysUpTime.0 (and sysName.0
@@ -57,6 +58,7 @@ final class DevicePoll implements ResponseListener {
     private final String address;
     private final String contextName;
     private final boolean wantSysName;
+    private final LongSupplier clock;
     private final Consumer<Outcome> done;
     private final EnumSet<Warning> warnings = EnumSet.noneOf(Warning.class);
     private int maxRepetitions;
@@ -70,13 +72,14 @@ final class DevicePoll implements ResponseListener {
 
     /** @param address the target's address as configured, for messages */
     DevicePoll(SnmpSession session, Target<?> target, String address, String contextName, boolean wantSysName,
-               int maxRepetitions, Consumer<Outcome> done) {
+               int maxRepetitions, LongSupplier clock, Consumer<Outcome> done) {
         this.session = session;
         this.target = target;
         this.address = address;
         this.contextName = contextName;
         this.wantSysName = wantSysName;
         this.maxRepetitions = maxRepetitions;
+        this.clock = clock;
         this.done = done;
     }
 
@@ -198,7 +201,7 @@ final class DevicePoll implements ResponseListener {
             if (walk.outOfOrder()) {
                 warnings.add(Warning.OUT_OF_ORDER);
             }
-            return new Success(new PollData(System.currentTimeMillis(), sysUpTime, sysName, walk.rows(), warnings));
+            return new Success(new PollData(clock.getAsLong(), sysUpTime, sysName, walk.rows(), warnings));
         }
         return bulk();
     }

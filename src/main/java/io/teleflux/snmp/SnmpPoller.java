@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +65,7 @@ public final class SnmpPoller implements AutoCloseable {
     static final String WARNINGS = "teleflux_snmp_warnings_total";
 
     private final SnmpConfig cfg;
+    private final LongSupplier clock;
     private final PointSink sink;
     private final Metrics metrics;
     private final Map<SnmpTarget, Device> devices = new LinkedHashMap<>();
@@ -83,7 +85,16 @@ public final class SnmpPoller implements AutoCloseable {
     private volatile boolean closed;
 
     public SnmpPoller(SnmpConfig cfg, PointSink sink, Metrics metrics) {
+        this(cfg, sink, metrics, System::currentTimeMillis);
+    }
+
+    /**
+     * @param clock what a poll's points are stamped with (epoch ms, read when its last answer
+     *              arrives): the wall clock, except where a test replays the past
+     */
+    public SnmpPoller(SnmpConfig cfg, PointSink sink, Metrics metrics, LongSupplier clock) {
         this.cfg = cfg;
+        this.clock = clock;
         this.sink = sink;
         this.metrics = metrics;
         this.intervalMs = cfg.interval().toMillis();
@@ -293,7 +304,7 @@ public final class SnmpPoller implements AutoCloseable {
             d.target = session.target(d.cfg, ip, cfg.timeout().toMillis(), cfg.retries());
         }
         d.poll = new DevicePoll(session, d.target, d.fallbackName, d.cfg.contextName(), !d.cfg.hasName(), cfg.maxRepetitions(),
-                outcome -> onScheduler(() -> finished(d, attempt, outcome)));
+                clock, outcome -> onScheduler(() -> finished(d, attempt, outcome)));
         d.poll.start();
     }
 

@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Devices {@code 0..devices-1} of a {@link CounterModel} answering SNMP on one UDP endpoint, with
@@ -86,6 +87,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
     private static final long BOOTS_EPOCH_SEC = 1_577_836_800L;
 
     private final CounterModel model;
+    private final LongSupplier clock;
     private final int devices;
     private final String host;
     private final int requestedPort;
@@ -132,6 +134,15 @@ public final class SnmpAgentSimulator implements AutoCloseable {
      * @param users   SNMPv3 users; empty: v3 requests get unknown-user reports
      */
     public SnmpAgentSimulator(CounterModel model, int devices, String host, int port, List<V3User> users) {
+        this(model, devices, host, port, users, System::currentTimeMillis);
+    }
+
+    /**
+     * @param clock the model time (epoch ms) an answer's counters are computed at: the wall clock
+     *              normally, a replayed clock where a test walks the model through the past
+     */
+    public SnmpAgentSimulator(CounterModel model, int devices, String host, int port, List<V3User> users,
+                              LongSupplier clock) {
         if (devices < 1) {
             throw new IllegalArgumentException("devices must be at least 1, got " + devices);
         }
@@ -139,6 +150,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
             throw new IllegalArgumentException("port must be in 0-65535, got " + port);
         }
         this.model = model;
+        this.clock = clock;
         this.devices = devices;
         this.host = host;
         this.requestedPort = port;
@@ -287,7 +299,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
     private final class Responder implements CommandResponder {
         @Override
         public <A extends Address> void processPdu(CommandResponderEvent<A> e) {
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             PDU req = e.getPDU();
             if (req == null || closed) {
                 return;
