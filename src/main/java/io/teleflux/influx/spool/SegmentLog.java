@@ -125,9 +125,7 @@ public final class SegmentLog implements AutoCloseable {
     private boolean closed;
 
     // the replay cursor: the next record to hand out
-    private long readSegment;
-    private long readOffset = RecordFormat.FILE_HEADER;
-    private int readOrdinal;
+    private final Cursor read = new Cursor(0, RecordFormat.FILE_HEADER, 0);
 
     private long written;
     private long replayed;
@@ -219,7 +217,7 @@ public final class SegmentLog implements AutoCloseable {
                 Files.deleteIfExists(a); // its segment was deleted after the last ack
             }
         }
-        readSegment = segments.isEmpty() ? nextId : segments.firstKey();
+        read.moveTo(segments.isEmpty() ? nextId : segments.firstKey());
         if (!segments.isEmpty()) {
             log.info("Spool {}: {} points in {} records ({} bytes) from an earlier run; they are replayed first",
                     dir.toAbsolutePath(), points(), records(), totalBytes);
@@ -386,12 +384,12 @@ public final class SegmentLog implements AutoCloseable {
 
     /** Whether {@link #next} may have a record (it can still return null when only acknowledged ones remain). */
     public synchronized boolean hasUnread() {
-        Map.Entry<Long, Segment> e = segments.ceilingEntry(readSegment);
+        Map.Entry<Long, Segment> e = segments.ceilingEntry(read.segment);
         if (e == null) {
             return false;
         }
         Segment s = e.getValue();
-        long off = s.id == readSegment ? readOffset : RecordFormat.FILE_HEADER;
+        long off = s.id == read.segment ? read.offset : RecordFormat.FILE_HEADER;
         return off < s.readableEnd || segments.higherKey(s.id) != null;
     }
 
@@ -399,38 +397,18 @@ public final class SegmentLog implements AutoCloseable {
     public synchronized Entry next() throws IOException {
         ensureOpen();
         while (true) {
-            Map.Entry<Long, Segment> me = segments.ceilingEntry(readSegment);
-            if (me == null) {
+            Segment s = settle(read);
+            if (s == null) {
                 return null;
             }
-            Segment s = me.getValue();
-            if (s.id != readSegment) {
-                readSegment = s.id;
-                readOffset = RecordFormat.FILE_HEADER;
-                readOrdinal = 0;
-            }
-            Long skipTo = s.skips.get(readOffset);
-            if (skipTo != null) {
-                readOffset = skipTo;
-                continue;
-            }
-            if (readOffset >= s.readableEnd) {
-                if (s == active || segments.higherKey(s.id) == null) {
-                    return null;
-                }
-                readSegment = s.id + 1;
-                readOffset = RecordFormat.FILE_HEADER;
-                readOrdinal = 0;
-                continue;
-            }
-            RecordFormat.Parsed r = RecordFormat.parse(s.ch, readOffset, s.readableEnd, true);
+            RecordFormat.Parsed r = RecordFormat.parse(s.ch, read.offset, s.readableEnd, true);
             if (!r.ok()) {
                 unreadable(s, r.problem());
                 continue;
             }
-            long off = readOffset;
-            int ordinal = readOrdinal++;
-            readOffset += r.size();
+            long off = read.offset;
+            int ordinal = read.ordinal++;
+            read.offset += r.size();
             if (s.acked.get(ordinal)) {
                 continue;
             }
@@ -449,8 +427,8 @@ public final class SegmentLog implements AutoCloseable {
         long lost = s.unackedPoints - s.inFlightPoints;
         log.warn("Spool segment {}: record at offset {} is no longer readable ({}); the {} points after it in this "
                 + "segment are lost (counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})",
-                s.path, readOffset, problem, lost);
-        s.readableEnd = readOffset;
+                s.path, read.offset, problem, lost);
+        s.readableEnd = read.offset;
         s.unacked = s.inFlight;
         s.unackedPoints = s.inFlightPoints;
         if (s == active) {
@@ -536,47 +514,76 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private long peekUnreadAppendedMs() {
-        long segId = readSegment;
-        long off = readOffset;
-        int ordinal = readOrdinal;
+        Cursor c = new Cursor(read.segment, read.offset, read.ordinal);
         for (int steps = 0; steps < 10_000; steps++) {
-            Map.Entry<Long, Segment> me = segments.ceilingEntry(segId);
-            if (me == null) {
+            Segment s = settle(c);
+            if (s == null) {
                 return -1;
-            }
-            Segment s = me.getValue();
-            if (s.id != segId) {
-                segId = s.id;
-                off = RecordFormat.FILE_HEADER;
-                ordinal = 0;
-            }
-            Long skipTo = s.skips.get(off);
-            if (skipTo != null) {
-                off = skipTo;
-                continue;
-            }
-            if (off >= s.readableEnd) {
-                segId = s.id + 1;
-                off = RecordFormat.FILE_HEADER;
-                ordinal = 0;
-                continue;
             }
             RecordFormat.Parsed r;
             try {
-                r = RecordFormat.parse(s.ch, off, s.readableEnd, false);
+                r = RecordFormat.parse(s.ch, c.offset, s.readableEnd, false);
             } catch (IOException e) {
                 return -1;
             }
             if (!r.ok()) {
                 return -1;
             }
-            if (!s.acked.get(ordinal)) {
+            if (!s.acked.get(c.ordinal)) {
                 return r.appendedMs();
             }
-            ordinal++;
-            off += r.size();
+            c.ordinal++;
+            c.offset += r.size();
         }
         return -1;
+    }
+
+    /**
+     * Moves {@code c} to where the next record starts, past skipped ranges and finished segments,
+     * and returns that record's segment, or null at the end of the log.
+     */
+    private Segment settle(Cursor c) {
+        while (true) {
+            Map.Entry<Long, Segment> me = segments.ceilingEntry(c.segment);
+            if (me == null) {
+                return null;
+            }
+            Segment s = me.getValue();
+            if (s.id != c.segment) {
+                c.moveTo(s.id);
+            }
+            Long skipTo = s.skips.get(c.offset);
+            if (skipTo != null) {
+                c.offset = skipTo;
+                continue;
+            }
+            if (c.offset < s.readableEnd) {
+                return s;
+            }
+            if (s == active || segments.higherKey(s.id) == null) {
+                return null;
+            }
+            c.moveTo(s.id + 1);
+        }
+    }
+
+    /** A reading position: segment id, byte offset in it, and ordinal of the record there. */
+    private static final class Cursor {
+        long segment;
+        long offset;
+        int ordinal;
+
+        Cursor(long segment, long offset, int ordinal) {
+            this.segment = segment;
+            this.offset = offset;
+            this.ordinal = ordinal;
+        }
+
+        void moveTo(long segmentId) {
+            segment = segmentId;
+            offset = RecordFormat.FILE_HEADER;
+            ordinal = 0;
+        }
     }
 
     /** The highest sequence number in the log (0 when empty): a writer continues above it. */
