@@ -53,6 +53,9 @@ final class WriterMetrics {
         for (String reason : new String[] {"no_fields", "too_large", "shutdown"}) {
             m.counter(DROPPED, "reason", reason); // present at 0, so that dashboards and alerts see the series
         }
+        // the commonest failure is present at 0 too: a rate or increase over a series that first
+        // appears at 1 would miss the first outage's first error
+        m.counter(ERRORS, "status", "network");
         m.gauge(QUEUE, queuedPoints);
         m.gauge(LAST_SUCCESS, () -> lastSuccessMs);
     }
