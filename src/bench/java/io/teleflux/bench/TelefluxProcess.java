@@ -1,0 +1,147 @@
+package io.teleflux.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real collector as an operator runs it, {@code java -cp teleflux-bench.jar io.teleflux.Teleflux
+ * run --config ...}, in its own process (so its CPU time is its own): dial-out → decode → rates →
+ * line protocol → batching, gzipping InfluxDB v1 writer, with the reference configuration's
+ * defaults except the addresses, pointed at {@link DiscardInflux}. Counters come from its /metrics.
+ */
+final class TelefluxProcess implements ServerUnderTest {
+    private final Process process;
+    private final Path output;
+    private final int grpcPort;
+    private final URI metrics;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TelefluxProcess(Process process, Path output, int grpcPort, int httpPort) {
+        this.process = process;
+        this.output = output;
+        this.grpcPort = grpcPort;
+        this.metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+    }
+
+    static TelefluxProcess start(Path dir, int influxPort) throws Exception {
+        int grpc = freePort();
+        int httpPort = freePort();
+        Path conf = dir.resolve("teleflux.conf");
+        Files.writeString(conf, """
+                teleflux {
+                  instance = pybench
+                  dialout.listen = "127.0.0.1:%d"
+                  http.listen = "127.0.0.1:%d"
+                  influx { api = v1, url = "http://127.0.0.1:%d", database = telemetry, spool.dir = "%s" }
+                }
+                """.formatted(grpc, httpPort, influxPort, dir.resolve("spool")));
+        Path out = dir.resolve("teleflux.out");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path jar = Path.of(TelefluxProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process p = new ProcessBuilder(List.of(java, "-cp", jar.toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()))
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        TelefluxProcess t = new TelefluxProcess(p, out, grpc, httpPort);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!t.healthy()) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                t.close();
+                throw new IllegalStateException("the collector did not become healthy; its output:\n" + t.diagnostics());
+            }
+            Thread.sleep(100);
+        }
+        return t;
+    }
+
+    private boolean healthy() {
+        try {
+            HttpRequest r = HttpRequest.newBuilder(metrics.resolve("/health")).timeout(Duration.ofSeconds(5)).build();
+            return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "teleflux";
+    }
+
+    @Override
+    public int port() {
+        return grpcPort;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public long messages() throws Exception {
+        return (long) scrape().getOrDefault("teleflux_dialout_messages_total", 0.0).doubleValue();
+    }
+
+    @Override
+    public long points() throws Exception {
+        return (long) scrape().getOrDefault("teleflux_points_written_total", 0.0).doubleValue();
+    }
+
+    /** Every metric of /metrics summed over its labels, plus each {@code name{labels}} on its own. */
+    Map<String, Double> scrape() throws Exception {
+        String body = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, Double> m = new TreeMap<>();
+        for (String line : body.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int sp = line.lastIndexOf(' ');
+            String series = line.substring(0, sp);
+            double v = Double.parseDouble(line.substring(sp + 1));
+            int brace = series.indexOf('{');
+            m.merge(brace < 0 ? series : series.substring(0, brace), v, Double::sum);
+            if (brace >= 0) {
+                m.put(series, v);
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public String diagnostics() {
+        try {
+            return Files.exists(output) ? Files.readString(output) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy(); // SIGTERM: the collector writes what it holds and stops
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
