@@ -52,6 +52,10 @@ final class DiscardInflux implements AutoCloseable {
         return bodyBytes.sum();
     }
 
+    boolean gzipped() {
+        return firstGzipped;
+    }
+
     /** The first line of the first write body, or null before any write. */
     String firstLine() throws IOException {
         byte[] b = firstBody.get();

@@ -41,13 +41,7 @@ final class PythonBaseline implements ServerUnderTest {
 
     /** Generates the stubs into {@code dir}/gen and starts the server; fails loudly when python3/grpcio is missing. */
     static PythonBaseline start(Path dir, int workers) throws Exception {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            throw new IllegalStateException(PYTHON + " is missing (apt-get install python3 python3-grpcio python3-protobuf python3-grpc-tools)");
-        }
-        if (!Files.isRegularFile(SCRIPT) || !Files.isRegularFile(PROTO_DIR.resolve("grpc_dialout.proto"))) {
-            throw new IllegalStateException("run the python benchmark from the repository root (needs " + SCRIPT + " and "
-                    + PROTO_DIR + "/grpc_dialout.proto)");
-        }
+        checkPrerequisites();
         Path gen = Files.createDirectories(dir.resolve("gen"));
         Process protoc = new ProcessBuilder(PYTHON, "-m", "grpc_tools.protoc", "-I" + PROTO_DIR.toAbsolutePath(),
                 "--python_out=" + gen, "--grpc_python_out=" + gen, "grpc_dialout.proto").redirectErrorStream(true).start();
@@ -64,6 +58,23 @@ final class PythonBaseline implements ServerUnderTest {
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
             throw e;
+        }
+    }
+
+    /** Fails at once, before any measuring, when the baseline cannot run here. */
+    static void checkPrerequisites() throws Exception {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            throw new IllegalStateException(PYTHON + " is missing (apt-get install python3 python3-grpcio python3-protobuf python3-grpc-tools)");
+        }
+        if (!Files.isRegularFile(SCRIPT) || !Files.isRegularFile(PROTO_DIR.resolve("grpc_dialout.proto"))) {
+            throw new IllegalStateException("run the python benchmark from the repository root (needs " + SCRIPT + " and "
+                    + PROTO_DIR + "/grpc_dialout.proto)");
+        }
+        Process p = new ProcessBuilder(PYTHON, "-c", "import grpc, google.protobuf, grpc_tools.protoc").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(PYTHON + " cannot import grpc, google.protobuf and grpc_tools (apt-get install "
+                    + "python3-grpcio python3-protobuf python3-grpc-tools):\n" + out);
         }
     }
 

@@ -49,6 +49,7 @@ final class PythonBaselineBench {
     }
 
     static void run(boolean smoke, int devices, int samples, int warmup, int seconds) throws Exception {
+        PythonBaseline.checkPrerequisites();
         System.out.printf("python: %d devices x %d interfaces (Ifmgr/Statistics, seed %d), %d cores, Java %s%n", devices,
                 INTERFACES, SEED, Runtime.getRuntime().availableProcessors(), Runtime.version());
         System.out.printf("  load before (uptime): %s%n", loadAverage());
@@ -57,6 +58,9 @@ final class PythonBaselineBench {
         System.out.printf("  corpus: %d samples per device pre-generated in %.1f s, %,d bytes per DialoutMsg, replayed with "
                 + "fresh timestamps (%d s apart)%n", samples, (System.nanoTime() - g0) / 1e9, corpus.averageBytes(), INTERVAL_MS / 1000);
         System.out.printf("  each server: %d s warm-up, then %d s measured; one server at a time%n", warmup, seconds);
+        if (!TelefluxProcess.extraConfig().isBlank()) {
+            System.out.printf("  NOT THE DEFAULTS: the collector runs with %s%n", TelefluxProcess.extraConfig());
+        }
 
         Path dir = Files.createTempDirectory("teleflux-pybench");
         Window sink;
@@ -115,10 +119,10 @@ final class PythonBaselineBench {
         if (errors > 0) {
             throw new IllegalStateException("teleflux counted " + errors + " decode errors: the replayed messages are broken");
         }
-        System.out.printf("  teleflux: %,.0f messages decoded, %,.0f points written in %,d POST /write (%,d bytes gzipped); "
+        System.out.printf("  teleflux: %,.0f messages decoded, %,.0f points written in %,d POST /write (%,d bytes%s); "
                         + "rates skipped: reset %,.0f, out_of_order %,.0f, gap %,.0f%n",
                 m.getOrDefault("teleflux_dialout_messages_total", 0.0), m.getOrDefault("teleflux_points_written_total", 0.0),
-                influx.writes(), influx.bodyBytes(),
+                influx.writes(), influx.bodyBytes(), influx.gzipped() ? " gzipped" : "",
                 m.getOrDefault("teleflux_rate_skipped_total{reason=\"reset\"}", 0.0),
                 m.getOrDefault("teleflux_rate_skipped_total{reason=\"out_of_order\"}", 0.0),
                 m.getOrDefault("teleflux_rate_skipped_total{reason=\"gap\"}", 0.0));

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,12 +47,19 @@ final class TelefluxProcess implements ServerUnderTest {
                   http.listen = "127.0.0.1:%d"
                   influx { api = v1, url = "http://127.0.0.1:%d", database = telemetry, spool.dir = "%s" }
                 }
-                """.formatted(grpc, httpPort, influxPort, dir.resolve("spool")));
+                %s
+                """.formatted(grpc, httpPort, influxPort, dir.resolve("spool"), extraConfig()));
         Path out = dir.resolve("teleflux.out");
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar = Path.of(TelefluxProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Process p = new ProcessBuilder(List.of(java, "-cp", jar.toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()))
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(java));
+        // e.g. -Dteleflux.bench.collectorJvmArgs=-XX:StartFlightRecording=filename=/tmp/c.jfr to profile the collector
+        String extra = System.getProperty("teleflux.bench.collectorJvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", jar.toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         TelefluxProcess t = new TelefluxProcess(p, out, grpc, httpPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!t.healthy()) {
@@ -62,6 +70,11 @@ final class TelefluxProcess implements ServerUnderTest {
             Thread.sleep(100);
         }
         return t;
+    }
+
+    /** For diagnosis only, e.g. -Dteleflux.bench.collectorConf="teleflux.influx.gzip = false"; the figures are the defaults'. */
+    static String extraConfig() {
+        return System.getProperty("teleflux.bench.collectorConf", "");
     }
 
     private boolean healthy() {
