@@ -3,6 +3,9 @@ package io.teleflux.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * CPU time (user + system, all threads) of a process from {@code /proc/<pid>/stat}, the same
@@ -23,6 +26,27 @@ final class ProcCpu {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the CPU time of process " + pid + " (Linux /proc needed)", e);
         }
+    }
+
+    /** CPU seconds per thread group of {@code pid}: thread names without their trailing numbers. */
+    static Map<String, Double> byThread(long pid) {
+        Map<String, Double> m = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+                    m.merge(name.replaceAll("[0-9]+$", "").replaceAll("[#_ -]+$", ""), cpu, Double::sum);
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the threads of process " + pid, e);
+        }
+        return m;
     }
 
     static long self() {

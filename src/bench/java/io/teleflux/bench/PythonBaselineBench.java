@@ -143,6 +143,8 @@ final class PythonBaselineBench {
             long p0 = s.points();
             double c0 = ProcCpu.seconds(s.pid());
             double d0 = ProcCpu.seconds(ProcCpu.self());
+            boolean own = s.pid() != ProcCpu.self();
+            Map<String, Double> threads0 = own ? ProcCpu.byThread(s.pid()) : Map.of();
             long sent0 = gen.sent();
             long t0 = System.nanoTime();
             progress(s, gen, "measure", seconds);
@@ -150,6 +152,7 @@ final class PythonBaselineBench {
             long p1 = s.points();
             double c1 = ProcCpu.seconds(s.pid());
             double d1 = ProcCpu.seconds(ProcCpu.self());
+            Map<String, Double> threads1 = own ? ProcCpu.byThread(s.pid()) : Map.of();
             long sent1 = gen.sent();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             if (smoke) {
@@ -161,8 +164,22 @@ final class PythonBaselineBench {
             Window w = new Window(s.name(), elapsed, m1 - m0, p0 < 0 ? -1 : p1 - p0, c1 - c0, d1 - d0, sent1 - sent0);
             System.out.printf("  %s: %,.0f messages/s, %,.0f sent/s by the generator, server %.2f cores, driver %.2f cores%n",
                     s.name(), w.rate(), w.sent() / elapsed, w.serverCores(), w.driverCores());
+            if (own) {
+                printThreads(s.name(), threads0, threads1, c1 - c0);
+            }
             return w;
         }
+    }
+
+    /** Where the server's CPU went in the window, by thread name (numbers stripped), largest first. */
+    private static void printThreads(String name, Map<String, Double> before, Map<String, Double> after, double total) {
+        StringBuilder sb = new StringBuilder();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= total * 0.01)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sb.append(String.format(", %s %.0f%%", e.getKey(), 100 * e.getValue() / total)));
+        System.out.printf("  %s CPU by thread: %s%n", name, sb.length() == 0 ? "-" : sb.substring(2));
     }
 
     private static void progress(ServerUnderTest s, ReplayGenerator gen, String phase, int seconds) throws Exception {
