@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 /**
  * Teleflux against the classic tutorial collector: a minimal Python grpcio server that
  * {@code json.loads} each message and formats line protocol. The same replayed simulator stream
- * (same seed, N devices × 48 interfaces of {@code Ifmgr/Statistics}) goes to three servers in turn,
- * each alone on the machine with the driver: a null gRPC sink (the generator's ceiling), the Python
- * baseline, and the real collector in its own process.
+ * (same seed, N devices × 48 interfaces of {@code Ifmgr/Statistics}) goes to each server in turn,
+ * alone on the machine with the driver: a null gRPC sink (the generator's ceiling), the Python
+ * baseline, and the real collector in its own process, with the reference defaults and then once
+ * more without gzip (which the tutorial collector does not do either).
  */
 final class PythonBaselineBench {
     static final long SEED = 20261127L;
@@ -66,6 +67,7 @@ final class PythonBaselineBench {
         Window sink;
         Window python;
         Window teleflux;
+        Window plain;
         try {
             try (NullDialoutSink s = new NullDialoutSink()) {
                 sink = drive(s, corpus, warmup, seconds, smoke);
@@ -80,14 +82,9 @@ final class PythonBaselineBench {
                 System.out.printf("  python baseline: %,d messages, %,d lines of line protocol formatted (and dropped)%n",
                         total[0], total[1]);
             }
-            try (DiscardInflux influx = new DiscardInflux();
-                 TelefluxProcess t = TelefluxProcess.start(dir, influx.port())) {
-                teleflux = drive(t, corpus, warmup, seconds, smoke);
-                if (smoke) {
-                    await("teleflux writes points", () -> t.points() >= INTERFACES, t);
-                }
-                report(t, influx);
-            }
+            teleflux = collector("teleflux", dir.resolve("defaults"), "", corpus, warmup, seconds, smoke);
+            plain = collector("teleflux no gzip", dir.resolve("nogzip"), "teleflux.influx.gzip = false", corpus, warmup,
+                    seconds, smoke);
         } finally {
             deleteTree(dir);
         }
@@ -96,18 +93,22 @@ final class PythonBaselineBench {
         System.out.println();
         System.out.printf("%-16s %12s %12s %14s %13s %13s%n", "server", "messages/s", "points/s", "CPU s/1k msg",
                 "server cores", "driver cores");
-        for (Window w : new Window[] {sink, python, teleflux}) {
-            System.out.printf("%-16s %,12.0f %12s %14s %13.2f %13s%n", w.name(), w.rate(),
-                    Double.isNaN(w.pointRate()) ? "-" : String.format("%,.0f", w.pointRate()),
-                    String.format("%.3f", w.cpuPerThousand()), w.serverCores(),
-                    w == sink ? "(same)" : String.format("%.2f", w.driverCores()));
+        for (Window w : new Window[] {sink, python, teleflux, plain}) {
+            System.out.printf("%-16s %,12.0f %12s %14.3f %13.2f %13s%n", w.name(), w.rate(),
+                    Double.isNaN(w.pointRate()) ? "-" : String.format("%,.0f", w.pointRate()), w.cpuPerThousand(),
+                    w.serverCores(), w == sink ? "(same)" : String.format("%.2f", w.driverCores()));
         }
-        System.out.println("(null sink = the generator's ceiling; its CPU is the driver's: generator and sink together)");
+        System.out.println("(null sink = the generator's ceiling; its CPU is the driver's: generator and sink together."
+                + " teleflux = the reference defaults, which gzip every write; no gzip = teleflux.influx.gzip = false)");
         System.out.println();
-        System.out.printf("ratio teleflux / python messages/s = %.1fx (goal >= 5x)%n", teleflux.rate() / python.rate());
-        System.out.printf("ratio python / teleflux CPU per message = %.1fx%n", python.cpuPerThousand() / teleflux.cpuPerThousand());
-        System.out.printf("ratio generator ceiling / teleflux messages/s = %.1fx (> 1: the generator is not the bottleneck)%n",
-                sink.rate() / teleflux.rate());
+        for (Window t : new Window[] {teleflux, plain}) {
+            System.out.printf("ratio %s / python messages/s = %.1fx%s%n", t.name(), t.rate() / python.rate(),
+                    t == teleflux ? " (goal >= 5x)" : "");
+            System.out.printf("ratio python / %s CPU per message = %.1fx%n", t.name(), python.cpuPerThousand() / t.cpuPerThousand());
+        }
+        Window fastest = plain.rate() > teleflux.rate() ? plain : teleflux;
+        System.out.printf("ratio generator ceiling / %s messages/s = %.1fx (> 1: the generator is not the bottleneck)%n",
+                fastest.name(), sink.rate() / fastest.rate());
         System.out.printf("ratio teleflux CPU per message / generator's (with the null sink) = %.1fx%n",
                 teleflux.cpuPerThousand() / sink.cpuPerThousand());
         if (smoke) {
@@ -115,21 +116,35 @@ final class PythonBaselineBench {
         }
     }
 
+    /** The real collector, in its own process, with {@code config} over the reference defaults. */
+    private static Window collector(String name, Path dir, String config, ReplayCorpus corpus, int warmup, int seconds,
+                                    boolean smoke) throws Exception {
+        try (DiscardInflux influx = new DiscardInflux();
+             TelefluxProcess t = TelefluxProcess.start(name, dir, influx.port(), config)) {
+            Window w = drive(t, corpus, warmup, seconds, smoke);
+            if (smoke) {
+                await(name + " writes points", () -> t.points() >= INTERFACES, t);
+            }
+            report(t, influx);
+            return w;
+        }
+    }
+
     private static void report(TelefluxProcess t, DiscardInflux influx) throws Exception {
         Map<String, Double> m = t.scrape();
         double errors = m.getOrDefault("teleflux_decode_errors_total", 0.0);
         if (errors > 0) {
-            throw new IllegalStateException("teleflux counted " + errors + " decode errors: the replayed messages are broken");
+            throw new IllegalStateException(t.name() + " counted " + errors + " decode errors: the replayed messages are broken");
         }
-        System.out.printf("  teleflux: %,.0f messages decoded, %,.0f points written in %,d POST /write (%,d bytes%s); "
+        System.out.printf("  %s: %,.0f messages decoded, %,.0f points written in %,d POST /write (%,d bytes%s); "
                         + "rates skipped: reset %,.0f, out_of_order %,.0f, gap %,.0f%n",
-                m.getOrDefault("teleflux_dialout_messages_total", 0.0), m.getOrDefault("teleflux_points_written_total", 0.0),
+                t.name(), m.getOrDefault("teleflux_dialout_messages_total", 0.0), m.getOrDefault("teleflux_points_written_total", 0.0),
                 influx.writes(), influx.bodyBytes(), influx.gzipped() ? " gzipped" : "",
                 m.getOrDefault("teleflux_rate_skipped_total{reason=\"reset\"}", 0.0),
                 m.getOrDefault("teleflux_rate_skipped_total{reason=\"out_of_order\"}", 0.0),
                 m.getOrDefault("teleflux_rate_skipped_total{reason=\"gap\"}", 0.0));
         String first = influx.firstLine();
-        System.out.printf("  teleflux's first line written: %s%n", first == null ? "(none yet)"
+        System.out.printf("  %s's first line written: %s%n", t.name(), first == null ? "(none yet)"
                 : first.length() > 160 ? first.substring(0, 160) + " ..." : first);
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * defaults except the addresses, pointed at {@link DiscardInflux}. Counters come from its /metrics.
  */
 final class TelefluxProcess implements ServerUnderTest {
+    private final String name;
     private final Process process;
     private final Path output;
     private final int grpcPort;
@@ -29,14 +30,20 @@ final class TelefluxProcess implements ServerUnderTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TelefluxProcess(Process process, Path output, int grpcPort, int httpPort) {
+    private TelefluxProcess(String name, Process process, Path output, int grpcPort, int httpPort) {
+        this.name = name;
         this.process = process;
         this.output = output;
         this.grpcPort = grpcPort;
         this.metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
     }
 
-    static TelefluxProcess start(Path dir, int influxPort) throws Exception {
+    /**
+     * @param name   how the run calls this configuration
+     * @param config HOCON added after the addresses (empty = the reference defaults)
+     */
+    static TelefluxProcess start(String name, Path dir, int influxPort, String config) throws Exception {
+        Files.createDirectories(dir);
         int grpc = freePort();
         int httpPort = freePort();
         Path conf = dir.resolve("teleflux.conf");
@@ -48,7 +55,8 @@ final class TelefluxProcess implements ServerUnderTest {
                   influx { api = v1, url = "http://127.0.0.1:%d", database = telemetry, spool.dir = "%s" }
                 }
                 %s
-                """.formatted(grpc, httpPort, influxPort, dir.resolve("spool"), extraConfig()));
+                %s
+                """.formatted(grpc, httpPort, influxPort, dir.resolve("spool"), config, extraConfig()));
         Path out = dir.resolve("teleflux.out");
         String java = ProcessHandle.current().info().command().orElse("java");
         Path jar = Path.of(TelefluxProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -60,7 +68,7 @@ final class TelefluxProcess implements ServerUnderTest {
         }
         cmd.addAll(List.of("-cp", jar.toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        TelefluxProcess t = new TelefluxProcess(p, out, grpc, httpPort);
+        TelefluxProcess t = new TelefluxProcess(name, p, out, grpc, httpPort);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!t.healthy()) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -91,7 +99,7 @@ final class TelefluxProcess implements ServerUnderTest {
 
     @Override
     public String name() {
-        return "teleflux";
+        return name;
     }
 
     @Override
