@@ -171,7 +171,7 @@ final class PythonBaselineBench {
             long sent1 = gen.sent();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             if (smoke) {
-                await(s.name() + " handles messages of every device", () -> s.messages() >= 2L * corpus.devices(), s);
+                await(s.name() + " handles messages", () -> s.messages() >= 2L * corpus.devices(), s);
             }
             if (gen.failure() != null) {
                 throw new IllegalStateException(s.name() + " ended a dial-out stream: " + gen.failure() + "\n" + s.diagnostics());
