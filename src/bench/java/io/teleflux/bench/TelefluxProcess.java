@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class TelefluxProcess implements ServerUnderTest {
     private final String name;
     private final Process process;
+    private final Thread reaper;
     private final Path output;
     private final int grpcPort;
     private final URI metrics;
@@ -36,6 +37,14 @@ final class TelefluxProcess implements ServerUnderTest {
         this.output = output;
         this.grpcPort = grpcPort;
         this.metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
+        // a driver stopped by Ctrl-C must not leave a collector behind (the Python baseline ends on stdin EOF)
+        this.reaper = new Thread(process::destroy, "teleflux-reaper");
+        try {
+            Runtime.getRuntime().addShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            process.destroy(); // the driver is already stopping
+            throw e;
+        }
     }
 
     /**
@@ -157,6 +166,11 @@ final class TelefluxProcess implements ServerUnderTest {
         process.destroy(); // SIGTERM: the collector writes what it holds and stops
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs and finds the process gone
         }
     }
 
