@@ -27,6 +27,8 @@ public final class BenchMain {
                       decode   48-interface Ifmgr/Statistics: Teleflux decode+encode vs a bare Jackson token walk
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
                       snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
+                      python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
+                               [--devices N] [--samples K] [--warmup S] [--seconds S]
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -36,6 +38,9 @@ public final class BenchMain {
             case "decode" -> decode(smoke);
             case "snmpsim" -> SnmpSimLoad.run(smoke);
             case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
+            case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
+                    smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
+                    smoke ? 2 : intArg(args, "--seconds", 20));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);
