@@ -60,7 +60,8 @@ class SnmpdPollerIT {
         SnmpdFixture.User d = SnmpdFixture.MD5_DES;
         SnmpdFixture.User e = SnmpdFixture.SHA224_AES192;
         SnmpdFixture.User f = SnmpdFixture.SHA384_AES256;
-        String snmp = "timeout = 1s, retries = 0, interval = 60s\n"
+        // generous: snmpd is one thread doing v3 crypto for 12 targets at once, on a machine that may be busy
+        String snmp = "timeout = 3s, retries = 0, interval = 60s\n"
                 + "defaults.community = ${?SNMPD_COMMUNITY}\n"
                 + "targets = [\n"
                 + "{ address = \"" + snmpd.address(1) + "\" }\n" // no name: sysName.0
