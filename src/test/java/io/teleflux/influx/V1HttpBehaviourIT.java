@@ -36,6 +36,39 @@ class V1HttpBehaviourIT {
     }
 
     @Test
+    void theGzipLevelReachesTheWire() throws Exception {
+        List<Point> pts = points(500);
+        for (int level : new int[] {1, 9}) {
+            try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
+                String extra = "create-database = false\nbatch-size = 1000\n" + (level == 1 ? "" : "gzip-level = " + level);
+                try (InfluxWriter w = new InfluxWriter(TestConfigs.v1(server.url(), "db", extra), new Metrics())) {
+                    w.start();
+                    w.accept(pts);
+                    w.flush();
+                }
+                Request r = server.requests().get(0);
+                assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+                assertThat(r.text()).isEqualTo(lines(pts));
+                assertThat(r.body()).as("level %d (1 is the default)", level).isEqualTo(gzipAt(lines(pts), level));
+            }
+        }
+        assertThat(gzipAt(lines(pts), 1)).isNotEqualTo(gzipAt(lines(pts), 9)); // else the check above tells nothing
+    }
+
+    /** What {@code java.util.zip} makes of {@code text} at {@code level}: deflate is deterministic. */
+    static byte[] gzipAt(String text, int level) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out) {
+            {
+                def.setLevel(level);
+            }
+        }) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void sendsGzipLineProtocolWithBasicAuthAndNoCredentialsInTheUrl() throws Exception {
         try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
             InfluxConfig cfg = TestConfigs.v1(server.url(), "tele metry", "retention-policy = \"two weeks\"\n"
