@@ -74,9 +74,9 @@ final class V1Api implements InfluxApi {
                 .timeout(cfg.timeout())
                 .header("Content-Type", "text/plain; charset=utf-8");
         if (cfg.gzip()) {
-            b.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(Gzip.compress(batch.body(), cfg.gzipLevel())));
+            b.header("Content-Encoding", "gzip").POST(ByteArrayBody.of(Gzip.compress(batch.body(), cfg.gzipLevel())));
         } else {
-            b.POST(HttpRequest.BodyPublishers.ofByteArray(batch.body()));
+            b.POST(ByteArrayBody.of(batch.body()));
         }
         return send(b);
     }
