@@ -15,34 +15,44 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ByteArrayBody implements Flow.Publisher<ByteBuffer> {
     private static final int SLICE = 64 * 1024;
 
-    private final byte[] body;
+    private final byte[][] chunks;
 
-    private ByteArrayBody(byte[] body) {
-        this.body = body;
+    private ByteArrayBody(byte[][] chunks) {
+        this.chunks = chunks;
     }
 
     /** A publisher of {@code body}, which must not change while the request may still be sent. */
     static HttpRequest.BodyPublisher of(byte[] body) {
-        return HttpRequest.BodyPublishers.fromPublisher(new ByteArrayBody(body), body.length);
+        return of(new byte[][] {body});
+    }
+
+    /** A publisher of the concatenation of {@code chunks}, which must not change while the request may still be sent. */
+    static HttpRequest.BodyPublisher of(byte[][] chunks) {
+        long length = 0;
+        for (byte[] c : chunks) {
+            length += c.length;
+        }
+        return HttpRequest.BodyPublishers.fromPublisher(new ByteArrayBody(chunks), length);
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
         // every subscription starts from the beginning: the client subscribes again to resend
-        subscriber.onSubscribe(new Slices(subscriber, body));
+        subscriber.onSubscribe(new Slices(subscriber, chunks));
     }
 
     private static final class Slices implements Flow.Subscription {
         private final Flow.Subscriber<? super ByteBuffer> subscriber;
-        private final byte[] body;
+        private final byte[][] chunks;
         private final AtomicLong demand = new AtomicLong();
         private final AtomicInteger wip = new AtomicInteger(); // serialises emission when request() re-enters
         private volatile boolean done;
-        private int offset;
+        private int chunk;
+        private int offset; // in chunks[chunk]
 
-        Slices(Flow.Subscriber<? super ByteBuffer> subscriber, byte[] body) {
+        Slices(Flow.Subscriber<? super ByteBuffer> subscriber, byte[][] chunks) {
             this.subscriber = subscriber;
-            this.body = body;
+            this.chunks = chunks;
         }
 
         @Override
@@ -64,14 +74,22 @@ final class ByteArrayBody implements Flow.Publisher<ByteBuffer> {
                 return; // the thread already emitting picks up the new demand
             }
             do {
-                while (!done && offset < body.length && demand.get() > 0) {
-                    int len = Math.min(SLICE, body.length - offset);
-                    ByteBuffer slice = ByteBuffer.wrap(body, offset, len).slice();
+                while (!done && chunk < chunks.length && demand.get() > 0) {
+                    byte[] c = chunks[chunk];
+                    int len = Math.min(SLICE, c.length - offset);
+                    ByteBuffer slice = ByteBuffer.wrap(c, offset, len).slice();
                     offset += len;
+                    if (offset == c.length) {
+                        chunk++;
+                        offset = 0;
+                    }
+                    if (len == 0) {
+                        continue; // an empty chunk: nothing to send
+                    }
                     demand.decrementAndGet();
                     subscriber.onNext(slice);
                 }
-                if (!done && offset == body.length) {
+                if (!done && chunk == chunks.length) {
                     done = true;
                     subscriber.onComplete();
                 }

@@ -15,13 +15,24 @@ final class Gzip {
     }
 
     static byte[] compress(byte[] data, int level) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 3));
+        return compress(new byte[][] {data}, level);
+    }
+
+    /** The gzip of the concatenation of {@code chunks}. */
+    static byte[] compress(byte[][] chunks, int level) {
+        long n = 0;
+        for (byte[] c : chunks) {
+            n += c.length;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(64, Math.min(n / 3, BatchBuffer.CHUNK)));
         try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024) {
             {
                 def.setLevel(level);
             }
         }) {
-            gz.write(data);
+            for (byte[] c : chunks) {
+                gz.write(c);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen writing to memory
         }

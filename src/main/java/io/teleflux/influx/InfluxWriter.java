@@ -89,7 +89,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         this.delivery = new Delivery(api, new ErrorPolicy(new Backoff(cfg.retry()), clock), this.metrics,
                 () -> stopping, clock);
         this.room = new Semaphore(cfg.queueMaxPoints(), true); // fair: a big accept is not starved by small ones
-        this.buffer = new BatchBuffer(Math.min(cfg.batchSize(), 10_000) * 128);
+        this.buffer = new BatchBuffer();
     }
 
     /** Memory and settlement bookkeeping, as the channel reports it. */

@@ -74,9 +74,9 @@ final class V1Api implements InfluxApi {
                 .timeout(cfg.timeout())
                 .header("Content-Type", "text/plain; charset=utf-8");
         if (cfg.gzip()) {
-            b.header("Content-Encoding", "gzip").POST(ByteArrayBody.of(Gzip.compress(batch.body(), cfg.gzipLevel())));
+            b.header("Content-Encoding", "gzip").POST(ByteArrayBody.of(Gzip.compress(batch.chunks(), cfg.gzipLevel())));
         } else {
-            b.POST(ByteArrayBody.of(batch.body()));
+            b.POST(ByteArrayBody.of(batch.chunks()));
         }
         return send(b);
     }

@@ -95,4 +95,20 @@ class ByteArrayBodyTest {
         assertThat(bad.sizes).isEmpty();
         assertThat(bad.completions).isZero();
     }
+
+    @Test
+    void chunksArriveAsOneBodyWithEmptyChunksSkipped() {
+        byte[] a = body(100_000);
+        byte[] b = body(70_000);
+        HttpRequest.BodyPublisher p = ByteArrayBody.of(new byte[][] {a, new byte[0], b});
+        assertThat(p.contentLength()).isEqualTo(170_000);
+        Recorder r = new Recorder(1, -1);
+        p.subscribe(r);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        whole.writeBytes(a);
+        whole.writeBytes(b);
+        assertThat(r.bytes.toByteArray()).isEqualTo(whole.toByteArray());
+        assertThat(r.sizes).containsExactly(65_536, 34_464, 65_536, 4_464);
+        assertThat(r.completions).isEqualTo(1);
+    }
 }
