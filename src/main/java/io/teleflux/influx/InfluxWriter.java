@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@link #accept} encodes points on the caller's thread and only copies the lines into the
  * current batch under the batcher's lock; a batch is cut when it holds {@code batch-size} points
- * or is {@code flush-interval} old, and handed through a {@link BatchChannel} to {@code writers} sender threads, each of which carries a batch to its end
- * through the one {@link ErrorPolicy} (see {@link Delivery}). At most {@code queue-max-points}
- * accepted points wait in memory; beyond that {@link #accept} blocks, which is how back-pressure
+ * or is {@code flush-interval} old, and handed through a {@link BatchChannel} to {@code writers}
+ * sender threads, each of which carries a batch to its end through the one {@link ErrorPolicy}
+ * (see {@link Delivery}). At most {@code queue-max-points} accepted points wait in memory; beyond that {@link #accept} blocks, which is how back-pressure
  * reaches the inputs. Nothing is dropped for being slow.
  *
  * <p>With the spool ({@code spool.enabled}, the default) batches that InfluxDB cannot take now go
@@ -169,14 +169,14 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
             room.acquire(to - from);
-            boolean encodedAny = !closed;
-            if (encodedAny) {
+            boolean open = !closed; // checked again under the lock; this only spares encoding after close
+            if (open) {
                 enc.encode(points, from, to); // outside the lock: callers encode in parallel
             }
             int unused = 0;
             boolean dropped;
             synchronized (bufferLock) {
-                dropped = closed || !encodedAny;
+                dropped = closed || !open;
                 if (dropped) {
                     unused = to - from;
                     metrics.dropped("shutdown", unused);

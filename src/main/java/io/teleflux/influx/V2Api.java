@@ -106,7 +106,7 @@ final class V2Api implements InfluxApi {
 
     /**
      * Gzips the body of write requests at a chosen level. It runs before the client's own
-     * interceptors (which then see {@code Content-Encoding} set and leave the body alone).
+     * interceptors; the client's gzip interceptor stays disabled, so the body is compressed once.
      */
     static final class GzipWrites implements Interceptor {
         private final int level;
