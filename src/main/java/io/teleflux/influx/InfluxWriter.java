@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * current batch under the batcher's lock; a batch is cut when it holds {@code batch-size} points
  * or is {@code flush-interval} old, and handed through a {@link BatchChannel} to {@code writers}
  * sender threads, each of which carries a batch to its end through the one {@link ErrorPolicy}
- * (see {@link Delivery}). At most {@code queue-max-points} accepted points wait in memory; beyond that {@link #accept} blocks, which is how back-pressure
- * reaches the inputs. Nothing is dropped for being slow.
+ * (see {@link Delivery}). At most {@code queue-max-points} accepted points wait in memory;
+ * beyond that {@link #accept} blocks, which is how back-pressure reaches the inputs. Nothing is
+ * dropped for being slow.
  *
  * <p>With the spool ({@code spool.enabled}, the default) batches that InfluxDB cannot take now go
  * to disk and free their memory there (see {@link SpoolBatchChannel}); memory then fills only when
