@@ -257,7 +257,7 @@ public final class ConfigLoader {
         }
         return new InfluxConfig(api, url, org, bucket, token, database, str(p + "retention-policy"),
                 str(p + "username"), password, bool(p + "create-database"), batchSize,
-                duration(p + "flush-interval", Duration.ofMillis(1)), bool(p + "gzip"),
+                duration(p + "flush-interval", Duration.ofMillis(1)), bool(p + "gzip"), intIn(p + "gzip-level", 1, 9),
                 intIn(p + "writers", 1, 64), duration(p + "timeout", Duration.ofMillis(100)), queueMax, retry,
                 spool(p + "spool."));
     }

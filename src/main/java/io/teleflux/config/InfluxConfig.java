@@ -7,7 +7,8 @@ import java.time.Duration;
 /** {@code teleflux.influx}: where and how points are written. */
 public record InfluxConfig(Api api, URI url, String org, String bucket, Secret token, String database,
                            String retentionPolicy, String username, Secret password, boolean createDatabase,
-                           int batchSize, Duration flushInterval, boolean gzip, int writers, Duration timeout,
+                           int batchSize, Duration flushInterval, boolean gzip, int gzipLevel,
+                           int writers, Duration timeout,
                            int queueMaxPoints, Retry retry, Spool spool) {
 
     public enum Api { V1, V2 }

@@ -5,16 +5,80 @@ package io.teleflux.influx;
  * (every line ends with a newline) and its line count. It holds no reference to points or buffers,
  * so it can be written to disk and read back as is (the spool stores exactly this).
  *
- * @param seq   order in which the batcher cut it; halves of a split batch keep their parent's seq
- * @param body  UTF-8 line protocol, never compressed here (each API compresses as it needs)
- * @param lines number of lines (= points) in {@code body}
+ * <p>The batcher hands its body over in chunks of at most {@link BatchBuffer#CHUNK} bytes: a 5,000-point
+ * batch is 2-3 MB, which as one array is a G1 "humongous" object (more than half a heap region)
+ * that forces early collections. The senders read the chunks; {@link #body()} joins them only for
+ * the rare paths that need one array (the spool, a split, the v2 client).
  */
-record Batch(long seq, byte[] body, int lines) {
+final class Batch {
+    private final long seq;
+    private final byte[][] chunks;
+    private final int length;
+    private final int lines;
 
-    Batch {
-        if (lines < 1 || body.length == 0 || body[body.length - 1] != '\n') {
+    /**
+     * @param seq   order in which the batcher cut it; halves of a split batch keep their parent's seq
+     * @param body  UTF-8 line protocol, never compressed here (each API compresses as it needs)
+     * @param lines number of lines (= points) in {@code body}
+     */
+    Batch(long seq, byte[] body, int lines) {
+        this(seq, new byte[][] {body}, lines);
+    }
+
+    /** A batch whose body is the concatenation of {@code chunks} (none of them empty). */
+    Batch(long seq, byte[][] chunks, int lines) {
+        int len = 0;
+        for (byte[] c : chunks) {
+            if (c.length == 0 && chunks.length > 1) {
+                throw new IllegalArgumentException("empty chunk");
+            }
+            len += c.length;
+        }
+        byte[] last = chunks.length == 0 ? null : chunks[chunks.length - 1];
+        if (lines < 1 || len == 0 || last[last.length - 1] != '\n') {
             throw new IllegalArgumentException("a batch holds at least one complete line");
         }
+        this.seq = seq;
+        this.chunks = chunks;
+        this.length = len;
+        this.lines = lines;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    int lines() {
+        return lines;
+    }
+
+    /** Bytes of line protocol. */
+    int length() {
+        return length;
+    }
+
+    /** The body in order, as the batcher cut it; the arrays must not be changed. */
+    byte[][] chunks() {
+        return chunks;
+    }
+
+    /** The body as one array: the only chunk, or a new array joining them. */
+    byte[] body() {
+        if (chunks.length == 1) {
+            return chunks[0];
+        }
+        byte[] body = new byte[length];
+        int at = 0;
+        for (byte[] c : chunks) {
+            System.arraycopy(c, 0, body, at, c.length);
+            at += c.length;
+        }
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        return "Batch[seq=" + seq + ", lines=" + lines + ", bytes=" + length + "]";
     }
 
     /**
@@ -22,6 +86,7 @@ record Batch(long seq, byte[] body, int lines) {
      * Only lines are ever cut apart, never a line itself.
      */
     Batch[] split() {
+        byte[] body = body();
         if (lines < 2) {
             throw new IllegalStateException("a single line cannot be split");
         }
@@ -51,19 +116,19 @@ record Batch(long seq, byte[] body, int lines) {
         if (parts.size() == 1) {
             return parts.get(0);
         }
-        int len = 0;
+        int n = 0;
         int lines = 0;
         for (Batch b : parts) {
-            len += b.body.length;
+            n += b.chunks.length;
             lines += b.lines;
         }
-        byte[] body = new byte[len];
+        byte[][] chunks = new byte[n][];
         int at = 0;
         for (Batch b : parts) {
-            System.arraycopy(b.body, 0, body, at, b.body.length);
-            at += b.body.length;
+            System.arraycopy(b.chunks, 0, chunks, at, b.chunks.length);
+            at += b.chunks.length;
         }
-        return new Batch(parts.get(0).seq, body, lines);
+        return new Batch(parts.get(0).seq, chunks, lines);
     }
 
     private static int countLines(byte[] b) {

@@ -105,7 +105,7 @@ final class Delivery {
                 }
                 if (d instanceof ErrorPolicy.Split) {
                     Batch[] halves = cur.split();
-                    log.debug("InfluxDB answered 413 to {} lines ({} bytes); splitting", cur.lines(), cur.body().length);
+                    log.debug("InfluxDB answered 413 to {} lines ({} bytes); splitting", cur.lines(), cur.length());
                     todo.push(halves[1]);
                     todo.push(halves[0]);
                 } else if (d instanceof ErrorPolicy.Written w) {
@@ -137,7 +137,7 @@ final class Delivery {
         }
         if (drop.reason().equals("too_large")) {
             rateLimited.warn("too_large", "InfluxDB {} refused a single line of {} bytes as too large (HTTP 413); "
-                    + "dropped (reason too_large)", api.describe(), cur.body().length);
+                    + "dropped (reason too_large)", api.describe(), cur.length());
         } else if (drop.written() > 0) {
             rateLimited.warn(drop.reason(), "InfluxDB {} partially rejected a batch with HTTP {}: {}; {} of {} points "
                             + "dropped (reason {}), the rest stored",

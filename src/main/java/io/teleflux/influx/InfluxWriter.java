@@ -1,8 +1,6 @@
 package io.teleflux.influx;
 
 import io.teleflux.config.InfluxConfig;
-import io.teleflux.point.LineBuffer;
-import io.teleflux.point.LineProtocol;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
@@ -23,12 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Writes points to InfluxDB: the pipeline's last {@link PointSink}.
  *
- * <p>{@link #accept} encodes points into the current batch on the caller's thread; a batch is cut
- * when it holds {@code batch-size} points or is {@code flush-interval} old, and handed through a
- * {@link BatchChannel} to {@code writers} sender threads, each of which carries a batch to its end
- * through the one {@link ErrorPolicy} (see {@link Delivery}). At most {@code queue-max-points}
- * accepted points wait in memory; beyond that {@link #accept} blocks, which is how back-pressure
- * reaches the inputs. Nothing is dropped for being slow.
+ * <p>{@link #accept} encodes points on the caller's thread and only copies the lines into the
+ * current batch under the batcher's lock; a batch is cut when it holds {@code batch-size} points
+ * or is {@code flush-interval} old, and handed through a {@link BatchChannel} to {@code writers}
+ * sender threads, each of which carries a batch to its end through the one {@link ErrorPolicy}
+ * (see {@link Delivery}). At most {@code queue-max-points} accepted points wait in memory;
+ * beyond that {@link #accept} blocks, which is how back-pressure reaches the inputs. Nothing is
+ * dropped for being slow.
  *
  * <p>With the spool ({@code spool.enabled}, the default) batches that InfluxDB cannot take now go
  * to disk and free their memory there (see {@link SpoolBatchChannel}); memory then fills only when
@@ -53,7 +52,9 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     private final AtomicLong queued = new AtomicLong();
 
     private final Object bufferLock = new Object();
-    private final LineBuffer buffer;
+    private final BatchBuffer buffer;
+    /** Each caller's scratch for encoding outside {@link #bufferLock}. */
+    private final ThreadLocal<EncodedLines> encoded = ThreadLocal.withInitial(EncodedLines::new);
     private long bufferStartNanos; // when the first line of the current batch was appended
     private long nextSeq;
 
@@ -89,7 +90,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         this.delivery = new Delivery(api, new ErrorPolicy(new Backoff(cfg.retry()), clock), this.metrics,
                 () -> stopping, clock);
         this.room = new Semaphore(cfg.queueMaxPoints(), true); // fair: a big accept is not starved by small ones
-        this.buffer = new LineBuffer(Math.min(cfg.batchSize(), 10_000) * 128);
+        this.buffer = new BatchBuffer();
     }
 
     /** Memory and settlement bookkeeping, as the channel reports it. */
@@ -165,21 +166,32 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     public void accept(List<Point> points) throws InterruptedException {
         int n = points.size();
         int chunk = Math.min(cfg.batchSize(), cfg.queueMaxPoints());
+        EncodedLines enc = encoded.get();
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
             room.acquire(to - from);
+            boolean open = !closed; // checked again under the lock; this only spares encoding after close
+            if (open) {
+                enc.encode(points, from, to); // outside the lock: callers encode in parallel
+            }
             int unused = 0;
+            boolean dropped;
             synchronized (bufferLock) {
-                if (closed) {
+                dropped = closed || !open;
+                if (dropped) {
                     unused = to - from;
                     metrics.dropped("shutdown", unused);
                     rateLimited.warn("closed", "{} points arrived after the InfluxDB writer was closed; dropped "
                             + "(reason shutdown)", unused);
                 } else {
-                    for (int i = from; i < to; i++) {
-                        unused += append(points.get(i)) ? 0 : 1;
-                    }
+                    appendLocked(enc);
+                    unused = enc.skipped();
                 }
+            }
+            if (!dropped && enc.skipped() > 0) {
+                metrics.dropped("no_fields", enc.skipped());
+                rateLimited.warn("no_fields", "Point of measurement \"{}\" has no fields and cannot be written; dropped "
+                        + "(reason no_fields)", enc.skippedMeasurement());
             }
             if (unused > 0) {
                 room.release(unused);
@@ -187,30 +199,33 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         }
     }
 
-    /** Appends one point under {@link #bufferLock}; false when it has no fields. */
-    private boolean append(Point p) {
-        if (!LineProtocol.append(p, buffer)) {
-            metrics.dropped("no_fields", 1);
-            rateLimited.warn("no_fields", "Point of measurement \"{}\" has no fields and cannot be written; dropped "
-                    + "(reason no_fields)", p.measurement());
-            return false;
+    /** Copies the encoded lines into the batch under {@link #bufferLock}, cutting at exactly {@code batch-size} lines. */
+    private void appendLocked(EncodedLines enc) {
+        int count = enc.count();
+        int i = 0;
+        int off = 0;
+        while (i < count) {
+            int take = Math.min(cfg.batchSize() - buffer.lines(), count - i);
+            int end = enc.end(i + take - 1);
+            if (buffer.lines() == 0) {
+                bufferStartNanos = System.nanoTime();
+            }
+            buffer.append(enc.bytes(), off, end - off, take);
+            queued.addAndGet(take);
+            i += take;
+            off = end;
+            if (buffer.lines() >= cfg.batchSize()) {
+                cutLocked();
+            }
         }
-        queued.incrementAndGet();
-        if (buffer.lines() == 1) {
-            bufferStartNanos = System.nanoTime();
-        }
-        if (buffer.lines() >= cfg.batchSize()) {
-            cutLocked();
-        }
-        return true;
     }
 
     private void cutLocked() {
         if (buffer.lines() == 0) {
             return;
         }
-        Batch b = new Batch(nextSeq++, buffer.toByteArray(), buffer.lines());
-        buffer.reset();
+        int lines = buffer.lines();
+        Batch b = new Batch(nextSeq++, buffer.take(), lines);
         unsettled.add(b.seq());
         channel.put(b);
     }

@@ -280,7 +280,7 @@ final class SpoolBatchChannel implements BatchChannel, SegmentLog.Listener {
             }
             rateLimited.warn("full", "Spool {} cannot take a batch of {} bytes (full with on-full = block, or the batch "
                     + "is larger than max-bytes): batches wait in memory, and the inputs are slowed down once "
-                    + "queue-max-points is reached", spool.dir().toAbsolutePath(), b.body().length);
+                    + "queue-max-points is reached", spool.dir().toAbsolutePath(), b.length());
         } catch (IOException e) {
             spoolError("write", e);
         }

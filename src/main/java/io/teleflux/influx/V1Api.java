@@ -5,7 +5,6 @@ import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * InfluxDB 1.x {@code POST /write} through the JDK {@link HttpClient}.
@@ -77,9 +74,9 @@ final class V1Api implements InfluxApi {
                 .timeout(cfg.timeout())
                 .header("Content-Type", "text/plain; charset=utf-8");
         if (cfg.gzip()) {
-            b.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(batch.body())));
+            b.header("Content-Encoding", "gzip").POST(ByteArrayBody.of(Gzip.compress(batch.chunks(), cfg.gzipLevel())));
         } else {
-            b.POST(HttpRequest.BodyPublishers.ofByteArray(batch.body()));
+            b.POST(ByteArrayBody.of(batch.chunks()));
         }
         return send(b);
     }
@@ -133,21 +130,6 @@ final class V1Api implements InfluxApi {
     /** An InfluxQL double-quoted identifier: backslash and double quote are escaped. */
     static String quoteIdentifier(String name) {
         return "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    static byte[] gzip(byte[] data) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
-        // fastest level: line protocol still shrinks about tenfold, and the CPU is shared with decoding
-        try (GZIPOutputStream gz = new GZIPOutputStream(out, 8192) {
-            {
-                def.setLevel(Deflater.BEST_SPEED);
-            }
-        }) {
-            gz.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // cannot happen writing to memory
-        }
-        return out.toByteArray();
     }
 
     private static String enc(String s) {

@@ -7,7 +7,12 @@ import com.influxdb.client.WriteApiBlocking;
 import com.influxdb.client.domain.WritePrecision;
 import com.influxdb.exceptions.InfluxException;
 import io.teleflux.config.InfluxConfig;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.Buffer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +24,8 @@ import java.util.stream.Collectors;
  *
  * <p>Only {@link WriteApiBlocking} is used: it sends once and throws on failure, with no retry and
  * no buffering of its own (unlike its {@code WriteApi}), so batching and retries stay ours and
- * behave the same as with v1. With {@code enableGzip()} the client's interceptor gzips the body of
- * {@code /write} requests and sets {@code Content-Encoding: gzip}; the token travels as
+ * behave the same as with v1. With {@code gzip}, {@link GzipWrites} gzips the body of {@code /write}
+ * requests at {@code gzip-level} and sets {@code Content-Encoding: gzip}; the token travels as
  * {@code Authorization: Token ...}.
  */
 final class V2Api implements InfluxApi {
@@ -35,6 +40,10 @@ final class V2Api implements InfluxApi {
                 .readTimeout(cfg.timeout())
                 .writeTimeout(cfg.timeout())
                 .callTimeout(cfg.timeout());
+        if (cfg.gzip()) {
+            // ours rather than the client's enableGzip(), which always deflates at level 6
+            http.addInterceptor(new GzipWrites(cfg.gzipLevel()));
+        }
         InfluxDBClientOptions options = InfluxDBClientOptions.builder()
                 .url(cfg.url().toString())
                 .authenticateToken(cfg.token().reveal().toCharArray())
@@ -44,9 +53,6 @@ final class V2Api implements InfluxApi {
                 .okHttpClient(http)
                 .build();
         this.client = InfluxDBClientFactory.create(options);
-        if (cfg.gzip()) {
-            client.enableGzip();
-        }
         this.writeApi = client.getWriteApiBlocking();
     }
 
@@ -96,5 +102,34 @@ final class V2Api implements InfluxApi {
     @Override
     public void close() {
         client.close();
+    }
+
+    /**
+     * Gzips the body of write requests at a chosen level. It runs before the client's own
+     * interceptors; the client's gzip interceptor stays disabled, so the body is compressed once.
+     */
+    static final class GzipWrites implements Interceptor {
+        private final int level;
+
+        GzipWrites(int level) {
+            this.level = level;
+        }
+
+        @Override
+        public Response intercept(Chain chain) throws IOException {
+            Request req = chain.request();
+            RequestBody body = req.body();
+            if (body == null || req.header("Content-Encoding") != null
+                    || !req.url().encodedPath().endsWith("/api/v2/write")) {
+                return chain.proceed(req);
+            }
+            Buffer plain = new Buffer();
+            body.writeTo(plain);
+            byte[] gz = Gzip.compress(plain.readByteArray(), level);
+            return chain.proceed(req.newBuilder()
+                    .header("Content-Encoding", "gzip")
+                    .method(req.method(), RequestBody.create(gz, body.contentType()))
+                    .build());
+        }
     }
 }

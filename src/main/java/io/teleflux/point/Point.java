@@ -380,4 +380,48 @@ public final class Point {
                     Arrays.copyOf(types, fieldLen), Arrays.copyOf(bits, fieldLen), fs, timeMs, hints);
         }
     }
+
+    /**
+     * This point with double fields {@code keys[i] = values[i]} ({@code i < n}) set exactly as
+     * {@code toBuilder().field(keys[i], values[i])...build()} sets them (an existing key is replaced
+     * in place, a non-finite value is left out), with one copy of the field arrays: the rate stage
+     * adds rates to every interface point, and a builder round trip costs it several.
+     */
+    public Point withDoubleFields(String[] keys, double[] values, int n) {
+        int len = fieldKeys.length;
+        String[] k = Arrays.copyOf(fieldKeys, len + n);
+        byte[] t = Arrays.copyOf(fieldTypes, len + n);
+        long[] b = Arrays.copyOf(fieldBits, len + n);
+        String[] s = fieldStrings.length == 0 ? NO_STRINGS : Arrays.copyOf(fieldStrings, len + n);
+        int m = len;
+        for (int i = 0; i < n; i++) {
+            String key = keys[i];
+            if (key == null || key.isEmpty() || !Double.isFinite(values[i])) {
+                continue;
+            }
+            int idx = -1;
+            for (int j = 0; j < m; j++) {
+                if (k[j].equals(key)) {
+                    idx = j;
+                    break;
+                }
+            }
+            if (idx < 0) {
+                idx = m++;
+                k[idx] = key;
+            }
+            t[idx] = DOUBLE;
+            b[idx] = Double.doubleToRawLongBits(values[i]);
+            if (s.length > 0) {
+                s[idx] = null;
+            }
+        }
+        if (m < len + n) {
+            k = Arrays.copyOf(k, m);
+            t = Arrays.copyOf(t, m);
+            b = Arrays.copyOf(b, m);
+            s = s.length == 0 ? s : Arrays.copyOf(s, m);
+        }
+        return new Point(measurement, tags, k, t, b, s, timeMs, hints);
+    }
 }

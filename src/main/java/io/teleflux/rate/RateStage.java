@@ -43,7 +43,7 @@ public final class RateStage implements PointSink {
     private final ToLongFunction<String> maxGapMsBySource;
     private final long idleExpiryMs;
     private final int maxSeries;
-    private final Map<String, Series> series = new ConcurrentHashMap<>();
+    private final Map<SeriesKey, Series> series = new ConcurrentHashMap<>();
     private final AtomicLong lastSweepMs = new AtomicLong();
     private final Metrics.Counter resets;
     private final Metrics.Counter wraps;
@@ -99,8 +99,11 @@ public final class RateStage implements PointSink {
             return p;
         }
         String source = p.tag("source");
-        String key = device + '\u0000' + iface + '\u0000' + (source == null ? "" : source);
-        Series s = series.computeIfAbsent(key, k -> new Series());
+        SeriesKey key = new SeriesKey(device, iface, source == null ? "" : source);
+        Series s = series.get(key); // get first: computeIfAbsent locks the bin even when the series exists
+        if (s == null) {
+            s = series.computeIfAbsent(key, k -> new Series());
+        }
         long maxGap = maxGapMsBySource.applyAsLong(source == null ? "" : source);
         boolean counter32 = p.hasHint(Point.HINT_COUNTER32);
         boolean reset = p.hasHint(Point.HINT_RESET);
@@ -131,21 +134,26 @@ public final class RateStage implements PointSink {
         if (rates == null) {
             return p;
         }
-        Point.Builder b = p.toBuilder();
+        String[] keys = new String[RATES.length + 2];
+        double[] values = new double[RATES.length + 2];
+        int n = 0;
         for (int c = 0; c < RATES.length; c++) {
             if (!Double.isNaN(rates[c])) {
-                b.field(RATES[c], rates[c]);
+                keys[n] = RATES[c];
+                values[n++] = rates[c];
             }
         }
         if (speed > 0) {
             if (!Double.isNaN(rates[0])) {
-                b.field("in_util_pct", rates[0] / speed * 100.0);
+                keys[n] = "in_util_pct";
+                values[n++] = rates[0] / speed * 100.0;
             }
             if (!Double.isNaN(rates[1])) {
-                b.field("out_util_pct", rates[1] / speed * 100.0);
+                keys[n] = "out_util_pct";
+                values[n++] = rates[1] / speed * 100.0;
             }
         }
-        return b.build();
+        return p.withDoubleFields(keys, values, n);
     }
 
     private void maybeSweep(long nowMs) {
@@ -160,7 +168,7 @@ public final class RateStage implements PointSink {
         series.entrySet().removeIf(e -> nowMs - e.getValue().lastSeenMs > idleExpiryMs);
         int excess = series.size() - maxSeries;
         if (excess > 0) {
-            List<Map.Entry<String, Series>> all = new ArrayList<>(series.entrySet());
+            List<Map.Entry<SeriesKey, Series>> all = new ArrayList<>(series.entrySet());
             all.sort(Comparator.comparingLong(e -> e.getValue().lastSeenMs));
             for (int i = 0; i < excess && i < all.size(); i++) {
                 series.remove(all.get(i).getKey());
@@ -172,6 +180,10 @@ public final class RateStage implements PointSink {
     /** The number of series currently remembered. */
     public int seriesCount() {
         return series.size();
+    }
+
+    /** Built for every interface point: a record spares concatenating (copying) the three tag values. */
+    private record SeriesKey(String device, String iface, String source) {
     }
 
     private final class Series {

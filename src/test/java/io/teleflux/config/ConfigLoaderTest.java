@@ -199,4 +199,14 @@ class ConfigLoaderTest {
                 "teleflux.dialout.tls.cert = (not set)", "teleflux.dialout.tls.client-auth = none",
                 "teleflux.dialout.require-device-name-match = true");
     }
+
+    @Test
+    void gzipLevelDefaultsToTheFastestAndIsBounded() throws Exception {
+        assertThat(ConfigLoader.load(write("teleflux.influx { org = acme, token = t }"), Map.of()).influx().gzipLevel())
+                .isEqualTo(1);
+        assertThat(ConfigLoader.load(write("teleflux.influx { org = acme, token = t, gzip-level = 9 }"), Map.of())
+                .influx().gzipLevel()).isEqualTo(9);
+        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = acme, token = t, gzip-level = 0 }"), Map.of()))
+                .hasMessageContaining("teleflux.influx.gzip-level: 0 is out of range 1..9");
+    }
 }

@@ -82,4 +82,41 @@ class BatchTest {
         assertThatThrownBy(() -> new Batch(1, "m f=1i 1".getBytes(StandardCharsets.UTF_8), 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theBatchBufferHandsOverChunksNoneLargerThanAChunkThatJoinToTheLinesAppended() {
+        BatchBuffer buf = new BatchBuffer();
+        StringBuilder expected = new StringBuilder();
+        byte[] line = ("m,t=" + "y".repeat(1000) + " f=1i 1\n").getBytes(StandardCharsets.UTF_8);
+        byte[] twoLines = new byte[line.length * 2];
+        System.arraycopy(line, 0, twoLines, 0, line.length);
+        System.arraycopy(line, 0, twoLines, line.length, line.length);
+        for (int i = 0; i < 300; i++) { // ~600 KB: lines straddle chunk boundaries
+            buf.append(twoLines, 0, twoLines.length, 2);
+            expected.append(new String(twoLines, StandardCharsets.UTF_8));
+        }
+        assertThat(buf.lines()).isEqualTo(600);
+        byte[][] chunks = buf.take();
+        assertThat(chunks.length).isEqualTo(3);
+        assertThat(List.of(chunks)).allMatch(c -> c.length > 0 && c.length <= BatchBuffer.CHUNK);
+        Batch b = new Batch(7, chunks, 600);
+        assertThat(b.length()).isEqualTo(expected.length());
+        assertThat(text(b)).isEqualTo(expected.toString());
+        assertThat(buf.lines()).isZero();
+        assertThat(buf.take().length).isZero(); // nothing left over for the next batch
+
+        Batch[] h = b.split(); // the rare paths join the chunks
+        assertThat(text(h[0]) + text(h[1])).isEqualTo(expected.toString());
+        assertThat(h[0].lines() + h[1].lines()).isEqualTo(600);
+        assertThat(text(Batch.concat(List.of(h[0], h[1])))).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void aChunkedBatchMustStillEndWithACompleteLine() {
+        byte[] a = "m f=1i 1\n".getBytes(StandardCharsets.UTF_8);
+        byte[] partial = "m f=2i".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> new Batch(1, new byte[][] {a, partial}, 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Batch(1, new byte[][] {}, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Batch(1, new byte[][] {a, new byte[0]}, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

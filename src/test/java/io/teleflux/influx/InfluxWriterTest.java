@@ -80,6 +80,72 @@ class InfluxWriterTest {
     }
 
     @Test
+    void aPointWithoutFieldsAtACutDoesNotShiftTheBatchBoundaries() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 3\nflush-interval = 1h"), metrics, api, Clock.systemUTC())) {
+            w.start();
+            List<Point> in = new ArrayList<>(points(6));
+            in.add(2, Point.builder("empty").time(1).build());
+            in.add(5, Point.builder("empty").time(2).build());
+            w.accept(in.subList(0, 4)); // one accept ends mid-batch, the next one completes it
+            w.accept(in.subList(4, in.size()));
+            w.flush();
+            assertThat(api.requests).containsExactly("m,i=0 f=0i 1000\nm,i=1 f=1i 1001\nm,i=2 f=2i 1002\n",
+                    "m,i=3 f=3i 1003\nm,i=4 f=4i 1004\nm,i=5 f=5i 1005\n");
+            assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "no_fields")).isEqualTo(2);
+            assertThat(metrics.value(WriterMetrics.QUEUE)).isZero();
+        }
+    }
+
+    @Test
+    void concurrentCallersGetEveryLineWrittenOnceInFullBatchesWithEachCallContiguous() throws Exception {
+        ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
+        int threads = 4;
+        int calls = 200;
+        int perCall = 7;
+        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 10\nflush-interval = 1h\nqueue-max-points = 50"),
+                metrics, api, Clock.systemUTC())) {
+            w.start();
+            List<Thread> ts = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int c = 0; c < calls; c++) {
+                            List<Point> in = new ArrayList<>();
+                            for (int k = 0; k < perCall; k++) {
+                                in.add(Point.builder("m").tag("call", thread + "-" + c).field("k", (long) k).time(k).build());
+                            }
+                            w.accept(in);
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertThat(failure.get()).isNull();
+            w.flush();
+        }
+        List<String> sent = new ArrayList<>(api.requests);
+        for (int i = 0; i < sent.size() - 1; i++) {
+            assertThat(lines(sent.get(i))).as("batch %d", i).isEqualTo(10);
+        }
+        String[] all = String.join("", sent).split("\n");
+        assertThat(all).hasSize(threads * calls * perCall).doesNotHaveDuplicates();
+        for (int i = 0; i < all.length; i += perCall) { // each call's lines in order, none of another call between
+            String call = all[i].substring(0, all[i].indexOf(' '));
+            for (int k = 0; k < perCall; k++) {
+                assertThat(all[i + k]).isEqualTo(call + " k=" + k + "i " + k);
+            }
+        }
+        assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(threads * calls * perCall);
+    }
+
+    @Test
     void closeGivesUpAfterTheDeadlineAndCountsWhatIsLeft() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(503, null, "{\"error\":\"down\"}"));
         InfluxWriter w = new InfluxWriter(cfg("batch-size = 4\nqueue-max-points = 100"), metrics, api, Clock.systemUTC());

@@ -36,6 +36,48 @@ class V1HttpBehaviourIT {
     }
 
     @Test
+    void theGzipLevelReachesTheWireAndABodyOfManyChunksArrivesWhole() throws Exception {
+        List<Point> pts = java.util.stream.IntStream.range(0, 1500) // ~1 MB: four chunks of the batch buffer
+                .mapToObj(i -> Point.builder("m").tag("i", Integer.toString(i)).field("f", (long) i * 7919)
+                        .field("s", "x".repeat(600 + i % 50)).time(1000 + i).build())
+                .toList();
+        String expected = lines(pts);
+        assertThat(expected.length()).isGreaterThan(3 * BatchBuffer.CHUNK);
+        for (int level : new int[] {0, 1, 9}) { // 0 here: gzip = false
+            try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
+                String extra = "create-database = false\nbatch-size = 5000\n"
+                        + (level == 0 ? "gzip = false" : level == 1 ? "" : "gzip-level = " + level);
+                try (InfluxWriter w = new InfluxWriter(TestConfigs.v1(server.url(), "db", extra), new Metrics())) {
+                    w.start();
+                    w.accept(pts);
+                    w.flush();
+                }
+                assertThat(server.requests()).hasSize(1);
+                Request r = server.requests().get(0);
+                assertThat(r.header("Content-Encoding")).isEqualTo(level == 0 ? null : "gzip");
+                assertThat(r.text()).isEqualTo(expected);
+                if (level > 0) {
+                    assertThat(r.body()).as("level %d (1 is the default)", level).isEqualTo(gzipAt(expected, level));
+                }
+            }
+        }
+        assertThat(gzipAt(expected, 1)).isNotEqualTo(gzipAt(expected, 9)); // else the check above tells nothing
+    }
+
+    /** What {@code java.util.zip} makes of {@code text} at {@code level}: deflate is deterministic. */
+    static byte[] gzipAt(String text, int level) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out) {
+            {
+                def.setLevel(level);
+            }
+        }) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void sendsGzipLineProtocolWithBasicAuthAndNoCredentialsInTheUrl() throws Exception {
         try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
             InfluxConfig cfg = TestConfigs.v1(server.url(), "tele metry", "retention-policy = \"two weeks\"\n"

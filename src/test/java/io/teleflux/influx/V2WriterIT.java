@@ -97,6 +97,33 @@ class V2WriterIT {
     }
 
     @Test
+    void theGzipLevelReachesTheWire() throws Exception {
+        StringBuilder expected = new StringBuilder();
+        List<Point> pts = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            Point p = Point.builder("m").tag("i", Integer.toString(i)).field("f", (long) i * 7919).time(1000 + i).build();
+            pts.add(p);
+            expected.append(LineProtocol.encode(p)).append('\n');
+        }
+        for (int level : new int[] {1, 9}) {
+            try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
+                String extra = "gzip = true\nbatch-size = 1000\n" + (level == 1 ? "" : "gzip-level = " + level);
+                try (InfluxWriter w = new InfluxWriter(TestConfigs.v2(server.url(), "o", "b", TOKEN, extra), new Metrics())) {
+                    w.start();
+                    w.accept(pts);
+                    w.flush();
+                }
+                assertThat(server.requests()).hasSize(1);
+                Request r = server.requests().get(0);
+                assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+                assertThat(r.text()).isEqualTo(expected.toString());
+                assertThat(r.body()).as("level %d (1 is the default)", level)
+                        .isEqualTo(V1HttpBehaviourIT.gzipAt(expected.toString(), level));
+            }
+        }
+    }
+
+    @Test
     void withoutGzipTheBodyIsPlain() throws Exception {
         try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
             Point p = Point.builder("m").field("f", 1L).time(1).build();

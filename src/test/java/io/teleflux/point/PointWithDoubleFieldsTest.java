@@ -1,0 +1,61 @@
+package io.teleflux.point;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link Point#withDoubleFields} gives exactly what the builder round trip gives. */
+class PointWithDoubleFieldsTest {
+
+    private static Point viaBuilder(Point p, String[] keys, double[] values, int n) {
+        Point.Builder b = p.toBuilder();
+        for (int i = 0; i < n; i++) {
+            b.field(keys[i], values[i]);
+        }
+        return b.build();
+    }
+
+    private static void same(Point p, String[] keys, double[] values, int n) {
+        Point fast = p.withDoubleFields(keys, values, n);
+        assertThat(fast).isEqualTo(viaBuilder(p, keys, values, n));
+        assertThat(LineProtocol.encode(fast)).isEqualTo(LineProtocol.encode(viaBuilder(p, keys, values, n)));
+        assertThat(fast.hints()).isEqualTo(p.hints());
+        assertThat(fast.tags()).isEqualTo(p.tags());
+    }
+
+    @Test
+    void appendsNewFieldsAfterTheExistingOnes() {
+        Point p = Point.builder("interface").tag("device", "d").tag("interface", "Eth1").field("in_octets", 10L)
+                .field("speed_bps", 1000L).time(5).hints(Point.HINT_COUNTER32).build();
+        same(p, new String[] {"in_bps", "out_bps"}, new double[] {1.5, 2.0}, 2);
+        assertThat(LineProtocol.encode(p.withDoubleFields(new String[] {"in_bps"}, new double[] {1.5}, 1)))
+                .isEqualTo("interface,device=d,interface=Eth1 in_octets=10i,speed_bps=1000i,in_bps=1.5 5");
+    }
+
+    @Test
+    void replacesAnExistingKeyInPlaceWhateverItsType() {
+        Point p = Point.builder("m").field("a", "text").field("b", 1L).field("c", true).time(1).build();
+        same(p, new String[] {"a", "b", "new"}, new double[] {0.25, 3.0, 4.0}, 3);
+        Point q = p.withDoubleFields(new String[] {"a"}, new double[] {0.25}, 1);
+        assertThat(q.fieldType(0)).isEqualTo(Point.DOUBLE);
+        assertThat(q.stringValue(0)).isNull();
+        assertThat(q.fieldCount()).isEqualTo(3);
+    }
+
+    @Test
+    void leavesOutNonFiniteValuesEmptyKeysAndEntriesBeyondN() {
+        Point p = Point.builder("m").field("x", 1L).time(1).build();
+        String[] keys = {"nan", "", "inf", "ok", "beyond"};
+        double[] values = {Double.NaN, 1.0, Double.POSITIVE_INFINITY, 2.0, 3.0};
+        same(p, keys, values, 4);
+        assertThat(p.withDoubleFields(keys, values, 4).fields()).containsOnlyKeys("x", "ok");
+        same(p, keys, values, 0);
+    }
+
+    @Test
+    void aRepeatedKeyKeepsTheLastValue() {
+        Point p = Point.builder("m").field("x", 1L).field("s", "v").time(1).build();
+        same(p, new String[] {"r", "r"}, new double[] {1.0, 2.0}, 2);
+        assertThat(p.withDoubleFields(new String[] {"r", "r"}, new double[] {1.0, 2.0}, 2).field("r")).isEqualTo(2.0);
+    }
+}
