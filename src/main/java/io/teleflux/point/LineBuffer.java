@@ -8,8 +8,9 @@ import java.util.Arrays;
  * built without an intermediate String per point.
  */
 public final class LineBuffer {
-    private byte[] buf;
-    private int len;
+    // package-private: LineProtocol writes a line through local copies of these (one capacity check per part)
+    byte[] buf;
+    int len;
     private int lines;
 
     public LineBuffer() {
@@ -77,54 +78,88 @@ public final class LineBuffer {
         }
     }
 
-    private static final byte[] DIGIT_TENS = new byte[100];
-    private static final byte[] DIGIT_ONES = new byte[100];
+    /** "00" to "99": two digits per table look-up. */
+    private static final byte[] PAIRS = new byte[200];
 
     static {
         for (int i = 0; i < 100; i++) {
-            DIGIT_TENS[i] = (byte) ('0' + i / 10);
-            DIGIT_ONES[i] = (byte) ('0' + i % 10);
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
         }
-    }
-
-    private static int digits(long v) {
-        long p = 10;
-        for (int i = 1; i < 19; i++) {
-            if (v < p) {
-                return i;
-            }
-            p *= 10;
-        }
-        return 19;
     }
 
     void decimal(long v) {
-        if (v == Long.MIN_VALUE) {
-            ascii("-9223372036854775808");
-            return;
-        }
         ensure(20);
+        len = putLong(buf, len, v);
+    }
+
+    /** Writes v in decimal at {@code b[l]} and returns the end; the caller has made room for 20 bytes. */
+    static int putLong(byte[] b, int l, long v) {
         if (v < 0) {
-            buf[len++] = '-';
+            if (v == Long.MIN_VALUE) {
+                for (int i = 0; i < MIN_VALUE.length; i++) {
+                    b[l + i] = MIN_VALUE[i];
+                }
+                return l + MIN_VALUE.length;
+            }
+            b[l++] = '-';
             v = -v;
         }
-        int end = len + digits(v);
-        int p = end;
-        // two digits per division: counters are long, and this runs for nearly every field written
+        // a long has up to 19 digits: split into 8-digit groups so that the digit work is int arithmetic
+        if (v < 100_000_000L) {
+            return putUpTo8(b, l, (int) v);
+        }
+        long high = v / 100_000_000L;
+        int low = (int) (v - high * 100_000_000L);
+        if (high < 100_000_000L) {
+            l = putUpTo8(b, l, (int) high);
+        } else {
+            long top = high / 100_000_000L; // at most 92
+            l = putUpTo8(b, l, (int) top);
+            l = put8(b, l, (int) (high - top * 100_000_000L));
+        }
+        return put8(b, l, low);
+    }
+
+    private static final byte[] MIN_VALUE = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+
+    /** Exactly 8 digits, leading zeros included. */
+    private static int put8(byte[] b, int l, int v) {
+        int high = v / 10_000;
+        put4(b, l, high);
+        put4(b, l + 4, v - high * 10_000);
+        return l + 8;
+    }
+
+    private static void put4(byte[] b, int l, int v) {
+        int q = v / 100;
+        int r = v - q * 100;
+        b[l] = PAIRS[2 * q];
+        b[l + 1] = PAIRS[2 * q + 1];
+        b[l + 2] = PAIRS[2 * r];
+        b[l + 3] = PAIRS[2 * r + 1];
+    }
+
+    /** 0 <= v < 10^8, without leading zeros. */
+    private static int putUpTo8(byte[] b, int l, int v) {
+        int n = v < 10_000
+                ? (v < 100 ? (v < 10 ? 1 : 2) : (v < 1_000 ? 3 : 4))
+                : (v < 1_000_000 ? (v < 100_000 ? 5 : 6) : (v < 10_000_000 ? 7 : 8));
+        int p = l + n;
         while (v >= 100) {
-            long q = v / 100;
-            int r = (int) (v - q * 100);
-            buf[--p] = DIGIT_ONES[r];
-            buf[--p] = DIGIT_TENS[r];
+            int q = v / 100;
+            int r = v - q * 100;
+            b[--p] = PAIRS[2 * r + 1];
+            b[--p] = PAIRS[2 * r];
             v = q;
         }
         if (v >= 10) {
-            buf[--p] = DIGIT_ONES[(int) v];
-            buf[--p] = DIGIT_TENS[(int) v];
+            b[--p] = PAIRS[2 * v + 1];
+            b[--p] = PAIRS[2 * v];
         } else {
-            buf[--p] = (byte) ('0' + v);
+            b[--p] = (byte) ('0' + v);
         }
-        len = end;
+        return l + n;
     }
 
     /** Escape tables, indexed by ASCII code: true where a backslash must precede the character. */

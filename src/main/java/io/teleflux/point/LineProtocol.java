@@ -39,6 +39,9 @@ public final class LineProtocol {
     /** Field keys holding a backslash: 1.x unescapes {@code \"} in field keys, so a quote must be escaped too. */
     private static final boolean[] FIELD_KEY_SPECIALS = LineBuffer.specials(",= \"");
     private static final boolean[] STRING_SPECIALS = LineBuffer.specials("\"\\");
+    private static final NameCache MEASUREMENTS = new NameCache();
+    private static final NameCache TAG_KEYS = new NameCache();
+    private static final NameCache FIELD_KEYS = new NameCache();
 
     private LineProtocol() {
     }
@@ -48,6 +51,103 @@ public final class LineProtocol {
      * without a line: no fields (or none with a writable key), or a measurement InfluxDB cannot take.
      */
     public static boolean append(Point p, LineBuffer out) {
+        int fields = p.fieldCount();
+        if (fields == 0) {
+            return false;
+        }
+        Name m = MEASUREMENTS.get(p.measurement(), Name.MEASUREMENT);
+        if (m.bytes == null) {
+            return false;
+        }
+        int start = out.len;
+        int lines = out.lines();
+        byte[] b = out.buf;
+        int l = start;
+        if (l + m.bytes.length >= b.length) {
+            b = grow(out, l, m.bytes.length);
+        }
+        System.arraycopy(m.bytes, 0, b, l, m.bytes.length);
+        l += m.bytes.length;
+        for (int i = 0, n = p.tagCount(); i < n; i++) {
+            Name k = TAG_KEYS.get(p.tagKey(i), Name.TAG_KEY);
+            String value = p.tagValue(i);
+            if (k.bytes == null || needsCleanup(value)) {
+                // a key or value that trimming may empty or merge with another: the careful path decides
+                out.truncate(start, lines);
+                return appendCarefully(p, out);
+            }
+            if (value.isEmpty() || k.bytes.length == 2) {
+                continue; // no tag without a key or a value (the builder already leaves them out)
+            }
+            int need = k.bytes.length + 3 * value.length();
+            if (l + need >= b.length) {
+                b = grow(out, l, need);
+            }
+            System.arraycopy(k.bytes, 0, b, l, k.bytes.length);
+            l = putEscaped(b, l + k.bytes.length, value, KEY_SPECIALS);
+        }
+        b[l++] = ' '; // the spare byte every capacity check leaves
+        int firstField = l;
+        for (int i = 0; i < fields; i++) {
+            Name k = FIELD_KEYS.get(p.fieldKey(i), Name.FIELD_KEY);
+            byte[] key = k.bytes;
+            if (key.length == 2) {
+                continue; // ",=": the key was only backslashes and line breaks
+            }
+            byte type = p.fieldType(i);
+            // a number needs at most 26 bytes (Double.toString's longest form is 24, then ',' and 'i' cover the rest)
+            int need = key.length + (type == Point.STRING ? 3 * p.stringValue(i).length() + 2 : 26);
+            if (l + need >= b.length) {
+                b = grow(out, l, need);
+            }
+            int from = l == firstField ? 1 : 0; // the first field has no leading comma
+            System.arraycopy(key, from, b, l, key.length - from);
+            l += key.length - from;
+            switch (type) {
+                case Point.LONG -> {
+                    l = LineBuffer.putLong(b, l, p.longValue(i));
+                    b[l++] = 'i';
+                }
+                case Point.DOUBLE -> l = putDouble(b, l, p.doubleValue(i));
+                case Point.BOOLEAN -> l = putAscii(b, l, p.booleanValue(i) ? "true" : "false");
+                default -> {
+                    b[l++] = '"';
+                    l = putEscaped(b, l, p.stringValue(i), STRING_SPECIALS);
+                    b[l++] = '"';
+                }
+            }
+        }
+        if (l == firstField) {
+            out.truncate(start, lines);
+            return false;
+        }
+        if (l + 21 >= b.length) {
+            b = grow(out, l, 22);
+        }
+        b[l++] = ' ';
+        l = LineBuffer.putLong(b, l, p.timeMs());
+        out.len = l;
+        out.endLine();
+        return true;
+    }
+
+    /**
+     * Makes room for {@code need} bytes at {@code l}, plus one spare byte (each part is checked with
+     * {@code >=}, so the separator after the tags needs no check of its own). Returns the buffer to
+     * write on.
+     */
+    private static byte[] grow(LineBuffer out, int l, int need) {
+        out.len = l;
+        out.ensure(need + 1);
+        return out.buf;
+    }
+
+    /**
+     * The encoder without its caches and shortcuts: every tag key and value is cleaned up (line
+     * breaks, trailing backslashes) and checked against the keys written before it. Used for the
+     * points whose tags need that, which Teleflux's own points never do.
+     */
+    static boolean appendCarefully(Point p, LineBuffer out) {
         if (p.fieldCount() == 0) {
             return false;
         }
@@ -208,5 +308,130 @@ public final class LineProtocol {
             return;
         }
         out.ascii(Double.toString(v));
+    }
+
+    /** As {@link #appendDouble}, at {@code b[l]} with room for 24 bytes; returns the end. */
+    private static int putDouble(byte[] b, int l, double v) {
+        long asLong = (long) v;
+        if (asLong == v && Math.abs(v) < 1e15) {
+            return LineBuffer.putLong(b, l, asLong);
+        }
+        return putAscii(b, l, Double.toString(v));
+    }
+
+    private static int putAscii(byte[] b, int l, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            b[l++] = (byte) s.charAt(i);
+        }
+        return l;
+    }
+
+    /**
+     * {@link LineBuffer#escaped} at {@code b[l]}, with room for 3 bytes per char; returns the end.
+     * Written here a second time so that a line is encoded on local variables, without a capacity
+     * check or a field write per part.
+     */
+    private static int putEscaped(byte[] b, int l, String s, boolean[] specials) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c == '\n' || c == '\r') {
+                    c = ' ';
+                }
+                if (specials[c]) {
+                    b[l++] = '\\';
+                }
+                b[l++] = (byte) c;
+            } else {
+                l = putUtf8(b, l, s, i);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                }
+            }
+        }
+        return l;
+    }
+
+    /** The UTF-8 bytes of the non-ASCII char at {@code s[i]} (with its low surrogate, if it starts a pair). */
+    private static int putUtf8(byte[] b, int l, String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x800) {
+            b[l++] = (byte) (0xC0 | (c >> 6));
+            b[l++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(i + 1));
+            b[l++] = (byte) (0xF0 | (cp >> 18));
+            b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            b[l++] = (byte) (0x80 | (cp & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+            b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
+        } else {
+            b[l++] = (byte) (0xE0 | (c >> 12));
+            b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            b[l++] = (byte) (0x80 | (c & 0x3F));
+        }
+        return l;
+    }
+
+    /**
+     * A measurement, tag key or field key in its written form, computed once per distinct name:
+     * names come from small fixed sets (mapping tables, SNMP columns), so encoding a line copies
+     * bytes instead of escaping the same few names again for every point.
+     */
+    private static final class Name {
+        static final int MEASUREMENT = 0;
+        static final int TAG_KEY = 1;
+        static final int FIELD_KEY = 2;
+
+        final String raw;
+        /**
+         * Measurement: its escaped bytes, null when it has no line. Tag key: ",key=", null when the
+         * key needs the careful path. Field key: ",key=" (just ",=" when nothing of the key is left).
+         */
+        final byte[] bytes;
+
+        Name(String raw, int kind) {
+            this.raw = raw;
+            this.bytes = switch (kind) {
+                case MEASUREMENT -> {
+                    String m = trimTrailingBackslashes(lineBreaksToSpaces(raw));
+                    yield m.isEmpty() || m.charAt(0) == '#' ? null : escape("", m, MEASUREMENT_SPECIALS, "");
+                }
+                case TAG_KEY -> needsCleanup(raw) ? null : escape(",", raw, KEY_SPECIALS, "=");
+                default -> hasBackslash(raw)
+                        ? escape(",", fieldKey(raw), FIELD_KEY_SPECIALS, "=")
+                        : escape(",", raw, KEY_SPECIALS, "=");
+            };
+        }
+
+        private static byte[] escape(String before, String s, boolean[] specials, String after) {
+            LineBuffer b = new LineBuffer(s.length() * 3 + 4);
+            b.ascii(before);
+            b.escaped(s, specials);
+            b.ascii(after);
+            return b.toByteArray();
+        }
+    }
+
+    /**
+     * A direct-mapped cache of {@link Name}s, one per kind. A colliding name replaces the entry, so
+     * the size is fixed whatever names arrive. Entries are immutable: threads may race on a slot.
+     */
+    private static final class NameCache {
+        private static final int SIZE = 1024;
+        private final Name[] slots = new Name[SIZE];
+
+        Name get(String s, int kind) {
+            int h = s.hashCode();
+            int i = (h ^ (h >>> 16)) & (SIZE - 1);
+            Name n = slots[i];
+            if (n != null && (n.raw == s || n.raw.equals(s))) {
+                return n;
+            }
+            n = new Name(s, kind);
+            slots[i] = n;
+            return n;
+        }
     }
 }
