@@ -36,8 +36,8 @@ final class Walker {
     private final RowState tableRow = new RowState();
     private final NumberText num = new NumberText();
 
-    final ArrayList<Point.Builder> pending = new ArrayList<>();
-    final ArrayList<Point> built = new ArrayList<>();
+    /** The points of the document so far, timed {@link #rowTimeMs} (see {@link #notification}). */
+    final ArrayList<Point> pending = new ArrayList<>();
     final int[] counts = new int[Issue.COUNT];
     /** The first column each issue was seen on, for the log line. */
     final String[] firstColumn = new String[Issue.COUNT];
@@ -49,6 +49,8 @@ final class Walker {
 
     private String device;
     private long receivedAtMs;
+    /** The time rows are built with: the Notification's Timestamp if it came before them, else receivedAtMs. */
+    private long rowTimeMs;
     private int maxRows;
     private int maxDepth;
     private int rows;
@@ -67,21 +69,16 @@ final class Walker {
         rows = 0;
         tableRowStarted = false;
         pending.clear();
-        built.clear();
         Arrays.fill(counts, 0);
         Arrays.fill(firstColumn, null);
     }
 
     /** Drops references to the last document so a large one is not kept alive by an idle thread. */
     void end() {
-        if (pending.size() > 4096) {
-            pending.clear();
+        boolean large = pending.size() > 4096;
+        pending.clear();
+        if (large) {
             pending.trimToSize();
-            built.clear();
-            built.trimToSize();
-        } else {
-            pending.clear();
-            built.clear();
         }
         device = null;
     }
@@ -118,6 +115,7 @@ final class Walker {
         int first = pending.size();
         long timestamp = 0;
         boolean sawTimestamp = false;
+        rowTimeMs = receivedAtMs;
         JsonToken t;
         while ((t = next(p)) == FIELD_NAME) {
             String name = p.currentName();
@@ -126,6 +124,8 @@ final class Walker {
                 if (t != VALUE_NULL) {
                     sawTimestamp = true;
                     timestamp = timestamp(p, t);
+                    // devices send the Timestamp first: then rows get their final time when they are built
+                    rowTimeMs = timestamp > 0 ? timestamp : receivedAtMs;
                 }
             } else if (t == START_OBJECT) {
                 module(p, name);
@@ -141,7 +141,11 @@ final class Walker {
             timestamp = receivedAtMs;
         }
         for (int i = first; i < pending.size(); i++) {
-            pending.get(i).time(timestamp);
+            Point pt = pending.get(i);
+            if (pt.timeMs() != timestamp) {
+                // rows read before the Timestamp (or before a second one)
+                pending.set(i, pt.toBuilder().time(timestamp).build());
+            }
         }
     }
 
@@ -331,7 +335,7 @@ final class Walker {
             issue(Issue.EMPTY_ROW, r.mapping.path);
             return;
         }
-        pending.add(r.toBuilder(device));
+        pending.add(r.toPoint(device, rowTimeMs));
     }
 
     /** One column of a row; {@code depth} is the depth its value has if it is an object or array. */
