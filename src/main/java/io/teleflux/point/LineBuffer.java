@@ -1,5 +1,8 @@
 package io.teleflux.point;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -78,28 +81,19 @@ public final class LineBuffer {
         }
     }
 
-    /** "00" to "99": two digits per table look-up. */
-    private static final byte[] PAIRS = new byte[200];
-
-    static {
-        for (int i = 0; i < 100; i++) {
-            PAIRS[2 * i] = (byte) ('0' + i / 10);
-            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
-        }
-    }
-
     void decimal(long v) {
         ensure(20);
         len = putLong(buf, len, v);
     }
 
-    /** Writes v in decimal at {@code b[l]} and returns the end; the caller has made room for 20 bytes. */
+    /**
+     * Writes v in decimal at {@code b[l]} and returns the end. The caller has made room for 20
+     * bytes: digits are stored 8 at a time, so bytes after the end may be overwritten.
+     */
     static int putLong(byte[] b, int l, long v) {
         if (v < 0) {
             if (v == Long.MIN_VALUE) {
-                for (int i = 0; i < MIN_VALUE.length; i++) {
-                    b[l + i] = MIN_VALUE[i];
-                }
+                System.arraycopy(MIN_VALUE, 0, b, l, MIN_VALUE.length);
                 return l + MIN_VALUE.length;
             }
             b[l++] = '-';
@@ -122,44 +116,40 @@ public final class LineBuffer {
     }
 
     private static final byte[] MIN_VALUE = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 10^d, but 0 for d = 0, so that 0 has one digit (see {@link #putUpTo8}). */
+    private static final int[] POW10 = {0, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     /** Exactly 8 digits, leading zeros included. */
     private static int put8(byte[] b, int l, int v) {
-        int high = v / 10_000;
-        put4(b, l, high);
-        put4(b, l + 4, v - high * 10_000);
+        LONG_LE.set(b, l, digits8(v));
         return l + 8;
     }
 
-    private static void put4(byte[] b, int l, int v) {
-        int q = v / 100;
-        int r = v - q * 100;
-        b[l] = PAIRS[2 * q];
-        b[l + 1] = PAIRS[2 * q + 1];
-        b[l + 2] = PAIRS[2 * r];
-        b[l + 3] = PAIRS[2 * r + 1];
+    /** 0 <= v < 10^8, without leading zeros (8 bytes are stored). */
+    private static int putUpTo8(byte[] b, int l, int v) {
+        // digit count without a branch per digit: floor(bits * log10(2)), plus one unless v < 10^that
+        int d = ((32 - Integer.numberOfLeadingZeros(v)) * 1233) >>> 12;
+        int n = d + ((POW10[d] - v - 1) >>> 31);
+        LONG_LE.set(b, l, digits8(v) >>> ((8 - n) << 3)); // drop the leading zeros
+        return l + n;
     }
 
-    /** 0 <= v < 10^8, without leading zeros. */
-    private static int putUpTo8(byte[] b, int l, int v) {
-        int n = v < 10_000
-                ? (v < 100 ? (v < 10 ? 1 : 2) : (v < 1_000 ? 3 : 4))
-                : (v < 1_000_000 ? (v < 100_000 ? 5 : 6) : (v < 10_000_000 ? 7 : 8));
-        int p = l + n;
-        while (v >= 100) {
-            int q = v / 100;
-            int r = v - q * 100;
-            b[--p] = PAIRS[2 * r + 1];
-            b[--p] = PAIRS[2 * r];
-            v = q;
-        }
-        if (v >= 10) {
-            b[--p] = PAIRS[2 * v + 1];
-            b[--p] = PAIRS[2 * v];
-        } else {
-            b[--p] = (byte) ('0' + v);
-        }
-        return l + n;
+    /**
+     * The 8 ASCII digits of 0 <= v < 10^8, leading zeros included, the first digit in the lowest
+     * byte. All digits at once, in lanes of one long: 4-digit halves in 32-bit lanes, split into
+     * 2-digit quarters in 16-bit lanes, split into digits in bytes. Division by a constant is a
+     * multiplication and a shift ({@code x * 5243 >>> 19 == x / 100} for x < 10,000,
+     * {@code x * 103 >>> 10 == x / 10} for x < 100); no lane overflows into the next.
+     */
+    private static long digits8(int v) {
+        long abcd = v / 10_000;
+        long efgh = v - abcd * 10_000;
+        long halves = abcd | (efgh << 32);
+        long high2 = ((halves * 5243) >>> 19) & 0x0000_007F_0000_007FL;
+        long quarters = high2 | ((halves - high2 * 100) << 16);
+        long tens = ((quarters * 103) >>> 10) & 0x000F_000F_000F_000FL;
+        return (tens | ((quarters - tens * 10) << 8)) + 0x3030_3030_3030_3030L;
     }
 
     /** Escape tables, indexed by ASCII code: true where a backslash must precede the character. */

@@ -39,6 +39,20 @@ public final class LineProtocol {
     /** Field keys holding a backslash: 1.x unescapes {@code \"} in field keys, so a quote must be escaped too. */
     private static final boolean[] FIELD_KEY_SPECIALS = LineBuffer.specials(",= \"");
     private static final boolean[] STRING_SPECIALS = LineBuffer.specials("\"\\");
+    private static final byte ESCAPE = 1;
+    private static final byte CAREFUL = 2;
+    /** Per ASCII char of a tag value: 0 as it is, ESCAPE after a backslash, CAREFUL for the careful path. */
+    private static final byte[] TAG_VALUE_CHARS = new byte[128];
+
+    static {
+        for (char c : ",= ".toCharArray()) {
+            TAG_VALUE_CHARS[c] = ESCAPE;
+        }
+        for (char c : "\\\n\r".toCharArray()) {
+            TAG_VALUE_CHARS[c] = CAREFUL;
+        }
+    }
+
     private static final NameCache MEASUREMENTS = new NameCache();
     private static final NameCache TAG_KEYS = new NameCache();
     private static final NameCache FIELD_KEYS = new NameCache();
@@ -71,10 +85,8 @@ public final class LineProtocol {
         for (int i = 0, n = p.tagCount(); i < n; i++) {
             Name k = TAG_KEYS.get(p.tagKey(i), Name.TAG_KEY);
             String value = p.tagValue(i);
-            if (k.bytes == null || needsCleanup(value)) {
-                // a key or value that trimming may empty or merge with another: the careful path decides
-                out.truncate(start, lines);
-                return appendCarefully(p, out);
+            if (k.bytes == null) {
+                return carefully(p, out, start, lines);
             }
             if (value.isEmpty() || k.bytes.length == 2) {
                 continue; // no tag without a key or a value (the builder already leaves them out)
@@ -84,7 +96,10 @@ public final class LineProtocol {
                 b = grow(out, l, need);
             }
             System.arraycopy(k.bytes, 0, b, l, k.bytes.length);
-            l = putEscaped(b, l + k.bytes.length, value, KEY_SPECIALS);
+            l = putTagValue(b, l + k.bytes.length, value);
+            if (l < 0) {
+                return carefully(p, out, start, lines);
+            }
         }
         b[l++] = ' '; // the spare byte every capacity check leaves
         int firstField = l;
@@ -129,6 +144,13 @@ public final class LineProtocol {
         out.len = l;
         out.endLine();
         return true;
+    }
+
+    /** Undoes the fast path's partial line and writes the point with {@link #appendCarefully}. */
+    private static boolean carefully(Point p, LineBuffer out, int start, int lines) {
+        // a tag key or value that trimming may empty or merge with another: the careful path decides
+        out.truncate(start, lines);
+        return appendCarefully(p, out);
     }
 
     /**
@@ -339,6 +361,33 @@ public final class LineProtocol {
                     c = ' ';
                 }
                 if (specials[c]) {
+                    b[l++] = '\\';
+                }
+                b[l++] = (byte) c;
+            } else {
+                l = putUtf8(b, l, s, i);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                }
+            }
+        }
+        return l;
+    }
+
+    /**
+     * A tag value at {@code b[l]} as {@link #putEscaped} with the key specials writes it, or -1 if
+     * it holds a backslash or a line break (then the careful path must clean it up). One pass for
+     * both, because tag values (interface names) are the only text a line has that is not cached.
+     */
+    private static int putTagValue(byte[] b, int l, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                byte kind = TAG_VALUE_CHARS[c];
+                if (kind != 0) {
+                    if (kind == CAREFUL) {
+                        return -1;
+                    }
                     b[l++] = '\\';
                 }
                 b[l++] = (byte) c;

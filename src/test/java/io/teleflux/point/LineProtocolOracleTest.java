@@ -82,6 +82,39 @@ class LineProtocolOracleTest {
         return points().list().ofMinSize(2).ofMaxSize(12);
     }
 
+    @Property(tries = 20000)
+    void anyLongIsWrittenAsLongToStringWritesIt(@ForAll("anyLongs") long v, @ForAll("offsets") int offset) {
+        LineBuffer b = new LineBuffer(16);
+        b.ascii("x".repeat(offset));
+        b.decimal(v);
+        b.byteRaw(';');
+        assertThat(b.toString()).isEqualTo("x".repeat(offset) + v + ";");
+    }
+
+    @Provide
+    Arbitrary<Long> anyLongs() {
+        return Arbitraries.oneOf(longs(), Arbitraries.integers().between(0, 62).map(e -> (1L << e) - 1));
+    }
+
+    @Provide
+    Arbitrary<Integer> offsets() {
+        return Arbitraries.integers().between(0, 40);
+    }
+
+    @Test
+    void decimalsAroundEveryPowerOfTwo() {
+        LineBuffer b = new LineBuffer(16);
+        StringBuilder expected = new StringBuilder();
+        for (int e = 0; e < 63; e++) {
+            for (long v : new long[] {(1L << e) - 1, 1L << e, (1L << e) + 1, -(1L << e)}) {
+                b.decimal(v);
+                b.byteRaw(' ');
+                expected.append(v).append(' ');
+            }
+        }
+        assertThat(b.toString()).isEqualTo(expected.toString());
+    }
+
     @Test
     void decimalsAroundEveryPowerOfTen() {
         LineBuffer b = new LineBuffer(16);
