@@ -5,13 +5,16 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.teleflux.point.Point;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 
 import static com.fasterxml.jackson.core.JsonToken.END_ARRAY;
 import static com.fasterxml.jackson.core.JsonToken.FIELD_NAME;
@@ -43,7 +46,9 @@ final class Walker {
     final String[] firstColumn = new String[Issue.COUNT];
 
     /** Column names of the last row read, by position, and their mapped columns (see {@link #row}). */
-    private final String[] seenNames = new String[64];
+    private final SerializedString[] seenNames = new SerializedString[64];
+    private static final int MAX_SERIALIZED_NAMES = 1024;
+    private final HashMap<String, SerializedString> serializedNames = new HashMap<>();
     private final Column[] seenColumns = new Column[64];
     private Mapping seenMapping;
 
@@ -296,25 +301,30 @@ final class Walker {
             seenMapping = m;
             Arrays.fill(seenNames, null);
         }
-        JsonToken t;
         int pos = 0;
-        while ((t = next(p)) == FIELD_NAME) {
-            String name = p.currentName();
-            t = next(p);
+        while (true) {
+            SerializedString expected = pos < seenNames.length ? seenNames[pos] : null;
+            String name;
             Column c;
-            // rows repeat their columns in the same order, and Jackson returns one String instance per
-            // name, so an identity check against the previous row usually replaces the map lookup
-            if (pos < seenNames.length && seenNames[pos] == name) {
+            // rows repeat their columns in the same order: Jackson compares the input with the previous
+            // row's name at this position byte by byte, which replaces its name hashing and our lookup
+            if (expected != null && p.nextFieldName(expected)) {
+                name = expected.getValue();
                 c = seenColumns[pos];
             } else {
+                JsonToken t = expected == null ? next(p) : current(p);
+                if (t != FIELD_NAME) {
+                    break;
+                }
+                name = p.currentName();
                 c = m.column(name);
                 if (pos < seenNames.length) {
-                    seenNames[pos] = name;
+                    seenNames[pos] = serialized(name);
                     seenColumns[pos] = c;
                 }
             }
             pos++;
-            column(r, c, name, p, t, depth + 1);
+            column(r, c, name, p, next(p), depth + 1);
         }
         finish(r);
     }
@@ -627,6 +637,28 @@ final class Walker {
         if (counts[i]++ == 0) {
             firstColumn[i] = column;
         }
+    }
+
+    /** The name as Jackson matches it ahead ({@link JsonParser#nextFieldName(SerializableString)}), one per name. */
+    private SerializedString serialized(String name) {
+        SerializedString s = serializedNames.get(name);
+        if (s == null) {
+            if (serializedNames.size() >= MAX_SERIALIZED_NAMES) {
+                serializedNames.clear(); // input with ever-new names: start over rather than grow
+            }
+            s = new SerializedString(name);
+            serializedNames.put(name, s);
+        }
+        return s;
+    }
+
+    /** The current token after a failed {@link JsonParser#nextFieldName(SerializableString)}; as {@link #next}. */
+    private static JsonToken current(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            throw new JsonEOFException(p, null, "unexpected end of input");
+        }
+        return t;
     }
 
     private static JsonToken next(JsonParser p) throws IOException {
