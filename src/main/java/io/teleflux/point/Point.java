@@ -252,8 +252,7 @@ public final class Point {
         /** Empties the builder for a new point of {@code measurement}, keeping its arrays. */
         public Builder reset(String measurement) {
             this.measurement = checked(measurement);
-            Arrays.fill(tags, 0, tagLen, null);
-            Arrays.fill(keys, 0, fieldLen, null);
+            // the arrays keep the last point's names until overwritten: build() copies only what is set
             tagLen = 0;
             fieldLen = 0;
             hashBits = 0;

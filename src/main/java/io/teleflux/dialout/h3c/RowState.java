@@ -38,8 +38,7 @@ final class RowState {
             slotBits = new long[n];
             slotText = new String[n];
         }
-        Arrays.fill(slotType, 0, n, ABSENT);
-        Arrays.fill(slotText, 0, n, null);
+        Arrays.fill(slotType, 0, n, ABSENT); // slotText is read only where slotType says TEXT
         Arrays.fill(tagValues, 0, tags, null);
         tags = 0;
         fields = 0;
