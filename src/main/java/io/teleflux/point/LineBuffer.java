@@ -116,7 +116,8 @@ public final class LineBuffer {
     }
 
     private static final byte[] MIN_VALUE = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** 10^d, but 0 for d = 0, so that 0 has one digit (see {@link #putUpTo8}). */
     private static final int[] POW10 = {0, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
@@ -162,11 +163,17 @@ public final class LineBuffer {
     }
 
     void escaped(String s, boolean[] specials) {
-        int n = s.length();
-        ensure(n * 3 + 2); // worst case per char: 3 UTF-8 bytes (4 for a pair of 2 chars), or 2 for an escape
-        byte[] b = buf;
-        int l = len;
-        for (int i = 0; i < n; i++) {
+        ensure(s.length() * 3 + 2);
+        len = putEscaped(buf, len, s, specials);
+    }
+
+    /**
+     * Writes s at {@code b[l]} as UTF-8, a backslash before each ASCII char marked in specials, line
+     * breaks as spaces; returns the end. Room for 3 bytes per char must exist (the worst case: 3
+     * UTF-8 bytes, 4 for a pair of 2 chars, or 2 for an escape).
+     */
+    static int putEscaped(byte[] b, int l, String s, boolean[] specials) {
+        for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c == '\n' || c == '\r') {
@@ -176,23 +183,35 @@ public final class LineBuffer {
                     b[l++] = '\\';
                 }
                 b[l++] = (byte) c;
-            } else if (c < 0x800) {
-                b[l++] = (byte) (0xC0 | (c >> 6));
-                b[l++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                b[l++] = (byte) (0xF0 | (cp >> 18));
-                b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[l++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
             } else {
-                b[l++] = (byte) (0xE0 | (c >> 12));
-                b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[l++] = (byte) (0x80 | (c & 0x3F));
+                l = putUtf8(b, l, s, i);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                }
             }
         }
-        len = l;
+        return l;
+    }
+
+    /** The UTF-8 bytes of the non-ASCII char at {@code s[i]} (with its low surrogate, if it starts a pair). */
+    static int putUtf8(byte[] b, int l, String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x800) {
+            b[l++] = (byte) (0xC0 | (c >> 6));
+            b[l++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(i + 1));
+            b[l++] = (byte) (0xF0 | (cp >> 18));
+            b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            b[l++] = (byte) (0x80 | (cp & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+            b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
+        } else {
+            b[l++] = (byte) (0xE0 | (c >> 12));
+            b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            b[l++] = (byte) (0x80 | (c & 0x3F));
+        }
+        return l;
     }
 }

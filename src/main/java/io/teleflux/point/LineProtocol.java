@@ -41,7 +41,7 @@ public final class LineProtocol {
     private static final boolean[] STRING_SPECIALS = LineBuffer.specials("\"\\");
     private static final byte ESCAPE = 1;
     private static final byte CAREFUL = 2;
-    /** Per ASCII char of a tag value: 0 as it is, ESCAPE after a backslash, CAREFUL for the careful path. */
+    /** Per ASCII char of a tag value: 0 as it is, ESCAPE behind a backslash, CAREFUL: see {@link #appendCarefully}. */
     private static final byte[] TAG_VALUE_CHARS = new byte[128];
 
     static {
@@ -110,8 +110,9 @@ public final class LineProtocol {
                 continue; // ",=": the key was only backslashes and line breaks
             }
             byte type = p.fieldType(i);
-            // a number needs at most 26 bytes (Double.toString's longest form is 24, then ',' and 'i' cover the rest)
-            int need = key.length + (type == Point.STRING ? 3 * p.stringValue(i).length() + 2 : 26);
+            // other values take at most 24 bytes: Double.toString's longest form; a long's sign, digits and 'i'
+            // are 21, and its 8-byte digit stores stay within 20 bytes of where it starts
+            int need = key.length + (type == Point.STRING ? 3 * p.stringValue(i).length() + 2 : 24);
             if (l + need >= b.length) {
                 b = grow(out, l, need);
             }
@@ -127,7 +128,7 @@ public final class LineProtocol {
                 case Point.BOOLEAN -> l = putAscii(b, l, p.booleanValue(i) ? "true" : "false");
                 default -> {
                     b[l++] = '"';
-                    l = putEscaped(b, l, p.stringValue(i), STRING_SPECIALS);
+                    l = LineBuffer.putEscaped(b, l, p.stringValue(i), STRING_SPECIALS);
                     b[l++] = '"';
                 }
             }
@@ -137,7 +138,7 @@ public final class LineProtocol {
             return false;
         }
         if (l + 21 >= b.length) {
-            b = grow(out, l, 22);
+            b = grow(out, l, 21); // a space and a long
         }
         b[l++] = ' ';
         l = LineBuffer.putLong(b, l, p.timeMs());
@@ -167,7 +168,7 @@ public final class LineProtocol {
     /**
      * The encoder without its caches and shortcuts: every tag key and value is cleaned up (line
      * breaks, trailing backslashes) and checked against the keys written before it. Used for the
-     * points whose tags need that, which Teleflux's own points never do.
+     * points whose tags need that, which device and interface names hardly ever do.
      */
     static boolean appendCarefully(Point p, LineBuffer out) {
         if (p.fieldCount() == 0) {
@@ -349,35 +350,9 @@ public final class LineProtocol {
     }
 
     /**
-     * {@link LineBuffer#escaped} at {@code b[l]}, with room for 3 bytes per char; returns the end.
-     * Written here a second time so that a line is encoded on local variables, without a capacity
-     * check or a field write per part.
-     */
-    private static int putEscaped(byte[] b, int l, String s, boolean[] specials) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                if (c == '\n' || c == '\r') {
-                    c = ' ';
-                }
-                if (specials[c]) {
-                    b[l++] = '\\';
-                }
-                b[l++] = (byte) c;
-            } else {
-                l = putUtf8(b, l, s, i);
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                }
-            }
-        }
-        return l;
-    }
-
-    /**
-     * A tag value at {@code b[l]} as {@link #putEscaped} with the key specials writes it, or -1 if
-     * it holds a backslash or a line break (then the careful path must clean it up). One pass for
-     * both, because tag values (interface names) are the only text a line has that is not cached.
+     * A tag value at {@code b[l]} as {@link LineBuffer#putEscaped} with the key specials writes it,
+     * or -1 if it holds a backslash or a line break (then the careful path must clean it up). One
+     * pass for both: tag values (interface names) are the only text of a line that is not cached.
      */
     private static int putTagValue(byte[] b, int l, String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
@@ -392,33 +367,11 @@ public final class LineProtocol {
                 }
                 b[l++] = (byte) c;
             } else {
-                l = putUtf8(b, l, s, i);
+                l = LineBuffer.putUtf8(b, l, s, i);
                 if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 }
             }
-        }
-        return l;
-    }
-
-    /** The UTF-8 bytes of the non-ASCII char at {@code s[i]} (with its low surrogate, if it starts a pair). */
-    private static int putUtf8(byte[] b, int l, String s, int i) {
-        char c = s.charAt(i);
-        if (c < 0x800) {
-            b[l++] = (byte) (0xC0 | (c >> 6));
-            b[l++] = (byte) (0x80 | (c & 0x3F));
-        } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-            int cp = Character.toCodePoint(c, s.charAt(i + 1));
-            b[l++] = (byte) (0xF0 | (cp >> 18));
-            b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-            b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-            b[l++] = (byte) (0x80 | (cp & 0x3F));
-        } else if (Character.isSurrogate(c)) {
-            b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
-        } else {
-            b[l++] = (byte) (0xE0 | (c >> 12));
-            b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-            b[l++] = (byte) (0x80 | (c & 0x3F));
         }
         return l;
     }
