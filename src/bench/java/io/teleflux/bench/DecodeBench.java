@@ -3,11 +3,14 @@ package io.teleflux.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.google.protobuf.ByteString;
 import io.teleflux.dialout.h3c.DecodeException;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.point.LineBuffer;
 import io.teleflux.point.LineProtocol;
 import io.teleflux.point.Point;
+import io.teleflux.point.PointSink;
+import io.teleflux.rate.RateStage;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.sim.CounterModel;
 import io.teleflux.sim.dialout.H3cJsonWriter;
@@ -51,6 +54,14 @@ public class DecodeBench {
     private final LineBuffer lines = new LineBuffer(64 * 1024);
     byte[] json;
 
+    /** collectorPath: the same device's message at successive 10 s steps, as the dial-out service receives them. */
+    static final int STEPS = 200;
+    private ByteString[] received;
+    private RateStage rates;
+    private int step;
+    private int round;
+    private String device = "bench-0";
+
     /** The benchmark input: one device's 48-interface statistics message as the simulator sends it. */
     static byte[] input() {
         CounterModel model = new CounterModel(SEED, 48, "bench-");
@@ -60,6 +71,18 @@ public class DecodeBench {
     @Setup
     public void setup() {
         json = input();
+        H3cJsonWriter writer = new H3cJsonWriter(new CounterModel(SEED, 48, "bench-"));
+        received = new ByteString[STEPS];
+        for (int i = 0; i < STEPS; i++) {
+            received[i] = ByteString.copyFromUtf8(writer.json(SensorPath.IFMGR_STATISTICS, 0, T + i * 10_000L));
+        }
+        PointSink encode = batch -> {
+            lines.reset();
+            for (int i = 0; i < batch.size(); i++) {
+                LineProtocol.append(batch.get(i), lines);
+            }
+        };
+        rates = new RateStage(encode, source -> 60_000L, 1_000L, 1_000_000, new Metrics());
     }
 
     /** Teleflux: jsonData → Points → line protocol, as the collector does per message. */
@@ -71,6 +94,25 @@ public class DecodeBench {
         for (int i = 0; i < points.size(); i++) {
             LineProtocol.append(points.get(i), lines);
         }
+        return lines.length();
+    }
+
+    /**
+     * What the collector does per dial-out message up to the InfluxDB writer's buffer: copy jsonData
+     * out of the protobuf message, decode, hand a copy of the list to the rate stage (rates and
+     * utilisation added to every interface point), encode. Not the writer's lock, batching, gzip
+     * or HTTP (the end-to-end benchmark measures those).
+     */
+    @Benchmark
+    public int collectorPath() throws DecodeException, InterruptedException {
+        if (step == STEPS) {
+            step = 0;
+            device = "bench-" + ++round; // the times start over: a new device, whose rates do not see time go back
+        }
+        byte[] bytes = received[step++].toByteArray();
+        points.clear();
+        decoder.decode(device, "Ifmgr/Statistics", bytes, 0, bytes.length, T, points);
+        rates.accept(List.copyOf(points));
         return lines.length();
     }
 

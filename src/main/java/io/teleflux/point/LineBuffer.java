@@ -1,5 +1,8 @@
 package io.teleflux.point;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,8 +11,9 @@ import java.util.Arrays;
  * built without an intermediate String per point.
  */
 public final class LineBuffer {
-    private byte[] buf;
-    private int len;
+    // package-private: LineProtocol writes a line through local copies of these (one capacity check per part)
+    byte[] buf;
+    int len;
     private int lines;
 
     public LineBuffer() {
@@ -77,54 +81,76 @@ public final class LineBuffer {
         }
     }
 
-    private static final byte[] DIGIT_TENS = new byte[100];
-    private static final byte[] DIGIT_ONES = new byte[100];
-
-    static {
-        for (int i = 0; i < 100; i++) {
-            DIGIT_TENS[i] = (byte) ('0' + i / 10);
-            DIGIT_ONES[i] = (byte) ('0' + i % 10);
-        }
-    }
-
-    private static int digits(long v) {
-        long p = 10;
-        for (int i = 1; i < 19; i++) {
-            if (v < p) {
-                return i;
-            }
-            p *= 10;
-        }
-        return 19;
-    }
-
     void decimal(long v) {
-        if (v == Long.MIN_VALUE) {
-            ascii("-9223372036854775808");
-            return;
-        }
         ensure(20);
+        len = putLong(buf, len, v);
+    }
+
+    /**
+     * Writes v in decimal at {@code b[l]} and returns the end. The caller has made room for 20
+     * bytes: digits are stored 8 at a time, so bytes after the end may be overwritten.
+     */
+    static int putLong(byte[] b, int l, long v) {
         if (v < 0) {
-            buf[len++] = '-';
+            if (v == Long.MIN_VALUE) {
+                System.arraycopy(MIN_VALUE, 0, b, l, MIN_VALUE.length);
+                return l + MIN_VALUE.length;
+            }
+            b[l++] = '-';
             v = -v;
         }
-        int end = len + digits(v);
-        int p = end;
-        // two digits per division: counters are long, and this runs for nearly every field written
-        while (v >= 100) {
-            long q = v / 100;
-            int r = (int) (v - q * 100);
-            buf[--p] = DIGIT_ONES[r];
-            buf[--p] = DIGIT_TENS[r];
-            v = q;
+        // a long has up to 19 digits: split into 8-digit groups so that the digit work is int arithmetic
+        if (v < 100_000_000L) {
+            return putUpTo8(b, l, (int) v);
         }
-        if (v >= 10) {
-            buf[--p] = DIGIT_ONES[(int) v];
-            buf[--p] = DIGIT_TENS[(int) v];
+        long high = v / 100_000_000L;
+        int low = (int) (v - high * 100_000_000L);
+        if (high < 100_000_000L) {
+            l = putUpTo8(b, l, (int) high);
         } else {
-            buf[--p] = (byte) ('0' + v);
+            long top = high / 100_000_000L; // at most 92
+            l = putUpTo8(b, l, (int) top);
+            l = put8(b, l, (int) (high - top * 100_000_000L));
         }
-        len = end;
+        return put8(b, l, low);
+    }
+
+    private static final byte[] MIN_VALUE = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+    private static final VarHandle LONG_LE =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 10^d, but 0 for d = 0, so that 0 has one digit (see {@link #putUpTo8}). */
+    private static final int[] POW10 = {0, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    /** Exactly 8 digits, leading zeros included. */
+    private static int put8(byte[] b, int l, int v) {
+        LONG_LE.set(b, l, digits8(v));
+        return l + 8;
+    }
+
+    /** 0 <= v < 10^8, without leading zeros (8 bytes are stored). */
+    private static int putUpTo8(byte[] b, int l, int v) {
+        // digit count without a branch per digit: floor(bits * log10(2)), plus one unless v < 10^that
+        int d = ((32 - Integer.numberOfLeadingZeros(v)) * 1233) >>> 12;
+        int n = d + ((POW10[d] - v - 1) >>> 31);
+        LONG_LE.set(b, l, digits8(v) >>> ((8 - n) << 3)); // drop the leading zeros
+        return l + n;
+    }
+
+    /**
+     * The 8 ASCII digits of 0 <= v < 10^8, leading zeros included, the first digit in the lowest
+     * byte. All digits at once, in lanes of one long: 4-digit halves in 32-bit lanes, split into
+     * 2-digit quarters in 16-bit lanes, split into digits in bytes. Division by a constant is a
+     * multiplication and a shift ({@code x * 5243 >>> 19 == x / 100} for x < 10,000,
+     * {@code x * 103 >>> 10 == x / 10} for x < 100); no lane overflows into the next.
+     */
+    private static long digits8(int v) {
+        long abcd = v / 10_000;
+        long efgh = v - abcd * 10_000;
+        long halves = abcd | (efgh << 32);
+        long high2 = ((halves * 5243) >>> 19) & 0x0000_007F_0000_007FL;
+        long quarters = high2 | ((halves - high2 * 100) << 16);
+        long tens = ((quarters * 103) >>> 10) & 0x000F_000F_000F_000FL;
+        return (tens | ((quarters - tens * 10) << 8)) + 0x3030_3030_3030_3030L;
     }
 
     /** Escape tables, indexed by ASCII code: true where a backslash must precede the character. */
@@ -137,11 +163,17 @@ public final class LineBuffer {
     }
 
     void escaped(String s, boolean[] specials) {
-        int n = s.length();
-        ensure(n * 3 + 2); // worst case per char: 3 UTF-8 bytes (4 for a pair of 2 chars), or 2 for an escape
-        byte[] b = buf;
-        int l = len;
-        for (int i = 0; i < n; i++) {
+        ensure(s.length() * 3 + 2);
+        len = putEscaped(buf, len, s, specials);
+    }
+
+    /**
+     * Writes s at {@code b[l]} as UTF-8, a backslash before each ASCII char marked in specials, line
+     * breaks as spaces; returns the end. Room for 3 bytes per char must exist (the worst case: 3
+     * UTF-8 bytes, 4 for a pair of 2 chars, or 2 for an escape).
+     */
+    static int putEscaped(byte[] b, int l, String s, boolean[] specials) {
+        for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c == '\n' || c == '\r') {
@@ -151,23 +183,35 @@ public final class LineBuffer {
                     b[l++] = '\\';
                 }
                 b[l++] = (byte) c;
-            } else if (c < 0x800) {
-                b[l++] = (byte) (0xC0 | (c >> 6));
-                b[l++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                b[l++] = (byte) (0xF0 | (cp >> 18));
-                b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[l++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(c)) {
-                b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
             } else {
-                b[l++] = (byte) (0xE0 | (c >> 12));
-                b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[l++] = (byte) (0x80 | (c & 0x3F));
+                l = putUtf8(b, l, s, i);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                }
             }
         }
-        len = l;
+        return l;
+    }
+
+    /** The UTF-8 bytes of the non-ASCII char at {@code s[i]} (with its low surrogate, if it starts a pair). */
+    static int putUtf8(byte[] b, int l, String s, int i) {
+        char c = s.charAt(i);
+        if (c < 0x800) {
+            b[l++] = (byte) (0xC0 | (c >> 6));
+            b[l++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(i + 1));
+            b[l++] = (byte) (0xF0 | (cp >> 18));
+            b[l++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            b[l++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            b[l++] = (byte) (0x80 | (cp & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+            b[l++] = '?'; // an unpaired surrogate has no UTF-8 form
+        } else {
+            b[l++] = (byte) (0xE0 | (c >> 12));
+            b[l++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            b[l++] = (byte) (0x80 | (c & 0x3F));
+        }
+        return l;
     }
 }

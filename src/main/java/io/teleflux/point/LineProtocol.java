@@ -39,6 +39,23 @@ public final class LineProtocol {
     /** Field keys holding a backslash: 1.x unescapes {@code \"} in field keys, so a quote must be escaped too. */
     private static final boolean[] FIELD_KEY_SPECIALS = LineBuffer.specials(",= \"");
     private static final boolean[] STRING_SPECIALS = LineBuffer.specials("\"\\");
+    private static final byte ESCAPE = 1;
+    private static final byte CAREFUL = 2;
+    /** Per ASCII char of a tag value: 0 as it is, ESCAPE behind a backslash, CAREFUL: see {@link #appendCarefully}. */
+    private static final byte[] TAG_VALUE_CHARS = new byte[128];
+
+    static {
+        for (char c : ",= ".toCharArray()) {
+            TAG_VALUE_CHARS[c] = ESCAPE;
+        }
+        for (char c : "\\\n\r".toCharArray()) {
+            TAG_VALUE_CHARS[c] = CAREFUL;
+        }
+    }
+
+    private static final NameCache MEASUREMENTS = new NameCache();
+    private static final NameCache TAG_KEYS = new NameCache();
+    private static final NameCache FIELD_KEYS = new NameCache();
 
     private LineProtocol() {
     }
@@ -48,6 +65,112 @@ public final class LineProtocol {
      * without a line: no fields (or none with a writable key), or a measurement InfluxDB cannot take.
      */
     public static boolean append(Point p, LineBuffer out) {
+        int fields = p.fieldCount();
+        if (fields == 0) {
+            return false;
+        }
+        Name m = MEASUREMENTS.get(p.measurement(), Name.MEASUREMENT);
+        if (m.bytes == null) {
+            return false;
+        }
+        int start = out.len;
+        int lines = out.lines();
+        byte[] b = out.buf;
+        int l = start;
+        if (l + m.bytes.length >= b.length) {
+            b = grow(out, l, m.bytes.length);
+        }
+        System.arraycopy(m.bytes, 0, b, l, m.bytes.length);
+        l += m.bytes.length;
+        for (int i = 0, n = p.tagCount(); i < n; i++) {
+            Name k = TAG_KEYS.get(p.tagKey(i), Name.TAG_KEY);
+            String value = p.tagValue(i);
+            if (k.bytes == null) {
+                return carefully(p, out, start, lines);
+            }
+            if (value.isEmpty() || k.bytes.length == 2) {
+                continue; // no tag without a key or a value (the builder already leaves them out)
+            }
+            int need = k.bytes.length + 3 * value.length();
+            if (l + need >= b.length) {
+                b = grow(out, l, need);
+            }
+            System.arraycopy(k.bytes, 0, b, l, k.bytes.length);
+            l = putTagValue(b, l + k.bytes.length, value);
+            if (l < 0) {
+                return carefully(p, out, start, lines);
+            }
+        }
+        b[l++] = ' '; // the spare byte every capacity check leaves
+        int firstField = l;
+        for (int i = 0; i < fields; i++) {
+            Name k = FIELD_KEYS.get(p.fieldKey(i), Name.FIELD_KEY);
+            byte[] key = k.bytes;
+            if (key.length == 2) {
+                continue; // ",=": the key was only backslashes and line breaks
+            }
+            byte type = p.fieldType(i);
+            // other values take at most 24 bytes: Double.toString's longest form; a long's sign, digits and 'i'
+            // are 21, and its 8-byte digit stores stay within 20 bytes of where it starts
+            int need = key.length + (type == Point.STRING ? 3 * p.stringValue(i).length() + 2 : 24);
+            if (l + need >= b.length) {
+                b = grow(out, l, need);
+            }
+            int from = l == firstField ? 1 : 0; // the first field has no leading comma
+            System.arraycopy(key, from, b, l, key.length - from);
+            l += key.length - from;
+            switch (type) {
+                case Point.LONG -> {
+                    l = LineBuffer.putLong(b, l, p.longValue(i));
+                    b[l++] = 'i';
+                }
+                case Point.DOUBLE -> l = putDouble(b, l, p.doubleValue(i));
+                case Point.BOOLEAN -> l = putAscii(b, l, p.booleanValue(i) ? "true" : "false");
+                default -> {
+                    b[l++] = '"';
+                    l = LineBuffer.putEscaped(b, l, p.stringValue(i), STRING_SPECIALS);
+                    b[l++] = '"';
+                }
+            }
+        }
+        if (l == firstField) {
+            out.truncate(start, lines);
+            return false;
+        }
+        if (l + 21 >= b.length) {
+            b = grow(out, l, 21); // a space and a long
+        }
+        b[l++] = ' ';
+        l = LineBuffer.putLong(b, l, p.timeMs());
+        out.len = l;
+        out.endLine();
+        return true;
+    }
+
+    /** Undoes the fast path's partial line and writes the point with {@link #appendCarefully}. */
+    private static boolean carefully(Point p, LineBuffer out, int start, int lines) {
+        // a tag key or value that trimming may empty or merge with another: the careful path decides
+        out.truncate(start, lines);
+        return appendCarefully(p, out);
+    }
+
+    /**
+     * Makes room for {@code need} bytes at {@code l}, plus one spare byte (each part is checked with
+     * {@code >=}, so the separator after the tags needs no check of its own). Returns the buffer to
+     * write on.
+     */
+    private static byte[] grow(LineBuffer out, int l, int need) {
+        out.len = l;
+        out.ensure(need + 1);
+        return out.buf;
+    }
+
+    /**
+     * The encoder without its caches and shortcuts: every tag key and value is cleaned up (line
+     * breaks, trailing backslashes) and checked against the keys written before it. Used for the
+     * points whose tags need that, which device and interface names hardly ever do.
+     */
+    static boolean appendCarefully(Point p, LineBuffer out) {
         if (p.fieldCount() == 0) {
             return false;
         }
@@ -208,5 +331,109 @@ public final class LineProtocol {
             return;
         }
         out.ascii(Double.toString(v));
+    }
+
+    /** As {@link #appendDouble}, at {@code b[l]} with room for 24 bytes; returns the end. */
+    private static int putDouble(byte[] b, int l, double v) {
+        long asLong = (long) v;
+        if (asLong == v && Math.abs(v) < 1e15) {
+            return LineBuffer.putLong(b, l, asLong);
+        }
+        return putAscii(b, l, Double.toString(v));
+    }
+
+    private static int putAscii(byte[] b, int l, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            b[l++] = (byte) s.charAt(i);
+        }
+        return l;
+    }
+
+    /**
+     * A tag value at {@code b[l]} as {@link LineBuffer#putEscaped} with the key specials writes it,
+     * or -1 if it holds a backslash or a line break (then the careful path must clean it up). One
+     * pass for both: tag values (interface names) are the only text of a line that is not cached.
+     */
+    private static int putTagValue(byte[] b, int l, String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                byte kind = TAG_VALUE_CHARS[c];
+                if (kind != 0) {
+                    if (kind == CAREFUL) {
+                        return -1;
+                    }
+                    b[l++] = '\\';
+                }
+                b[l++] = (byte) c;
+            } else {
+                l = LineBuffer.putUtf8(b, l, s, i);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                }
+            }
+        }
+        return l;
+    }
+
+    /**
+     * A measurement, tag key or field key in its written form, computed once per distinct name:
+     * names come from small fixed sets (mapping tables, SNMP columns), so encoding a line copies
+     * bytes instead of escaping the same few names again for every point.
+     */
+    private static final class Name {
+        static final int MEASUREMENT = 0;
+        static final int TAG_KEY = 1;
+        static final int FIELD_KEY = 2;
+
+        final String raw;
+        /**
+         * Measurement: its escaped bytes, null when it has no line. Tag key: ",key=", null when the
+         * key needs the careful path. Field key: ",key=" (just ",=" when nothing of the key is left).
+         */
+        final byte[] bytes;
+
+        Name(String raw, int kind) {
+            this.raw = raw;
+            this.bytes = switch (kind) {
+                case MEASUREMENT -> {
+                    String m = trimTrailingBackslashes(lineBreaksToSpaces(raw));
+                    yield m.isEmpty() || m.charAt(0) == '#' ? null : escape("", m, MEASUREMENT_SPECIALS, "");
+                }
+                case TAG_KEY -> needsCleanup(raw) ? null : escape(",", raw, KEY_SPECIALS, "=");
+                default -> hasBackslash(raw)
+                        ? escape(",", fieldKey(raw), FIELD_KEY_SPECIALS, "=")
+                        : escape(",", raw, KEY_SPECIALS, "=");
+            };
+        }
+
+        private static byte[] escape(String before, String s, boolean[] specials, String after) {
+            LineBuffer b = new LineBuffer(s.length() * 3 + 4);
+            b.ascii(before);
+            b.escaped(s, specials);
+            b.ascii(after);
+            return b.toByteArray();
+        }
+    }
+
+    /**
+     * A direct-mapped cache of {@link Name}s, one per kind. A colliding name replaces the entry, so
+     * the size is fixed whatever names arrive. Entries are immutable: threads may race on a slot.
+     */
+    private static final class NameCache {
+        private static final int SIZE = 1024;
+        private final Name[] slots = new Name[SIZE];
+
+        Name get(String s, int kind) {
+            int h = s.hashCode();
+            int i = (h ^ (h >>> 16)) & (SIZE - 1);
+            Name n = slots[i];
+            if (n != null && (n.raw == s || n.raw.equals(s))) {
+                return n;
+            }
+            n = new Name(s, kind);
+            slots[i] = n;
+            return n;
+        }
     }
 }

@@ -175,6 +175,7 @@ public final class Point {
         b.hashes = new int[cap];
         for (int i = 0; i < n; i++) {
             b.hashes[i] = fieldKeys[i].hashCode();
+            b.hashBits |= 1L << b.hashes[i];
         }
         b.types = Arrays.copyOf(fieldTypes, cap);
         b.bits = Arrays.copyOf(fieldBits, cap);
@@ -211,14 +212,19 @@ public final class Point {
      * Builds a point. Tags with a null or empty value are left out (InfluxDB cannot store them);
      * a repeated tag or field key replaces the earlier value; non-finite doubles are left out
      * (line protocol cannot carry NaN or infinity).
+     *
+     * <p>{@link #build()} copies what it needs, so one builder can make many points: {@link #reset}
+     * starts the next one without allocating.
      */
     public static final class Builder {
-        private final String measurement;
+        private String measurement;
         private String[] tags = new String[8];
         private int tagLen;
         private String[] keys = new String[8];
         // the key's hash, compared before equals(): the duplicate check runs for every field added
         private int[] hashes = new int[8];
+        /** Bit {@code hash & 63} of every key: most new keys skip the duplicate scan. */
+        private long hashBits;
         private byte[] types = new byte[8];
         private long[] bits = new long[8];
         private String[] strings;
@@ -227,16 +233,33 @@ public final class Point {
         private int hints;
 
         private Builder(String measurement, int fields) {
-            if (measurement == null || measurement.isEmpty()) {
-                throw new IllegalArgumentException("measurement must not be empty");
-            }
-            this.measurement = measurement;
+            this.measurement = checked(measurement);
             if (fields != 8) {
                 keys = new String[fields];
                 hashes = new int[fields];
                 types = new byte[fields];
                 bits = new long[fields];
             }
+        }
+
+        private static String checked(String measurement) {
+            if (measurement == null || measurement.isEmpty()) {
+                throw new IllegalArgumentException("measurement must not be empty");
+            }
+            return measurement;
+        }
+
+        /** Empties the builder for a new point of {@code measurement}, keeping its arrays. */
+        public Builder reset(String measurement) {
+            this.measurement = checked(measurement);
+            // the arrays keep the last point's names until overwritten: build() copies only what is set
+            tagLen = 0;
+            fieldLen = 0;
+            hashBits = 0;
+            strings = null; // a point without string fields has none (equals compares the arrays)
+            timeMs = 0;
+            hints = 0;
+            return this;
         }
 
         public Builder tag(String key, String value) {
@@ -300,6 +323,10 @@ public final class Point {
                         System.arraycopy(strings, i + 1, strings, i, tail);
                     }
                     fieldLen--;
+                    hashBits = 0;
+                    for (int j = 0; j < fieldLen; j++) {
+                        hashBits |= 1L << hashes[j];
+                    }
                     return this;
                 }
             }
@@ -312,10 +339,13 @@ public final class Point {
             }
             int idx = -1;
             int h = key.hashCode();
-            for (int i = 0; i < fieldLen; i++) {
-                if (hashes[i] == h && keys[i].equals(key)) {
-                    idx = i;
-                    break;
+            long bit = 1L << h;
+            if ((hashBits & bit) != 0) {
+                for (int i = 0; i < fieldLen; i++) {
+                    if (hashes[i] == h && keys[i].equals(key)) {
+                        idx = i;
+                        break;
+                    }
                 }
             }
             if (idx < 0) {
@@ -332,6 +362,7 @@ public final class Point {
                 idx = fieldLen++;
                 keys[idx] = key;
                 hashes[idx] = h;
+                hashBits |= bit;
             }
             types[idx] = type;
             bits[idx] = value;

@@ -131,12 +131,8 @@ public final class H3cDecoder {
         if (w.pending.isEmpty()) {
             throw new DecodeException(DecodeException.NO_USABLE_ROWS, "no row produced a field");
         }
-        List<Point> built = w.built;
-        for (Point.Builder b : w.pending) {
-            built.add(b.build());
-        }
-        out.addAll(built);
-        return built.size();
+        out.addAll(w.pending);
+        return w.pending.size();
     }
 
     private void publishIssues(Walker w, String device, String sensorPath) {

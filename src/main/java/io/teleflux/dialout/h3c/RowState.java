@@ -28,6 +28,7 @@ final class RowState {
     private byte[] types = new byte[32];
     private long[] bits = new long[32];
     private int fields;
+    private Point.Builder builder;
 
     void start(Mapping m) {
         mapping = m;
@@ -37,8 +38,7 @@ final class RowState {
             slotBits = new long[n];
             slotText = new String[n];
         }
-        Arrays.fill(slotType, 0, n, ABSENT);
-        Arrays.fill(slotText, 0, n, null);
+        Arrays.fill(slotType, 0, n, ABSENT); // slotText is read only where slotType says TEXT
         Arrays.fill(tagValues, 0, tags, null);
         tags = 0;
         fields = 0;
@@ -142,9 +142,14 @@ final class RowState {
         return v == null || v.isEmpty();
     }
 
-    Point.Builder toBuilder(String device) {
-        // sized for every mapped column plus the rate fields added later, so nothing regrows
-        Point.Builder b = Point.builder(mapping.measurement, mapping.columns.length + 8).tag("device", device).tag("source", "telemetry");
+    /** The row as a point timed {@code timeMs}. */
+    Point toPoint(String device, long timeMs) {
+        // one builder for every row: build() copies what the point keeps
+        if (builder == null) {
+            builder = Point.builder(mapping.measurement, 32);
+        }
+        Point.Builder b = builder.reset(mapping.measurement);
+        b.tag("device", device).tag("source", "telemetry").time(timeMs);
         Column[] cols = mapping.columns;
         for (int i = 0; i < cols.length; i++) {
             byte t = slotType[i];
@@ -171,6 +176,6 @@ final class RowState {
                 b.field(keys[i], Double.longBitsToDouble(bits[i]));
             }
         }
-        return b;
+        return b.build();
     }
 }

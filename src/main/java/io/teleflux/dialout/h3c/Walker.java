@@ -5,13 +5,16 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.teleflux.point.Point;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 
 import static com.fasterxml.jackson.core.JsonToken.END_ARRAY;
 import static com.fasterxml.jackson.core.JsonToken.FIELD_NAME;
@@ -36,19 +39,23 @@ final class Walker {
     private final RowState tableRow = new RowState();
     private final NumberText num = new NumberText();
 
-    final ArrayList<Point.Builder> pending = new ArrayList<>();
-    final ArrayList<Point> built = new ArrayList<>();
+    /** The points of the document so far, timed {@link #rowTimeMs} (see {@link #notification}). */
+    final ArrayList<Point> pending = new ArrayList<>();
     final int[] counts = new int[Issue.COUNT];
     /** The first column each issue was seen on, for the log line. */
     final String[] firstColumn = new String[Issue.COUNT];
 
     /** Column names of the last row read, by position, and their mapped columns (see {@link #row}). */
-    private final String[] seenNames = new String[64];
+    private final SerializedString[] seenNames = new SerializedString[64];
+    private static final int MAX_SERIALIZED_NAMES = 1024;
+    private final HashMap<String, SerializedString> serializedNames = new HashMap<>();
     private final Column[] seenColumns = new Column[64];
     private Mapping seenMapping;
 
     private String device;
     private long receivedAtMs;
+    /** The time rows are built with: the Notification's Timestamp if it came before them, else receivedAtMs. */
+    private long rowTimeMs;
     private int maxRows;
     private int maxDepth;
     private int rows;
@@ -67,21 +74,16 @@ final class Walker {
         rows = 0;
         tableRowStarted = false;
         pending.clear();
-        built.clear();
         Arrays.fill(counts, 0);
         Arrays.fill(firstColumn, null);
     }
 
     /** Drops references to the last document so a large one is not kept alive by an idle thread. */
     void end() {
-        if (pending.size() > 4096) {
-            pending.clear();
+        boolean large = pending.size() > 4096;
+        pending.clear();
+        if (large) {
             pending.trimToSize();
-            built.clear();
-            built.trimToSize();
-        } else {
-            pending.clear();
-            built.clear();
         }
         device = null;
     }
@@ -118,6 +120,7 @@ final class Walker {
         int first = pending.size();
         long timestamp = 0;
         boolean sawTimestamp = false;
+        rowTimeMs = receivedAtMs;
         JsonToken t;
         while ((t = next(p)) == FIELD_NAME) {
             String name = p.currentName();
@@ -126,6 +129,8 @@ final class Walker {
                 if (t != VALUE_NULL) {
                     sawTimestamp = true;
                     timestamp = timestamp(p, t);
+                    // devices send the Timestamp first: then rows get their final time when they are built
+                    rowTimeMs = timestamp > 0 ? timestamp : receivedAtMs;
                 }
             } else if (t == START_OBJECT) {
                 module(p, name);
@@ -141,7 +146,11 @@ final class Walker {
             timestamp = receivedAtMs;
         }
         for (int i = first; i < pending.size(); i++) {
-            pending.get(i).time(timestamp);
+            Point pt = pending.get(i);
+            if (pt.timeMs() != timestamp) {
+                // rows read before the Timestamp (or before a second one)
+                pending.set(i, pt.toBuilder().time(timestamp).build());
+            }
         }
     }
 
@@ -292,25 +301,30 @@ final class Walker {
             seenMapping = m;
             Arrays.fill(seenNames, null);
         }
-        JsonToken t;
         int pos = 0;
-        while ((t = next(p)) == FIELD_NAME) {
-            String name = p.currentName();
-            t = next(p);
+        while (true) {
+            SerializedString expected = pos < seenNames.length ? seenNames[pos] : null;
+            String name;
             Column c;
-            // rows repeat their columns in the same order, and Jackson returns one String instance per
-            // name, so an identity check against the previous row usually replaces the map lookup
-            if (pos < seenNames.length && seenNames[pos] == name) {
+            // rows repeat their columns in the same order: Jackson compares the input with the previous
+            // row's name at this position byte by byte, which replaces its name hashing and our lookup
+            if (expected != null && p.nextFieldName(expected)) {
+                name = expected.getValue();
                 c = seenColumns[pos];
             } else {
+                JsonToken t = expected == null ? next(p) : current(p);
+                if (t != FIELD_NAME) {
+                    break;
+                }
+                name = p.currentName();
                 c = m.column(name);
                 if (pos < seenNames.length) {
-                    seenNames[pos] = name;
+                    seenNames[pos] = serialized(name);
                     seenColumns[pos] = c;
                 }
             }
             pos++;
-            column(r, c, name, p, t, depth + 1);
+            column(r, c, name, p, next(p), depth + 1);
         }
         finish(r);
     }
@@ -331,7 +345,7 @@ final class Walker {
             issue(Issue.EMPTY_ROW, r.mapping.path);
             return;
         }
-        pending.add(r.toBuilder(device));
+        pending.add(r.toPoint(device, rowTimeMs));
     }
 
     /** One column of a row; {@code depth} is the depth its value has if it is an object or array. */
@@ -623,6 +637,28 @@ final class Walker {
         if (counts[i]++ == 0) {
             firstColumn[i] = column;
         }
+    }
+
+    /** The name as Jackson matches it ahead ({@link JsonParser#nextFieldName(SerializableString)}), one per name. */
+    private SerializedString serialized(String name) {
+        SerializedString s = serializedNames.get(name);
+        if (s == null) {
+            if (serializedNames.size() >= MAX_SERIALIZED_NAMES) {
+                serializedNames.clear(); // input with ever-new names: start over rather than grow
+            }
+            s = new SerializedString(name);
+            serializedNames.put(name, s);
+        }
+        return s;
+    }
+
+    /** The current token after a failed {@link JsonParser#nextFieldName(SerializableString)}; as {@link #next}. */
+    private static JsonToken current(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == null) {
+            throw new JsonEOFException(p, null, "unexpected end of input");
+        }
+        return t;
     }
 
     private static JsonToken next(JsonParser p) throws IOException {

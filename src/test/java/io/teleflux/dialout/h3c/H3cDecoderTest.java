@@ -233,6 +233,24 @@ class H3cDecoderTest {
     }
 
     @Test
+    void rowsReadBeforeTheTimestampOrBeforeASecondOneGetTheLastOne() throws Exception {
+        String rows = "\"Ifmgr\":{\"Statistics\":{\"Interface\":[{\"Name\":\"a\",\"InOctets\":1},{\"Name\":\"b\",\"InUsage\":2.5}]}}";
+        List<Point> first = decode("{\"Notification\":{\"Timestamp\":\"1718000000123\"," + rows + "}}");
+        assertThat(first).hasSize(2).allSatisfy(p -> assertThat(p.timeMs()).isEqualTo(1718000000123L));
+        // the same points, whichever way the time arrives
+        assertThat(decode("{\"Notification\":{" + rows + ",\"Timestamp\":\"1718000000123\"}}")).isEqualTo(first);
+        assertThat(decode("{\"Notification\":{\"Timestamp\":\"5\"," + rows + ",\"Timestamp\":\"1718000000123\"}}"))
+                .isEqualTo(first);
+        assertThat(decode("{\"Notification\":{\"Timestamp\":\"0\"," + rows + ",\"Timestamp\":1718000000123}}"))
+                .isEqualTo(first);
+        assertThat(decode("{\"Notification\":{\"Timestamp\":\"1718000000123\"," + rows + ",\"Timestamp\":null}}"))
+                .isEqualTo(first);
+        assertThat(decode("{\"Notification\":{\"Timestamp\":\"1718000000123\"," + rows + ",\"Timestamp\":\"0\"}}"))
+                .allSatisfy(p -> assertThat(p.timeMs()).isEqualTo(RECEIVED));
+        assertThat(metrics.value("teleflux_decode_warnings_total", "reason", "bad_timestamp")).isEqualTo(1);
+    }
+
+    @Test
     void concurrentUseGivesTheSameResultsAsSequential() throws Exception {
         List<Input> inputs = goldenInputs();
         inputs.add(new Input("sw-48", "Ifmgr/Statistics", sample48()));

@@ -1,0 +1,57 @@
+package io.teleflux.point;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PointBuilderTest {
+
+    @Test
+    void aResetBuilderMakesThePointAFreshOneWould() {
+        Point.Builder reused = Point.builder("a").tag("t", "1").tag("u", "2").field("s", "text").field("x", 1L)
+                .field("y", 2.5).time(7).hints(Point.HINT_RESET);
+        Point first = reused.build();
+        assertThat(first).isEqualTo(Point.builder("a").tag("u", "2").tag("t", "1").field("s", "text").field("x", 1L)
+                .field("y", 2.5).time(7).hints(Point.HINT_RESET).build());
+
+        Point second = reused.reset("b").tag("v", "3").field("x", 5L).build();
+        assertThat(second).isEqualTo(Point.builder("b").tag("v", "3").field("x", 5L).build());
+        assertThat(second.tags()).containsOnlyKeys("v");
+        assertThat(second.fields()).containsOnlyKeys("x");
+        assertThat(second.timeMs()).isZero();
+        assertThat(second.hints()).isZero();
+        assertThat(first.fields()).containsOnlyKeys("s", "x", "y"); // built points do not share the builder's arrays
+        assertThatThrownBy(() -> reused.reset("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRepeatedFieldKeyReplacesTheValueInPlaceWhateverItsHash() {
+        // "Aa" and "BB" have the same hash; "a" and "ab" share the low 6 bits of theirs (97 and 97*31+98 = 3105)
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        assertThat("a".hashCode() & 63).isEqualTo("ab".hashCode() & 63);
+        Point.Builder b = Point.builder("m");
+        for (int i = 0; i < 100; i++) {
+            b.field("k" + i, (long) i);
+        }
+        b.field("Aa", 1L).field("BB", 2L).field("a", 3L).field("ab", 4L);
+        b.field("BB", 20L).field("ab", 40L).field("k63", "x").field("Aa", 10.5);
+        Point p = b.build();
+        assertThat(p.fieldCount()).isEqualTo(104);
+        assertThat(p.fieldKey(100)).isEqualTo("Aa");
+        assertThat(p.field("Aa")).isEqualTo(10.5);
+        assertThat(p.field("BB")).isEqualTo(20L);
+        assertThat(p.field("a")).isEqualTo(3L);
+        assertThat(p.field("ab")).isEqualTo(40L);
+        assertThat(p.field("k63")).isEqualTo("x");
+        assertThat(p.fieldIndex("k63")).isEqualTo(63);
+
+        Point.Builder removed = p.toBuilder().removeField("BB").removeField("k0");
+        removed.field("BB", 7L).field("a", 8L);
+        Point q = removed.build();
+        assertThat(q.fieldCount()).isEqualTo(103);
+        assertThat(q.fieldKey(102)).isEqualTo("BB");
+        assertThat(q.field("a")).isEqualTo(8L);
+        assertThat(q.fieldIndex("a")).isEqualTo(100);
+    }
+}
