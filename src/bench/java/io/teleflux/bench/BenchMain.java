@@ -30,6 +30,7 @@ public final class BenchMain {
                       snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
+                               [--ceiling-samples K] [--drain-minutes D]
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -42,7 +43,8 @@ public final class BenchMain {
             case "e2e" -> EndToEndBench.run(smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 1 : intArg(args, "--rounds", 2));
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
-                    : Duration.ofMinutes(intArg(args, "--minutes", 10)));
+                    : Duration.ofMinutes(intArg(args, "--minutes", 10)), smoke ? 2 : intArg(args, "--ceiling-samples", 6),
+                    Duration.ofMinutes(smoke ? 1 : intArg(args, "--drain-minutes", 5)));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);

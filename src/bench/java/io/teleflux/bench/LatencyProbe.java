@@ -17,14 +17,15 @@ import java.util.stream.Collectors;
  * round trip; the true moment lies between the previous query and this one, so the figures are
  * good to about one probe period plus one query ({@link #resolutionMs()}).
  *
- * <p>{@code last()} shows a sample as soon as its first interface row is stored; a sample's 48
- * rows normally travel in one batch, but one cut by the batch size arrives in two.
+ * <p>One interface per probed device is asked for: a sample's 48 rows normally travel in one batch,
+ * but one cut by the batch size arrives in two, so this is the latency of that interface's row.
  */
 final class LatencyProbe implements AutoCloseable {
     private final InfluxdFixture influx;
     private final String db;
     private final String query;
     private final long periodMs;
+    private final int devices;
     private final Map<String, Long> newest = new HashMap<>();
     private final List<Long> latencies = new ArrayList<>();
     private final Thread thread;
@@ -34,11 +35,18 @@ final class LatencyProbe implements AutoCloseable {
     private long errors;
     private String lastError = "";
 
-    LatencyProbe(InfluxdFixture influx, String db, List<String> devices, long periodMs) {
+    /**
+     * @param series device name → the one interface of it that is probed (one series per device keeps
+     *               the probe's own load on influxd small)
+     */
+    LatencyProbe(InfluxdFixture influx, String db, Map<String, String> series, long periodMs) {
         this.influx = influx;
         this.db = db;
         this.periodMs = periodMs;
-        String match = devices.stream().map(d -> "device = '" + d + "'").collect(Collectors.joining(" OR "));
+        this.devices = series.size();
+        String match = series.entrySet().stream()
+                .map(e -> "(device = '" + e.getKey() + "' AND interface = '" + e.getValue() + "')")
+                .collect(Collectors.joining(" OR "));
         this.query = "SELECT last(in_octets) FROM interface WHERE (" + match + ") AND time > now() - 1m GROUP BY device";
         this.thread = Thread.ofPlatform().name("latency-probe").daemon().start(this::loop);
     }
@@ -105,6 +113,10 @@ final class LatencyProbe implements AutoCloseable {
     synchronized double resolutionMs() {
         double q = queries == 0 ? 0 : queryNanos / 1e6 / queries;
         return Math.max(periodMs, q);
+    }
+
+    int devices() {
+        return devices;
     }
 
     synchronized double meanQueryMs() {

@@ -13,10 +13,10 @@ import io.teleflux.testsupport.TempDirs;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The fleet at its real pace: N simulated devices × 48 interfaces dialling out every 5 s on the
@@ -32,23 +32,33 @@ final class ScaleBench {
     static final String DB = "telemetry";
     static final long PROGRESS_EVERY_MS = 10_000;
     static final int PROBED_DEVICES = 20;
+    static final long PROBE_MS = 100;
 
     private ScaleBench() {
     }
 
-    static void run(int devices, Duration hold) throws Exception {
+    /**
+     * @param ceilingSamples samples per device of the fleet's statistics line protocol posted directly
+     *                       into a fresh influxd first: what influxd alone ingests of this fleet's data
+     * @param drain          how long to wait after the hold for the collector to write what it still holds
+     */
+    static void run(int devices, Duration hold, int ceilingSamples, Duration drain) throws Exception {
         CounterModel model = new CounterModel(SEED, INTERFACES, "sim-");
         double expectedRate = devices * INTERFACES / 5.0;
         System.out.printf("scale: %d devices x %d interfaces every 5 s (about %,.0f interface points/s), all sensor paths,"
                 + " seed %d, held %d s%n", devices, INTERFACES, expectedRate, SEED, hold.toSeconds());
         System.out.println("load before: " + CpuSnapshot.loadAverage());
+        double ceiling = ceiling(model, devices, ceilingSamples);
+        System.out.printf("influxd alone: %,.0f points/s of this fleet's statistics line protocol (%d samples per device,"
+                + " posted directly into a fresh influxd); fleet / influxd alone = %.2f%n", ceiling, ceilingSamples,
+                expectedRate / ceiling);
         Path dir = TempDirs.create("teleflux-scale-");
         try (InfluxdFixture influx = InfluxdFixture.launch();
              CollectorProcess c = CollectorProcess.start(dir, influx.url(), DB, "")) {
             DialoutSettings settings = DialoutSettings.defaults(new HostPort("127.0.0.1", c.grpcPort()), devices);
-            List<String> probed = new ArrayList<>();
+            Map<String, String> probed = new LinkedHashMap<>();
             for (int d = 0; d < devices; d += Math.max(1, devices / PROBED_DEVICES)) {
-                probed.add(model.deviceName(d));
+                probed.put(model.deviceName(d), model.iface(d, 0).name());
             }
             Stats stats = new Stats(c.pid());
             DialoutStats simEnd;
@@ -65,7 +75,7 @@ final class ScaleBench {
                             + " devices connected; collector log:\n" + c.tail());
                 }
                 System.out.printf("%d devices connected in %.1f s%n", devices, (System.nanoTime() - t0) / 1e9);
-                probe = new LatencyProbe(influx, DB, probed, 100);
+                probe = new LatencyProbe(influx, DB, probed, PROBE_MS);
                 sim.startClock();
                 cpu0 = CpuSnapshot.take(c.pid(), influx.pid());
                 long start = System.nanoTime();
@@ -102,11 +112,12 @@ final class ScaleBench {
                 probe.close();
                 simEnd = sim.stats();
             } // close(): every device half-closes its stream after its last message
-            Map<String, Double> m = drained(c);
-            Loss loss = loss(influx, model, devices, sent);
+            Map<String, Double> atHoldEnd = c.metrics();
+            Map<String, Double> m = drained(c, drain);
+            Loss loss = loss(influx, model, devices, sent, m);
             long liveKb = ProcessStats.liveHeapKb(c.pid());
             long[] rss = ProcessStats.rssKb(c.pid());
-            report(devices, hold, simEnd, m, loss, probe, stats, liveKb, rss, cpu1.since(cpu0), sent);
+            report(devices, simEnd, atHoldEnd, m, loss, probe, stats, liveKb, rss, cpu1.since(cpu0), sent, ceiling);
         } finally {
             System.out.println("load after: " + CpuSnapshot.loadAverage());
             TempDirs.delete(dir);
@@ -138,29 +149,67 @@ final class ScaleBench {
         }
     }
 
-    /** Waits until the collector has written everything it holds (memory queue and spool empty, no change). */
-    private static Map<String, Double> drained(CollectorProcess c) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    /** What the collector holds and has not written yet: memory queue, spool, undecoded messages aside. */
+    private static double pending(Map<String, Double> m) {
+        return m.getOrDefault("teleflux_queue_points", 0.0) + m.getOrDefault("teleflux_spool_points", 0.0);
+    }
+
+    /**
+     * Waits until the collector has written everything it holds (nothing pending and the written count
+     * steady), or {@code drain} has passed; prints the drain's progress.
+     */
+    private static Map<String, Double> drained(CollectorProcess c, Duration drain) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + drain.toNanos();
         double before = -1;
+        long lastPrint = start;
         while (true) {
             Map<String, Double> m = c.metrics();
             double written = m.getOrDefault("teleflux_points_written_total", 0.0);
-            boolean empty = m.getOrDefault("teleflux_queue_points", 0.0) == 0
-                    && m.getOrDefault("teleflux_spool_points", 0.0) == 0
-                    && m.getOrDefault("teleflux_dialout_queue_bytes", 0.0) == 0;
+            boolean empty = pending(m) == 0 && m.getOrDefault("teleflux_dialout_queue_bytes", 0.0) == 0;
             if ((empty && written == before) || System.nanoTime() > deadline) {
+                System.out.printf("drain: %.0f s after the hold, %,.0f points still pending in the collector%n",
+                        (System.nanoTime() - start) / 1e9, pending(m));
                 return m;
+            }
+            if (System.nanoTime() - lastPrint > PROGRESS_EVERY_MS * 1_000_000) {
+                System.out.printf("  [drain %3.0f s] written %,.0f, pending %,.0f (queue + spool)%n",
+                        (System.nanoTime() - start) / 1e9, written, pending(m));
+                lastPrint = System.nanoTime();
             }
             before = written;
             Thread.sleep(2_000);
         }
     }
 
-    record Loss(long sentPoints, long storedPoints, int devicesShort, int devicesOver) {
+    /** influxd alone: the fleet's statistics line protocol, made by the collector's code, posted directly. */
+    private static double ceiling(CounterModel model, int devices, int samples) throws Exception {
+        int batchSize = io.teleflux.config.ConfigLoader.reference().getInt("teleflux.influx.batch-size");
+        int writers = io.teleflux.config.ConfigLoader.reference().getInt("teleflux.influx.writers");
+        DirectWrites direct = DirectWrites.generate(model, devices, samples, EndToEndBench.T0, 5_000, batchSize);
+        try (InfluxdFixture influx = InfluxdFixture.launch()) {
+            influx.createDatabase(DB);
+            AtomicLong acked = new AtomicLong();
+            long t0 = System.nanoTime();
+            try (Meter meter = new Meter("influxd alone", acked::get, -1, influx.pid(), direct.lines())) {
+                direct.post(influx.url(), DB, writers, acked);
+            }
+            return direct.lines() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /**
+     * @param pending points the collector still held when the drain ended (not lost: still to be written)
+     * @param dropped points the collector counted as dropped, any reason
+     */
+    record Loss(long sentPoints, long storedPoints, long pending, long dropped, int devicesShort, int devicesOver) {
+        long unaccounted() {
+            return sentPoints - storedPoints;
+        }
     }
 
     /** Per device: {@code count(in_octets)} in influxd against the statistics samples the simulator sent × 48. */
-    private static Loss loss(InfluxdFixture influx, CounterModel model, int devices, SentLog sent) {
+    private static Loss loss(InfluxdFixture influx, CounterModel model, int devices, SentLog sent, Map<String, Double> m) {
         Map<String, Long> stored = new HashMap<>();
         InfluxQueryResult r = influx.query(DB,
                 "SELECT count(in_octets) FROM interface WHERE source = 'telemetry' GROUP BY device");
@@ -182,14 +231,16 @@ final class ScaleBench {
                 overDevices++;
             }
         }
-        return new Loss(sentPoints, storedPoints, shortDevices, overDevices);
+        return new Loss(sentPoints, storedPoints, (long) pending(m),
+                m.getOrDefault("teleflux_points_dropped_total", 0.0).longValue(), shortDevices, overDevices);
     }
 
-    private static void report(int devices, Duration hold, DialoutStats sim, Map<String, Double> m, Loss loss,
-                               LatencyProbe probe, Stats stats, long liveKb, long[] rss, CpuSnapshot.Delta cpu,
-                               SentLog sent) {
+    private static void report(int devices, DialoutStats sim, Map<String, Double> atHoldEnd, Map<String, Double> m,
+                               Loss loss, LatencyProbe probe, Stats stats, long liveKb, long[] rss, CpuSnapshot.Delta cpu,
+                               SentLog sent, double ceiling) {
         double seconds = cpu.wallSeconds();
         LatencyProbe.Percentiles p = probe.percentiles();
+        double written = atHoldEnd.getOrDefault("teleflux_points_written_total", 0.0);
         System.out.println();
         System.out.printf("devices                     %,d x %d interfaces, 5 s interval, %.0f s%n", devices, INTERFACES,
                 seconds);
@@ -197,27 +248,42 @@ final class ScaleBench {
                         + " logged), dropped %d, stream failures %d, samples skipped %d%n", sim.messagesSent(),
                 sim.pointsSent(), sim.pointsSent() / seconds, sent.points(), sim.messagesDropped(), sim.streamFailures(),
                 sim.samplesSkipped());
-        System.out.printf("latency device -> queryable %s; probe every %d ms, query %.0f ms on average, resolution"
-                        + " about %.0f ms; probe errors %s%n", p, 100, probe.meanQueryMs(), probe.resolutionMs(),
+        System.out.printf("written during the hold      %,.0f points (%,.0f points/s; ratio to what the simulator sent %.2f;"
+                        + " influxd alone %,.0f points/s); pending at the end of the hold %,.0f%n", written,
+                written / seconds, written / Math.max(1, sim.pointsSent()), ceiling, pending(atHoldEnd));
+        System.out.printf("latency device -> queryable %s; probe every %d ms (%d devices, one interface each), query"
+                        + " %.0f ms on average; probe errors %s%n", p, PROBE_MS, probe.devices(), probe.meanQueryMs(),
                 probe.errors());
         System.out.printf("ratio p99 / goal (2,000 ms) = %.2f%n", p.p99() / 2000.0);
-        System.out.printf("loss                        influxd holds %,d of %,d interface statistics points sent"
-                        + " (ratio %.6f); devices short %d, over %d%n", loss.storedPoints, loss.sentPoints,
-                loss.sentPoints == 0 ? Double.NaN : (double) loss.storedPoints / loss.sentPoints, loss.devicesShort,
-                loss.devicesOver);
-        System.out.printf("collector counters          written %,.0f, dropped %,.0f, write errors %,.0f, decode errors"
-                        + " %,.0f, rejected %,.0f, streams closed %,.0f%n",
-                m.getOrDefault("teleflux_points_written_total", 0.0), m.getOrDefault("teleflux_points_dropped_total", 0.0),
-                m.getOrDefault("teleflux_write_errors_total", 0.0), m.getOrDefault("teleflux_decode_errors_total", 0.0),
-                m.getOrDefault("teleflux_dialout_rejected_total", 0.0),
+        System.out.printf("loss                        influxd holds %,d of %,d interface statistics points sent (ratio"
+                        + " %.4f); the collector still holds %,d, counted %,d as dropped %s; devices short %d, over %d%n",
+                loss.storedPoints, loss.sentPoints,
+                loss.sentPoints == 0 ? Double.NaN : (double) loss.storedPoints / loss.sentPoints, loss.pending,
+                loss.dropped, dropReasons(m), loss.devicesShort, loss.devicesOver);
+        System.out.printf("collector counters          written %,.0f, write errors %,.0f, decode errors %,.0f, rejected"
+                        + " %,.0f, streams closed %,.0f%n",
+                m.getOrDefault("teleflux_points_written_total", 0.0), m.getOrDefault("teleflux_write_errors_total", 0.0),
+                m.getOrDefault("teleflux_decode_errors_total", 0.0), m.getOrDefault("teleflux_dialout_rejected_total", 0.0),
                 m.getOrDefault("teleflux_dialout_streams_closed_total", 0.0));
-        System.out.printf("collector memory            RSS max %d MiB sampled, peak (VmHWM) %d MiB, now %d MiB (goal < 1,024;"
-                        + " ratio %.2f); heap in use max %d MiB (%d samples), live after full GC %d MiB%n",
+        System.out.printf("collector memory            RSS max %d MiB sampled, peak (VmHWM) %d MiB, now %d MiB (goal < 1,024"
+                        + " MiB; ratio %.2f); heap in use max %d MiB (%d samples), live after full GC %d MiB%n",
                 stats.maxRssKb >> 10, rss[1] >> 10, rss[0] >> 10, (rss[1] >> 10) / 1024.0, stats.maxHeapKb >> 10,
                 stats.heapSamples, liveKb >> 10);
         System.out.printf("CPU cores (average)         collector %.2f, influxd %.2f, simulator+driver %.2f, others %.2f;"
-                        + " collector CPU s per 100k points %.2f%n", cpu.collector() / seconds, cpu.influxd() / seconds,
-                cpu.driver() / seconds, cpu.others() / seconds,
-                cpu.collector() * 100_000 / Math.max(1, sim.pointsSent()));
+                        + " collector CPU s per 100k points received %.2f%n", cpu.collector() / seconds,
+                cpu.influxd() / seconds, cpu.driver() / seconds, cpu.others() / seconds,
+                cpu.collector() * 100_000 / Math.max(1, atHoldEnd.getOrDefault("teleflux_points_received_total", 0.0)));
+    }
+
+    /** The collector's dropped counters by reason, e.g. {@code (spool_full 1234)}; empty when none. */
+    private static String dropReasons(Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> {
+            if (k.startsWith("teleflux_points_dropped_total{") && v > 0) {
+                sb.append(sb.isEmpty() ? "(" : ", ").append(k, k.indexOf('{') + 1, k.length() - 1).append(' ')
+                        .append(String.format("%,.0f", v));
+            }
+        });
+        return sb.isEmpty() ? "" : sb.append(')').toString();
     }
 }
