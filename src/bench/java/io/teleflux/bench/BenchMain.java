@@ -10,6 +10,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +32,7 @@ public final class BenchMain {
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
+                      e2e and scale take --collector-xmx SIZE: the collector JVM's -Xmx (default: the JVM's choice)
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -41,15 +43,25 @@ public final class BenchMain {
             case "snmpsim" -> SnmpSimLoad.run(smoke);
             case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
             case "e2e" -> EndToEndBench.run(smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
-                    smoke ? 1 : intArg(args, "--rounds", 2));
+                    smoke ? 1 : intArg(args, "--rounds", 2), collectorJvm(args));
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
                     : Duration.ofMinutes(intArg(args, "--minutes", 10)), smoke ? 2 : intArg(args, "--ceiling-samples", 6),
-                    Duration.ofMinutes(smoke ? 1 : intArg(args, "--drain-minutes", 5)));
+                    Duration.ofMinutes(smoke ? 1 : intArg(args, "--drain-minutes", 5)), collectorJvm(args));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);
             }
         }
+    }
+
+    /** {@code --collector-xmx SIZE}: the collector JVM's -Xmx (default: none, the JVM's own choice). */
+    private static List<String> collectorJvm(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--collector-xmx")) {
+                return List.of("-Xmx" + args[i + 1]);
+            }
+        }
+        return List.of();
     }
 
     private static int intArg(String[] args, String name, int dflt) {

@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,9 +35,12 @@ final class CollectorProcess implements AutoCloseable {
     /**
      * Writes the configuration into {@code dir}, starts the collector and waits until its
      * {@code /health} answers 200.
+     *
+     * @param jvmOptions options of the collector's JVM (e.g. {@code -Xmx512m}); none = the JVM's defaults,
+     *                   as {@code java -jar teleflux.jar} runs
      */
-    static CollectorProcess start(Path dir, URI influx, String database, String extra) throws IOException,
-            InterruptedException {
+    static CollectorProcess start(Path dir, URI influx, String database, String extra, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         int grpc = FreePorts.next();
         int httpPort = FreePorts.next();
         Path conf = dir.resolve("teleflux.conf");
@@ -50,9 +54,10 @@ final class CollectorProcess implements AutoCloseable {
                 }
                 """.formatted(grpc, httpPort, influx, database, dir.resolve("spool"), extra));
         String java = ProcessHandle.current().info().command().orElse("java");
-        ManagedProcess p = new ManagedProcess("teleflux collector",
-                List.of(java, "-cp", benchJar().toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()),
-                dir, dir.resolve("collector.log"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", benchJar().toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()));
+        ManagedProcess p = new ManagedProcess("teleflux collector", command, dir, dir.resolve("collector.log"));
         CollectorProcess c = new CollectorProcess(p, grpc, httpPort);
         p.start();
         try {

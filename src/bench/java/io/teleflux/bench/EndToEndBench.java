@@ -60,13 +60,14 @@ final class EndToEndBench {
      * @param rounds direct and collector phases alternate, starting and ending with a direct one:
      *               {@code rounds} collector phases and {@code rounds + 1} direct ones
      */
-    static void run(int devices, int samples, int rounds) throws Exception {
+    static void run(int devices, int samples, int rounds, List<String> jvmOptions) throws Exception {
         int batchSize = ConfigLoader.reference().getInt("teleflux.influx.batch-size");
         int writers = ConfigLoader.reference().getInt("teleflux.influx.writers");
         CounterModel model = new CounterModel(SEED, INTERFACES, "sim-");
         long total = (long) devices * INTERFACES * samples;
         System.out.printf("e2e: %d devices x %d interfaces x %d samples = %,d points (Ifmgr/Statistics, seed %d);"
-                + " batch %d, %d writers, gzip%n", devices, INTERFACES, samples, total, SEED, batchSize, writers);
+                + " batch %d, %d writers, gzip; collector JVM options %s%n", devices, INTERFACES, samples, total, SEED,
+                batchSize, writers, jvmOptions.isEmpty() ? "none" : String.join(" ", jvmOptions));
         System.out.println("load before: " + CpuSnapshot.loadAverage());
         long g0 = System.nanoTime();
         DirectWrites direct = DirectWrites.generate(model, devices, samples, T0, INTERVAL_MS, batchSize);
@@ -79,7 +80,7 @@ final class EndToEndBench {
             List<Phase> phases = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 phases.add(direct(influx, direct, "direct_" + r, writers));
-                phases.add(collector(influx, model, devices, samples, total, "collector_" + r));
+                phases.add(collector(influx, model, devices, samples, total, "collector_" + r, jvmOptions));
             }
             phases.add(direct(influx, direct, "direct_" + (rounds + 1), writers));
             for (Phase p : phases) {
@@ -109,10 +110,10 @@ final class EndToEndBench {
     }
 
     private static Phase collector(InfluxdFixture influx, CounterModel model, int devices, int samples, long total,
-                                   String db) throws Exception {
+                                   String db, List<String> jvmOptions) throws Exception {
         Path dir = TempDirs.create("teleflux-e2e-");
         try (CollectorProcess c = CollectorProcess.start(dir, influx.url(), db,
-                "selfmon.enabled = false\n  influx.spool.enabled = false")) {
+                "selfmon.enabled = false\n  influx.spool.enabled = false", jvmOptions)) {
             DialoutSettings settings = DialoutSettings.defaults(new HostPort("127.0.0.1", c.grpcPort()), devices)
                     .withPaths(Set.of(SensorPath.IFMGR_STATISTICS));
             Meter meter;
@@ -129,7 +130,7 @@ final class EndToEndBench {
                     long perSample = (long) devices * INTERFACES;
                     for (int k = 0; k < samples; k++) {
                         while (k >= AHEAD && received(c) < (k - AHEAD + 1) * perSample) {
-                            Thread.sleep(5);
+                            Thread.sleep(20);
                         }
                         SampleReport r = sim.sendSample(T0 + k * INTERVAL_MS, Set.of(SensorPath.IFMGR_STATISTICS)).get();
                         if (r.dropped() > 0) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -42,11 +43,13 @@ final class ScaleBench {
      *                       into a fresh influxd first: what influxd alone ingests of this fleet's data
      * @param drain          how long to wait after the hold for the collector to write what it still holds
      */
-    static void run(int devices, Duration hold, int ceilingSamples, Duration drain) throws Exception {
+    static void run(int devices, Duration hold, int ceilingSamples, Duration drain, List<String> jvmOptions)
+            throws Exception {
         CounterModel model = new CounterModel(SEED, INTERFACES, "sim-");
         double expectedRate = devices * INTERFACES / 5.0;
         System.out.printf("scale: %d devices x %d interfaces every 5 s (about %,.0f interface points/s), all sensor paths,"
-                + " seed %d, held %d s%n", devices, INTERFACES, expectedRate, SEED, hold.toSeconds());
+                + " seed %d, held %d s; collector JVM options %s%n", devices, INTERFACES, expectedRate, SEED,
+                hold.toSeconds(), jvmOptions.isEmpty() ? "none" : String.join(" ", jvmOptions));
         System.out.println("load before: " + CpuSnapshot.loadAverage());
         double ceiling = ceiling(model, devices, ceilingSamples);
         System.out.printf("influxd alone: %,.0f points/s of this fleet's statistics line protocol (%d samples per device,"
@@ -54,7 +57,7 @@ final class ScaleBench {
                 expectedRate / ceiling);
         Path dir = TempDirs.create("teleflux-scale-");
         try (InfluxdFixture influx = InfluxdFixture.launch();
-             CollectorProcess c = CollectorProcess.start(dir, influx.url(), DB, "")) {
+             CollectorProcess c = CollectorProcess.start(dir, influx.url(), DB, "", jvmOptions)) {
             DialoutSettings settings = DialoutSettings.defaults(new HostPort("127.0.0.1", c.grpcPort()), devices);
             Map<String, String> probed = new LinkedHashMap<>();
             for (int d = 0; d < devices; d += Math.max(1, devices / PROBED_DEVICES)) {
