@@ -9,6 +9,7 @@ import io.teleflux.sim.dialout.SensorPath;
 import io.teleflux.testsupport.FreePorts;
 import io.teleflux.testsupport.InfluxQueryResult;
 import io.teleflux.testsupport.InfluxdFixture;
+import io.teleflux.testsupport.ProcessStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +44,6 @@ class ManyStreamsIT {
     static final String XMX = "256m";
     /** The documented bound on the live heap for this load (README, "Security" → limits). */
     static final long LIVE_HEAP_BOUND = 128L << 20;
-    static final Pattern HEAP_USED = Pattern.compile("heap .*?used (\\d+)K");
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
     @TempDir
@@ -74,7 +72,7 @@ class ManyStreamsIT {
                 assertThat(TestCollector.await(60, () -> CliIT.status(java.net.http.HttpClient.newHttpClient(),
                         "http://127.0.0.1:" + http + "/health") == 200)).as(CliIT.read(log)).isTrue();
                 sampler.scheduleAtFixedRate(() -> {
-                    long used = heapUsedKb(collector.pid());
+                    long used = ProcessStats.heapUsedKb(collector.pid());
                     if (used >= 0) {
                         synchronized (heapUsed) {
                             heapUsed.add(used);
@@ -119,8 +117,8 @@ class ManyStreamsIT {
                 assertThat(stored[0]).as("per-device point counts in InfluxDB").isEqualTo(expected);
                 assertThat(all).isTrue();
 
-                long liveKb = liveHeapKb(collector.pid());
-                long[] rss = rssKb(collector.pid());
+                long liveKb = ProcessStats.liveHeapKb(collector.pid());
+                long[] rss = ProcessStats.rssKb(collector.pid());
                 long maxUsed;
                 synchronized (heapUsed) {
                     maxUsed = heapUsed.stream().mapToLong(Long::longValue).max().orElse(-1);
@@ -151,41 +149,5 @@ class ManyStreamsIT {
             out.put(s.tags().get("device"), ((Number) s.value(0, "count")).longValue());
         }
         return out;
-    }
-
-    static String jcmd(long pid, String command) {
-        Path jcmd = Path.of(JAVA).resolveSibling("jcmd");
-        try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor(60, TimeUnit.SECONDS);
-            return out;
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    static long heapUsedKb(long pid) {
-        Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    static long liveHeapKb(long pid) {
-        jcmd(pid, "GC.run");
-        return heapUsedKb(pid);
-    }
-
-    /** VmRSS and VmHWM (peak) in KiB. */
-    static long[] rssKb(long pid) throws Exception {
-        long rss = -1;
-        long hwm = -1;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                rss = Long.parseLong(line.replaceAll("\\D", ""));
-            } else if (line.startsWith("VmHWM:")) {
-                hwm = Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return new long[] {rss, hwm};
     }
 }

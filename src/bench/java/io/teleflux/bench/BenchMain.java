@@ -7,8 +7,10 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +31,10 @@ public final class BenchMain {
                       snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
                                [--devices N] [--samples K] [--warmup S] [--seconds S]
+                      e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
+                      scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
+                               [--ceiling-samples K] [--drain-minutes D]
+                      e2e and scale take --collector-xmx SIZE: the collector JVM's -Xmx (default: the JVM's choice)
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -41,11 +47,26 @@ public final class BenchMain {
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
                     smoke ? 2 : intArg(args, "--seconds", 20));
+            case "e2e" -> EndToEndBench.run(smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
+                    smoke ? 1 : intArg(args, "--rounds", 2), collectorJvm(args));
+            case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
+                    : Duration.ofMinutes(intArg(args, "--minutes", 10)), smoke ? 2 : intArg(args, "--ceiling-samples", 6),
+                    Duration.ofMinutes(smoke ? 1 : intArg(args, "--drain-minutes", 5)), collectorJvm(args));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);
             }
         }
+    }
+
+    /** {@code --collector-xmx SIZE}: the collector JVM's -Xmx (default: none, the JVM's own choice). */
+    private static List<String> collectorJvm(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--collector-xmx")) {
+                return List.of("-Xmx" + args[i + 1]);
+            }
+        }
+        return List.of();
     }
 
     private static int intArg(String[] args, String name, int dflt) {

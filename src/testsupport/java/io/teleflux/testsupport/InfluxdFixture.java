@@ -164,6 +164,11 @@ public final class InfluxdFixture implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The running influxd's process id (to read its CPU time and memory). */
+    public long pid() {
+        return process.pid();
+    }
+
     public URI url() {
         return URI.create("http://127.0.0.1:" + httpPort);
     }
