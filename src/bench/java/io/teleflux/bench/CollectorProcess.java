@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * The collector as an operator runs it, {@code java -cp teleflux-bench.jar io.teleflux.Teleflux run
  * --config FILE}, in a process of its own, so that its CPU time and memory are its own. The
  * configuration is the reference one except the addresses, the v1 API and {@code extra} (HOCON
- * inside {@code teleflux { }}). Started and stopped through the tests' {@link ManagedProcess}.
+ * with full keys, e.g. {@code teleflux.influx.gzip = false}). Started and stopped through the
+ * tests' {@link ManagedProcess}.
  */
 final class CollectorProcess implements AutoCloseable {
     private final ManagedProcess process;
@@ -50,8 +51,8 @@ final class CollectorProcess implements AutoCloseable {
                   dialout.listen = "127.0.0.1:%d"
                   http.listen = "127.0.0.1:%d"
                   influx { api = v1, url = "%s", database = "%s", spool.dir = "%s" }
-                  %s
                 }
+                %s
                 """.formatted(grpc, httpPort, influx, database, dir.resolve("spool"), extra));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));

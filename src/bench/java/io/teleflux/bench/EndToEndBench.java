@@ -113,7 +113,7 @@ final class EndToEndBench {
                                    String db, List<String> jvmOptions) throws Exception {
         Path dir = TempDirs.create("teleflux-e2e-");
         try (CollectorProcess c = CollectorProcess.start(dir, influx.url(), db,
-                "selfmon.enabled = false\n  influx.spool.enabled = false", jvmOptions)) {
+                "teleflux.selfmon.enabled = false\nteleflux.influx.spool.enabled = false", jvmOptions)) {
             DialoutSettings settings = DialoutSettings.defaults(new HostPort("127.0.0.1", c.grpcPort()), devices)
                     .withPaths(Set.of(SensorPath.IFMGR_STATISTICS));
             Meter meter;
