@@ -14,6 +14,12 @@ public final class LineBuffer {
     // package-private: LineProtocol writes a line through local copies of these (one capacity check per part)
     byte[] buf;
     int len;
+    /**
+     * The field names of the last line written, by the identity of its point's key array: points
+     * built by one builder share it when their fields are the same (see Point.Builder.build).
+     */
+    String[] namedKeys;
+    LineProtocol.Name[] fieldNames = new LineProtocol.Name[16];
     private int lines;
 
     public LineBuffer() {

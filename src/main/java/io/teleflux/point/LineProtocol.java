@@ -103,9 +103,9 @@ public final class LineProtocol {
         }
         b[l++] = ' '; // the spare byte every capacity check leaves
         int firstField = l;
+        Name[] names = fieldNames(p, out);
         for (int i = 0; i < fields; i++) {
-            Name k = FIELD_KEYS.get(p.fieldKey(i), Name.FIELD_KEY);
-            byte[] key = k.bytes;
+            byte[] key = names[i].bytes;
             if (key.length == 2) {
                 continue; // ",=": the key was only backslashes and line breaks
             }
@@ -145,6 +145,23 @@ public final class LineProtocol {
         out.len = l;
         out.endLine();
         return true;
+    }
+
+    /** The written forms of p's field keys, in order; looked up again only when p's keys are not the last line's. */
+    private static Name[] fieldNames(Point p, LineBuffer out) {
+        String[] keys = p.fieldKeyArray();
+        Name[] names = out.fieldNames;
+        if (keys != out.namedKeys) {
+            if (names.length < keys.length) {
+                names = new Name[Math.max(keys.length, 2 * names.length)];
+                out.fieldNames = names;
+            }
+            for (int i = 0; i < keys.length; i++) {
+                names[i] = FIELD_KEYS.get(keys[i], Name.FIELD_KEY);
+            }
+            out.namedKeys = keys;
+        }
+        return names;
     }
 
     /** Undoes the fast path's partial line and writes the point with {@link #appendCarefully}. */
@@ -381,7 +398,7 @@ public final class LineProtocol {
      * names come from small fixed sets (mapping tables, SNMP columns), so encoding a line copies
      * bytes instead of escaping the same few names again for every point.
      */
-    private static final class Name {
+    static final class Name {
         static final int MEASUREMENT = 0;
         static final int TAG_KEY = 1;
         static final int FIELD_KEY = 2;

@@ -112,6 +112,11 @@ public final class Point {
         return fieldKeys[i];
     }
 
+    /** The field keys themselves: for the encoder, which must not change them. */
+    String[] fieldKeyArray() {
+        return fieldKeys;
+    }
+
     public byte fieldType(int i) {
         return fieldTypes[i];
     }
@@ -228,6 +233,9 @@ public final class Point {
         private byte[] types = new byte[8];
         private long[] bits = new long[8];
         private String[] strings;
+        /** The key and type arrays of the last point built, shared with the next one when equal. */
+        private String[] lastKeys;
+        private byte[] lastTypes;
         private int fieldLen;
         private long timeMs;
         private int hints;
@@ -407,8 +415,42 @@ public final class Point {
 
         public Point build() {
             String[] fs = strings == null ? NO_STRINGS : Arrays.copyOf(strings, fieldLen);
-            return new Point(measurement, Arrays.copyOf(tags, tagLen), Arrays.copyOf(keys, fieldLen),
-                    Arrays.copyOf(types, fieldLen), Arrays.copyOf(bits, fieldLen), fs, timeMs, hints);
+            // a point never changes its arrays, so points of one shape from one builder can share
+            // them; the encoder then looks the field names up once for all of them
+            if (!sameKeys()) {
+                lastKeys = Arrays.copyOf(keys, fieldLen);
+            }
+            if (!sameTypes()) {
+                lastTypes = Arrays.copyOf(types, fieldLen);
+            }
+            return new Point(measurement, Arrays.copyOf(tags, tagLen), lastKeys, lastTypes,
+                    Arrays.copyOf(bits, fieldLen), fs, timeMs, hints);
+        }
+
+        private boolean sameKeys() {
+            String[] k = lastKeys;
+            if (k == null || k.length != fieldLen) {
+                return false;
+            }
+            for (int i = 0; i < k.length; i++) {
+                if (k[i] != keys[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean sameTypes() {
+            byte[] t = lastTypes;
+            if (t == null || t.length != fieldLen) {
+                return false;
+            }
+            for (int i = 0; i < t.length; i++) {
+                if (t[i] != types[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

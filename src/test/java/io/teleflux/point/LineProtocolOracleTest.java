@@ -82,6 +82,29 @@ class LineProtocolOracleTest {
         return points().list().ofMinSize(2).ofMaxSize(12);
     }
 
+    /** Points of few shapes from one reused builder: they share key arrays, which the encoder remembers. */
+    @Provide
+    Arbitrary<List<Point>> sharedShapes() {
+        Arbitrary<String> keys = Arbitraries.of("a", "b", "c\\", "d e");
+        Arbitrary<Map<String, Long>> longs = Arbitraries.maps(keys, longs()).ofMaxSize(3);
+        Arbitrary<Map<String, Double>> doubles = Arbitraries.maps(keys, doubles()).ofMaxSize(1);
+        Arbitrary<Map<String, String>> tags = Arbitraries.maps(Arbitraries.of("t", "u"), text()).ofMaxSize(2);
+        Point.Builder b = Point.builder("m");
+        return Combinators.combine(Arbitraries.of("m", "n"), tags, longs, doubles)
+                .as((m, t, l, d) -> {
+                    b.reset(m);
+                    t.forEach(b::tag);
+                    l.forEach(b::field);
+                    d.forEach(b::field);
+                    return b.build();
+                }).list().ofMinSize(2).ofMaxSize(12);
+    }
+
+    @Property(tries = 2000)
+    void pointsSharingKeyArraysEncodeAsBefore(@ForAll("sharedShapes") List<Point> points) {
+        assertSame(points, 16);
+    }
+
     @Property(tries = 20000)
     void anyLongIsWrittenAsLongToStringWritesIt(@ForAll("anyLongs") long v, @ForAll("offsets") int offset) {
         LineBuffer b = new LineBuffer(16);

@@ -2,6 +2,8 @@ package io.teleflux.point;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +25,24 @@ class PointBuilderTest {
         assertThat(second.hints()).isZero();
         assertThat(first.fields()).containsOnlyKeys("s", "x", "y"); // built points do not share the builder's arrays
         assertThatThrownBy(() -> reused.reset("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void pointsOfOneShapeFromOneBuilderStayAsBuiltWhateverTheBuilderDoesNext() {
+        Point.Builder b = Point.builder("m");
+        Point one = b.tag("t", "1").field("x", 1L).field("y", 2.5).build();
+        Point two = b.reset("m").tag("t", "2").field("x", 3L).field("y", 4.5).build();
+        Point.Builder more = b.field("y", 7L).field("z", "s"); // same builder, the keys' types and count change
+        Point three = more.build();
+        Point four = b.reset("m").field("y", 1L).field("x", 2L).build();
+        Point fromToBuilder = two.toBuilder().removeField("x").field("w", true).build();
+
+        assertThat(one.fields()).containsExactly(Map.entry("x", 1L), Map.entry("y", 2.5));
+        assertThat(two.fields()).containsExactly(Map.entry("x", 3L), Map.entry("y", 4.5));
+        assertThat(three.fields()).containsExactly(Map.entry("x", 3L), Map.entry("y", 7L), Map.entry("z", "s"));
+        assertThat(four.fields()).containsExactly(Map.entry("y", 1L), Map.entry("x", 2L));
+        assertThat(fromToBuilder.fields()).containsExactly(Map.entry("y", 4.5), Map.entry("w", true));
+        assertThat(LineProtocol.encode(two)).isEqualTo("m,t=2 x=3i,y=4.5 0");
     }
 
     @Test
