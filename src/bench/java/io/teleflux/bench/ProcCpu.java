@@ -1,5 +1,7 @@
 package io.teleflux.bench;
 
+import io.teleflux.testsupport.ProcessStats;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +20,11 @@ final class ProcCpu {
     }
 
     static double seconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // the command name may hold spaces and parentheses: fields start after the last ')'
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the CPU time of process " + pid + " (Linux /proc needed)", e);
+        double s = ProcessStats.cpuSeconds(pid);
+        if (s < 0) {
+            throw new IllegalStateException("cannot read the CPU time of process " + pid + " (Linux /proc needed)");
         }
+        return s;
     }
 
     /** CPU seconds per thread group of {@code pid}: thread names without their trailing numbers. */
