@@ -20,6 +20,16 @@ public final class LineBuffer {
      */
     String[] namedKeys;
     LineProtocol.Name[] fieldNames = new LineProtocol.Name[16];
+    /**
+     * Tag values written, by tag position, and where their bytes are: a value that is the same
+     * instance as the one before at its position (the device name, {@code source}) is copied from
+     * there instead of escaped again. Valid for the first {@code writtenTags} positions; a cut
+     * (reset, truncate) forgets them, since the bytes may be gone.
+     */
+    final String[] writtenValues = new String[8];
+    final int[] writtenAt = new int[8];
+    final int[] writtenLength = new int[8];
+    int writtenTags;
     private int lines;
 
     public LineBuffer() {
@@ -50,12 +60,14 @@ public final class LineBuffer {
     public void reset() {
         len = 0;
         lines = 0;
+        writtenTags = 0;
     }
 
     /** Cuts the buffer back to {@code length} bytes and {@code lineCount} lines (undoes a partial append). */
     public void truncate(int length, int lineCount) {
         len = length;
         lines = lineCount;
+        writtenTags = 0;
     }
 
     @Override
