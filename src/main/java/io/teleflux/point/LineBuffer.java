@@ -20,6 +20,16 @@ public final class LineBuffer {
      */
     String[] namedKeys;
     LineProtocol.Name[] fieldNames = new LineProtocol.Name[16];
+    /**
+     * Tag values written, by tag position, and where their bytes are: a value that is the same
+     * instance as the one before at its position (the device name, {@code source}) is copied from
+     * there instead of escaped again. Valid for the first {@code writtenTags} positions; a cut
+     * (reset, truncate) forgets them, since the bytes may be gone.
+     */
+    final String[] writtenValues = new String[8];
+    final int[] writtenAt = new int[8];
+    final int[] writtenLength = new int[8];
+    int writtenTags;
     private int lines;
 
     public LineBuffer() {
@@ -50,12 +60,14 @@ public final class LineBuffer {
     public void reset() {
         len = 0;
         lines = 0;
+        writtenTags = 0;
     }
 
     /** Cuts the buffer back to {@code length} bytes and {@code lineCount} lines (undoes a partial append). */
     public void truncate(int length, int lineCount) {
         len = length;
         lines = lineCount;
+        writtenTags = 0;
     }
 
     @Override
@@ -142,21 +154,22 @@ public final class LineBuffer {
         return l + n;
     }
 
+    /** The 4 ASCII digits of 0 to 9999, leading zeros included, the first in the lowest byte. */
+    private static final int[] DIGITS4 = new int[10_000];
+
+    static {
+        for (int i = 0; i < DIGITS4.length; i++) {
+            DIGITS4[i] = ('0' + i / 1000) | ('0' + i / 100 % 10) << 8 | ('0' + i / 10 % 10) << 16 | ('0' + i % 10) << 24;
+        }
+    }
+
     /**
      * The 8 ASCII digits of 0 <= v < 10^8, leading zeros included, the first digit in the lowest
-     * byte. All digits at once, in lanes of one long: 4-digit halves in 32-bit lanes, split into
-     * 2-digit quarters in 16-bit lanes, split into digits in bytes. Division by a constant is a
-     * multiplication and a shift ({@code x * 5243 >>> 19 == x / 100} for x < 10,000,
-     * {@code x * 103 >>> 10 == x / 10} for x < 100); no lane overflows into the next.
+     * byte: two look-ups of 4 digits (a 40 KB table; numbers are most of what a line holds).
      */
     private static long digits8(int v) {
-        long abcd = v / 10_000;
-        long efgh = v - abcd * 10_000;
-        long halves = abcd | (efgh << 32);
-        long high2 = ((halves * 5243) >>> 19) & 0x0000_007F_0000_007FL;
-        long quarters = high2 | ((halves - high2 * 100) << 16);
-        long tens = ((quarters * 103) >>> 10) & 0x000F_000F_000F_000FL;
-        return (tens | ((quarters - tens * 10) << 8)) + 0x3030_3030_3030_3030L;
+        int high = v / 10_000;
+        return (DIGITS4[high] & 0xFFFF_FFFFL) | (long) DIGITS4[v - high * 10_000] << 32;
     }
 
     /** Escape tables, indexed by ASCII code: true where a backslash must precede the character. */

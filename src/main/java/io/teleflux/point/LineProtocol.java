@@ -82,13 +82,21 @@ public final class LineProtocol {
         }
         System.arraycopy(m.bytes, 0, b, l, m.bytes.length);
         l += m.bytes.length;
-        for (int i = 0, n = p.tagCount(); i < n; i++) {
+        String[] written = out.writtenValues;
+        int[] writtenAt = out.writtenAt;
+        int[] writtenLength = out.writtenLength;
+        int remembered = out.writtenTags;
+        int tags = p.tagCount();
+        for (int i = 0; i < tags; i++) {
             Name k = TAG_KEYS.get(p.tagKey(i), Name.TAG_KEY);
             String value = p.tagValue(i);
             if (k.bytes == null) {
                 return carefully(p, out, start, lines);
             }
             if (value.isEmpty() || k.bytes.length == 2) {
+                if (i < written.length) {
+                    written[i] = null; // what was remembered here may predate a cut
+                }
                 continue; // no tag without a key or a value (the builder already leaves them out)
             }
             int need = k.bytes.length + 3 * value.length();
@@ -96,11 +104,26 @@ public final class LineProtocol {
                 b = grow(out, l, need);
             }
             System.arraycopy(k.bytes, 0, b, l, k.bytes.length);
-            l = putTagValue(b, l + k.bytes.length, value);
+            l += k.bytes.length;
+            if (i < remembered && written[i] == value) {
+                // the same value as at this position before: its bytes are in the buffer already
+                System.arraycopy(b, writtenAt[i], b, l, writtenLength[i]);
+                writtenAt[i] = l;
+                l += writtenLength[i];
+                continue;
+            }
+            int from = l;
+            l = putTagValue(b, l, value);
             if (l < 0) {
                 return carefully(p, out, start, lines);
             }
+            if (i < written.length) {
+                written[i] = value;
+                writtenAt[i] = from;
+                writtenLength[i] = l - from;
+            }
         }
+        out.writtenTags = Math.min(Math.max(tags, remembered), written.length);
         b[l++] = ' '; // the spare byte every capacity check leaves
         int firstField = l;
         Name[] names = fieldNames(p, out);
