@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server process started by a test fixture: the shared start / wait-until-ready / stop / kill /
- * log-tail code of every fixture.
+ * A server process started by a test fixture (or a benchmark): the shared start / wait-until-ready /
+ * stop / kill / log-tail code of every fixture.
  *
  * <ul>
  *   <li>stdout and stderr go to a log file (appended across restarts, with a marker line per start),
