@@ -95,7 +95,7 @@ public final class Collector implements AutoCloseable {
             } catch (IOException e) {
                 throw bindFailure("the HTTP endpoint", listen.host() + ":" + listen.port(), "teleflux.http.listen", e);
             }
-            http.start();
+            // bound now, served once everything is started: /health does not answer before dial-out listens
         }
         writer = new InfluxWriter(cfg.influx(), metrics);
         writer.start();
@@ -143,6 +143,9 @@ public final class Collector implements AutoCloseable {
             }
             liveness.register("selfmon", now -> reporter.problem());
         }
+        if (http != null) {
+            http.start();
+        }
         LOG.info("teleflux started: instance {}, dial-out {}, {} SNMP target(s), writing to {} ({} API)", cfg.instance(),
                 cfg.dialout().enabled() ? cfg.dialout().listen() : "off", cfg.snmp().targets().size(), cfg.influx().url(),
                 cfg.influx().api().name().toLowerCase(java.util.Locale.ROOT));
@@ -151,17 +154,24 @@ public final class Collector implements AutoCloseable {
 
     /**
      * A port in use says which address and which key, instead of a bare BindException. Other I/O
-     * failures (e.g. TLS files) keep their own message.
+     * failures (e.g. TLS files) keep their own message. gRPC's Netty reports a bind failure as
+     * "Failed to bind to address" with a native exception ("bind(..) failed: Address already in use")
+     * as its cause, not a BindException.
      */
     private static IOException bindFailure(String what, String address, String key, IOException e) {
+        boolean bind = false;
+        Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return new IOException("cannot start " + what + ": " + address + " (" + key + ") cannot be bound: "
-                        + t.getMessage() + "; is another process (another collector?) listening there? Change " + key
-                        + " or stop that process", e);
-            }
+            root = t;
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            bind |= t instanceof BindException || m.contains("failed to bind") || m.contains("bind(");
         }
-        return e;
+        if (!bind) {
+            return e;
+        }
+        return new IOException("cannot start " + what + ": " + address + " (" + key + ") cannot be bound: "
+                + root.getMessage() + "; is another process (another collector?) listening there? Change " + key
+                + " or stop that process", e);
     }
 
     /**
@@ -267,10 +277,13 @@ public final class Collector implements AutoCloseable {
             }
         }
         if (writer != null) {
-            // drain at most half of what is left, leaving time to stop the senders and spool the rest
+            // drain for at most half of what is left, then wait for the senders for what remains
+            // but a second, which is left for putting what is still in memory into the spool
             long left = Math.max(0, deadline - System.nanoTime());
-            Duration drain = cfg.influx().timeout().plus(cfg.influx().flushInterval());
-            writer.close(Duration.ofNanos(Math.min(drain.toNanos(), left / 2)));
+            long drain = Math.min(cfg.influx().timeout().plus(cfg.influx().flushInterval()).toNanos(), left / 2);
+            long join = Math.min(cfg.influx().timeout().plusSeconds(2).toNanos(),
+                    Math.max(100_000_000L, left - drain - 1_000_000_000L));
+            writer.close(Duration.ofNanos(drain), Duration.ofNanos(join));
         }
         if (http != null) {
             http.close();

@@ -282,6 +282,16 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
      * counted as dropped (reason {@code shutdown}) and logged.
      */
     public void close(Duration drain) {
+        close(drain, cfg.timeout().plus(Duration.ofSeconds(2)));
+    }
+
+    /**
+     * As {@link #close(Duration)}, waiting at most {@code join} for the sender threads to stop
+     * after the drain (a v2 request in flight does not notice the interrupt; by default its timeout
+     * bounds the wait). A sender still busy then keeps its batch, which is counted when it ends;
+     * everything else is spooled (or counted) before this returns.
+     */
+    public void close(Duration drain, Duration join) {
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -311,7 +321,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
             t.interrupt(); // wakes backoff sleeps and in-flight v1 requests
         }
         // a v2 request in flight does not notice the interrupt; its timeout bounds the wait
-        long joinDeadline = System.nanoTime() + cfg.timeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
+        long joinDeadline = System.nanoTime() + join.toNanos();
         for (Thread t : threads) {
             try {
                 t.join(Duration.ofNanos(Math.max(1, joinDeadline - System.nanoTime())));
