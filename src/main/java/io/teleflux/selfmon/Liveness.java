@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * What {@code /health} asks: every component registers checks of its essential threads and of its
@@ -62,14 +61,6 @@ public final class Liveness {
         });
         out.sort(null);
         return out;
-    }
-
-    /** A check that fails once {@code thread} (from the supplier, null = not started yet) has died while {@code expected} says it should run. */
-    public static Check threadAlive(Supplier<Thread> thread, java.util.function.BooleanSupplier expected) {
-        return now -> {
-            Thread t = thread.get();
-            return t != null && !t.isAlive() && expected.getAsBoolean() ? "thread " + t.getName() + " died" : null;
-        };
     }
 
     /**

@@ -35,17 +35,6 @@ class LivenessTest {
     }
 
     @Test
-    void aDeadThreadIsAProblemOnlyWhileItShouldRun() throws Exception {
-        Thread t = Thread.ofPlatform().name("worker-x").start(() -> { });
-        t.join();
-        AtomicBoolean running = new AtomicBoolean(true);
-        liveness.register("c", Liveness.threadAlive(() -> t, running::get));
-        assertThat(liveness.problems()).containsExactly("c: thread worker-x died");
-        running.set(false); // closed: its threads end on purpose
-        assertThat(liveness.problems()).isEmpty();
-    }
-
-    @Test
     void heartbeatCountsSilenceOnTheGivenClock() {
         Liveness.Heartbeat hb = new Liveness.Heartbeat(clock::get);
         clock.addAndGet(5_000);
