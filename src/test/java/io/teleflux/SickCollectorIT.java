@@ -254,13 +254,13 @@ class SickCollectorIT {
             System.out.printf("[sick] SIGTERM, InfluxDB a black hole, 60 s request in flight: exit %d after %d ms%n",
                     p.exitValue(), ms2);
 
-            // 3. the halt lost nothing of the spool
+            // 3. the stop lost nothing of the spool
             Path log3 = dir.resolve("collector3.log");
             p = start(dir, conf, log3, "-Xmx256m");
             awaitHealthy(p, http, log3);
             assertThat(CliIT.read(log3)).contains("from an earlier run; they are replayed first");
             assertThat(SpoolCrashIT.metric(http, "teleflux_spool_points")).isGreaterThanOrEqualTo(spooled);
-            System.out.printf("[sick] after the halt: %d points in the spool (%d before)%n",
+            System.out.printf("[sick] next start: %d points in the spool (%d before the first stop)%n",
                     (long) SpoolCrashIT.metric(http, "teleflux_spool_points"), spooled);
         } finally {
             DialoutClients.close(ch);
@@ -338,6 +338,7 @@ class SickCollectorIT {
                 int port = busy.equals("http") ? http : grpc;
                 String key = busy.equals("http") ? "teleflux.http.listen" : "teleflux.dialout.listen";
                 assertThat(out).contains("127.0.0.1:" + port + " (" + key + ") cannot be bound");
+                assertThat(out).contains("teleflux stopped"); // what had started was closed cleanly
                 if (busy.equals("http")) {
                     // the HTTP endpoint binds first: the dial-out listener never opened
                     assertThat(out).doesNotContain("dial-out listening");
