@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
         description = {"Run the collector: receive gRPC dial-out telemetry, poll SNMP targets, compute rates and write to InfluxDB.",
-                "Stops cleanly on SIGINT/SIGTERM, writing what it has received first."})
+                "Stops cleanly on SIGINT/SIGTERM, writing or spooling what it has received first, within teleflux.shutdown-timeout"
+                        + " (then halts, exit 124). Exits 3 on an OutOfMemoryError, 1 when a port cannot be bound."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     /** Exit code when the shutdown watchdog halts the process (as timeout(1) does). */
