@@ -162,7 +162,27 @@ public final class ConfigLoader {
                 intIn(p + "max-streams", 1, 1_000_000),
                 intIn(p + "max-rows", 1, Integer.MAX_VALUE),
                 // 6 = root, Notification, module, table, row array, row: anything shallower rejects every document
-                intIn(p + "max-depth", 6, 1000));
+                intIn(p + "max-depth", 6, 1000),
+                limits());
+    }
+
+    private DialoutConfig.Limits limits() {
+        String p = "teleflux.dialout.limits.";
+        return new DialoutConfig.Limits(
+                intIn(p + "max-streams-per-peer", 1, 1_000_000),
+                intIn(p + "max-streams-per-connection", 1, 1_000_000),
+                duration(p + "idle-timeout", Duration.ZERO),
+                intIn(p + "max-resets", 1, Integer.MAX_VALUE),
+                duration(p + "reset-window", Duration.ofSeconds(1)),
+                bytes(p + "chunk-buffer", 1024, Long.MAX_VALUE),
+                // room for the hash suffix and a readable prefix; 64 covers every vendor's sysname
+                intIn(p + "max-name-length", 64, 65_535),
+                intIn(p + "max-measurements-per-message", 1, 1_000_000),
+                intIn(p + "max-measurements-per-device", 1, 1_000_000),
+                intIn(p + "max-fields-per-point", 1, 1_000_000),
+                intIn(p + "max-device-labels", 1, 10_000_000),
+                intIn(p + "max-device-labels-per-peer", 1, 10_000_000),
+                duration(p + "device-label-expiry", Duration.ofSeconds(1)));
     }
 
     private TlsConfig tls() {

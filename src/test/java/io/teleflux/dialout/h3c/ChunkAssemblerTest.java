@@ -109,7 +109,7 @@ class ChunkAssemblerTest {
         assertThat(tiny.offer(PATH, 0, 3, 3, new byte[1], 0)).isNull();
         assertThat(tiny.pending()).isZero();
         assertThat(errors("chunk_overflow")).isEqualTo(2);
-        assertThat(tiny.expire(10_000_000)).isZero();
+        assertThat(tiny.expireCount(10_000_000)).isZero();
         assertThat(errors("chunk_timeout")).isZero();
     }
 
@@ -127,8 +127,8 @@ class ChunkAssemblerTest {
     @Test
     void incompleteSamplesTimeOut() {
         assertThat(assembler.offer(PATH, 0, 2, 1, b("ab"), 1_000)).isNull();
-        assertThat(assembler.expire(61_000)).isZero();
-        assertThat(assembler.expire(61_001)).isEqualTo(1);
+        assertThat(assembler.expireCount(61_000)).isZero();
+        assertThat(assembler.expireCount(61_001)).isEqualTo(1);
         assertThat(errors("chunk_timeout")).isEqualTo(1);
         assertThat(assembler.pending()).isZero();
         assertThat(assembler.bufferedBytes()).isZero();
