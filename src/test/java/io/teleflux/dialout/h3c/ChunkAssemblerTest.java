@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.ChunkBudget;
 import io.teleflux.selfmon.Metrics;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +123,43 @@ class ChunkAssemblerTest {
         assertThat(errors("chunk_overflow")).isEqualTo(1);
         assertThat(small.offer("a/b", 0, 2, 2, b("x"), 0)).isNull();
         assertThat(errors("chunk_overflow")).as("a/b's second fragment no longer fits either").isEqualTo(2);
+    }
+
+    @Test
+    void streamsShareOneBudgetAndGiveItBackWhenDone() {
+        ChunkBudget budget = new ChunkBudget(3 * (ChunkAssembler.FRAGMENT_OVERHEAD + 10));
+        ChunkAssembler one = new ChunkAssembler(metrics, 1 << 20, 60_000, budget);
+        ChunkAssembler two = new ChunkAssembler(metrics, 1 << 20, 60_000, budget);
+        assertThat(one.offer(PATH, 0, 3, 1, new byte[10], 0)).isNull();
+        assertThat(one.offer(PATH, 0, 3, 2, new byte[10], 0)).isNull();
+        assertThat(two.offer(PATH, 0, 3, 1, new byte[10], 0)).isNull();
+        assertThat(budget.used()).isEqualTo(3 * (ChunkAssembler.FRAGMENT_OVERHEAD + 10));
+        // each stream is far under its own bound, but together they hold the whole shared buffer
+        assertThat(two.offer(PATH, 0, 3, 2, new byte[10], 0)).isNull();
+        assertThat(errors("chunk_overflow")).isEqualTo(1);
+        assertThat(budget.used()).isEqualTo(2 * (ChunkAssembler.FRAGMENT_OVERHEAD + 10));
+        assertThat(s(one.offer(PATH, 0, 3, 3, b("x"), 0))).hasSize(21);
+        assertThat(budget.used()).isZero();
+        assertThat(two.offer("a/b", 0, 2, 1, new byte[10], 0)).isNull();
+        assertThat(two.close()).isEqualTo(1);
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void theTimerExpiresSamplesOfStreamsThatNeverSendAgain() {
+        ChunkBudget budget = new ChunkBudget(1 << 20);
+        ChunkAssembler idle = new ChunkAssembler(metrics, 1 << 20, 60_000, budget);
+        assertThat(idle.offer(PATH, 0, 2, 1, new byte[1000], 1_000)).isNull();
+        budget.sweep(60_000);
+        assertThat(idle.pending()).isEqualTo(1);
+        budget.sweep(61_001); // no message on that stream: only the timer runs
+        assertThat(idle.pending()).isZero();
+        assertThat(budget.used()).isZero();
+        assertThat(errors("chunk_timeout")).isEqualTo(1);
+        idle.close();
+        assertThat(idle.offer(PATH, 0, 2, 1, new byte[10], 70_000)).isNull();
+        budget.sweep(200_000);
+        assertThat(idle.pending()).as("a closed assembler is no longer on the timer's list").isEqualTo(1);
     }
 
     @Test
