@@ -123,13 +123,15 @@ class HostilePeersIT {
                 msgs.add(m.toBuilder().setDeviceMsg(m.getDeviceMsg().toBuilder().setDeviceName(huge + i)).build());
             }
             String longIface = "GigabitEthernet1/0/" + "9".repeat(100_000);
+            msgs.add(DialoutClients.msg("sw-long-path", "GE1/0/1", T0, 1).toBuilder()
+                    .setSensorPath("Ifmgr/" + "S".repeat(1_000_000)).build());
             msgs.add(DialoutClients.msg("sw-long-iface", longIface, T0, 42));
             DialoutResponse r = gzipStream(ch, msgs);
             assertThat(r.getResponse()).as("the stream itself carries on").isEqualTo("ok");
         } finally {
             DialoutClients.close(ch);
         }
-        assertThat(TestCollector.await(20, () -> metric("teleflux_decode_errors_total", "reason", "name_too_long") == 10))
+        assertThat(TestCollector.await(20, () -> metric("teleflux_decode_errors_total", "reason", "name_too_long") == 11))
                 .as(metricsText()).isTrue();
         InfluxQueryResult tags = awaitQuery("SHOW TAG VALUES FROM interface WITH KEY = \"interface\" WHERE device = 'sw-long-iface'");
         String stored = (String) tags.single().value(0, "value");

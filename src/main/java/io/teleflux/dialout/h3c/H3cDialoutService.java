@@ -118,6 +118,14 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
                 return;
             }
             name = name.strip();
+            if (msg.getSensorPath().length() > maxNameLength) {
+                // the path keys chunk reassembly and appears in log lines: it must be bounded as a name is
+                nameTooLong.inc();
+                RL.warn("longpath:" + peer.address(), "dial-out message from {} dropped: its sensorPath has {} chars,"
+                        + " more than teleflux.dialout.limits.max-name-length ({})", peer, msg.getSensorPath().length(),
+                        maxNameLength);
+                return;
+            }
             if (name.isEmpty()) {
                 if (device == null) {
                     missingDevice.inc();
