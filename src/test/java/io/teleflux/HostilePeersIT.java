@@ -282,6 +282,26 @@ class HostilePeersIT {
 
     @Test
     @Order(6)
+    void aPingFloodIsAnsweredWithGoaway() throws Exception {
+        try (RawHttp2 attacker = new RawHttp2("127.0.0.20", grpc)) {
+            attacker.open(1); // a stream, so that pings are judged as keepalives of a busy connection
+            for (int i = 0; i < 1000 && !attacker.goAway && !attacker.closedByPeer; i++) {
+                try {
+                    attacker.ping(i);
+                    attacker.flush();
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                Thread.sleep(2);
+            }
+            // permit-keepalive-time is 5 s: a few strikes, then ENHANCE_YOUR_CALM
+            assertThat(TestCollector.await(10, () -> attacker.goAway)).isTrue();
+        }
+        assertHealthy();
+    }
+
+    @Test
+    @Order(7)
     void oneHostInventingNamesCannotTakeEveryDeviceLabel() throws Exception {
         ManagedChannel ch = DialoutClients.plaintext(grpc, "127.0.0.15");
         try {
@@ -307,7 +327,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void oneMessageCannotFloodTheSchema() throws Exception {
         StringBuilder tables = new StringBuilder("{\"Notification\":{\"Timestamp\":\"" + T0 + "\",\"Zz\":{");
         for (int i = 0; i < 20_000; i++) {
@@ -342,7 +362,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aCompressedMessageOverTheLimitIsCountedAsTooLarge() throws Exception {
         double before = metric("teleflux_decode_errors_total", "reason", "message_too_large");
         String spaces = " ".repeat(9 << 20); // 9 MiB of JSON whitespace: a few KB with gzip, over the 8 MiB limit
@@ -360,7 +380,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theCanaryLostNothingAndTheHeapStayedSmall() throws Exception {
         long sent = canary.close();
         assertThat(sent).as("canary samples sent").isGreaterThan(100);

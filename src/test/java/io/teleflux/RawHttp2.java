@@ -92,6 +92,11 @@ final class RawHttp2 implements Closeable {
         frame(HEADERS, 0x4, id, headerBlock(DIALOUT));
     }
 
+    /** A PING the collector must answer, and may count against permit-keepalive-time. */
+    synchronized void ping(long opaque) throws IOException {
+        frame(PING, 0, 0, java.nio.ByteBuffer.allocate(8).putLong(opaque).array());
+    }
+
     synchronized void reset(int id) throws IOException {
         frame(RST_STREAM, 0, id, new byte[]{0, 0, 0, 8}); // CANCEL
     }
