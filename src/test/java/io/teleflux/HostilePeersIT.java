@@ -46,7 +46,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostilePeersIT {
     static final long LIVE_HEAP_BOUND_MIB = 128;
-    static final int CHUNK_BUFFER = 16 << 20;
+    static final int CHUNK_BUFFER = 8 << 20;
+    static final int FRAGMENT = 512 << 10;
+    static final int RECEIVE_BUFFER = 24 << 20;
     static final int PER_PEER = 50;
     static final int LABELS_PER_PEER = 100;
     static final long T0 = System.currentTimeMillis() / 1000 * 1000 - 7_200_000;
@@ -77,6 +79,7 @@ class HostilePeersIT {
                       max-streams-per-peer = %d
                       idle-timeout = 8s
                       chunk-buffer = %d
+                      receive-buffer = %d
                       max-device-labels-per-peer = %d
                     }
                   }
@@ -84,7 +87,7 @@ class HostilePeersIT {
                   influx { api = v1, url = "%s", database = telemetry, flush-interval = 200ms, spool.dir = "%s" }
                   selfmon.interval = 2s
                 }
-                """.formatted(grpc, PER_PEER, CHUNK_BUFFER, LABELS_PER_PEER, http, influx.url(), dir.resolve("spool")));
+                """.formatted(grpc, PER_PEER, CHUNK_BUFFER, RECEIVE_BUFFER, LABELS_PER_PEER, http, influx.url(), dir.resolve("spool")));
         log = dir.resolve("collector.log");
         collector = new ProcessBuilder(CliIT.JAVA, "-Xmx256m", "-jar", CliIT.JAR.toString(), "run", "--config",
                 conf.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -150,14 +153,15 @@ class HostilePeersIT {
         ManagedChannel ch = DialoutClients.plaintext(grpc, "127.0.0.11");
         List<DialoutClients.Stream> open = new ArrayList<>();
         try {
-            byte[] fragment = new byte[1 << 20];
+            // 40 x 512 KiB in flight at once stays under the 24 MiB receive budget: only the chunk buffer binds
+            byte[] fragment = new byte[FRAGMENT];
             java.util.Arrays.fill(fragment, (byte) ' ');
             for (int i = 0; i < streams; i++) {
                 DialoutMsg first = DialoutMsg.newBuilder()
                         .setDeviceMsg(DeviceInfo.newBuilder().setDeviceName("chunky-" + i))
                         .setSensorPath("Ifmgr/Statistics")
                         .setJsonDataBytes(com.google.protobuf.ByteString.copyFrom(fragment))
-                        .setChunkMsg(ChunkInfo.newBuilder().setTotalFragments(3).setNodeId(1).setTotalSize(3L << 20))
+                        .setChunkMsg(ChunkInfo.newBuilder().setTotalFragments(3).setNodeId(1).setTotalSize(3L * FRAGMENT))
                         .build();
                 open.add(new DialoutClients.Stream(ch).send(first)); // and then nothing more, ever
             }
@@ -166,7 +170,7 @@ class HostilePeersIT {
             double held = metric("teleflux_dialout_chunk_buffer_bytes");
             assertThat(held).as("fragments held").isPositive().isLessThanOrEqualTo(CHUNK_BUFFER);
             double overflowed = metric("teleflux_decode_errors_total", "reason", "chunk_overflow");
-            assertThat(overflowed).as("samples that did not fit the shared buffer").isGreaterThanOrEqualTo(streams - 16);
+            assertThat(overflowed).as("samples that did not fit the shared buffer").isGreaterThanOrEqualTo(streams - CHUNK_BUFFER / FRAGMENT);
             // no stream sends again: the timer alone frees them, chunk-timeout (3 s) after they started
             assertThat(TestCollector.await(15, () -> metric("teleflux_dialout_chunk_buffer_bytes") == 0)).isTrue();
             assertThat(metric("teleflux_decode_errors_total", "reason", "chunk_timeout") + overflowed)
@@ -178,14 +182,42 @@ class HostilePeersIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void unfinishedMessagesCannotFillTheHeap() throws Exception {
+        double before = metric("teleflux_dialout_rejected_total", "reason", "receive_buffer");
+        try (RawHttp2 attacker = new RawHttp2("127.0.0.21", grpc)) {
+            for (int i = 0; i < 10; i++) {
+                attacker.open(1 + 2 * i);
+            }
+            attacker.flush();
+            assertThat(TestCollector.await(10, () -> attacker.maxConcurrentStreams == 128)).isTrue();
+            // 10 messages of 7 MiB (under max-message-size), 6 MiB of each sent, none ever finished
+            double peak = 0;
+            for (int i = 0; i < 10; i++) {
+                attacker.partialMessage(1 + 2 * i, 7 << 20, 6 << 20);
+                peak = Math.max(peak, metric("teleflux_dialout_receive_buffer_bytes"));
+            }
+            assertThat(TestCollector.await(20, () -> metric("teleflux_dialout_rejected_total", "reason", "receive_buffer")
+                    - before >= 6)).as(metricsText()).isTrue();
+            assertThat(peak).as("bytes of unfinished messages held").isLessThanOrEqualTo(RECEIVE_BUFFER);
+            assertThat(metric("teleflux_dialout_receive_buffer_bytes")).isLessThanOrEqualTo(RECEIVE_BUFFER);
+            // ended with RESOURCE_EXHAUSTED trailers (and, for some, a reset)
+            assertThat(TestCollector.await(10, () -> attacker.headersReceived.get() + attacker.resetsReceived.get() >= 6))
+                    .as("streams the collector ended").isTrue();
+        }
+        assertThat(TestCollector.await(10, () -> metric("teleflux_dialout_receive_buffer_bytes") == 0)).isTrue();
+        assertHealthy();
+    }
+
     /** Chunked samples in progress, as the timeout counter will see them. */
     static double heldChunks() {
         double bytes = metric("teleflux_dialout_chunk_buffer_bytes");
-        return Math.floor(bytes / (1 << 20));
+        return Math.floor(bytes / FRAGMENT);
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void oneConnectionCannotOpenMoreStreamsThanAdvertised() throws Exception {
         try (RawHttp2 attacker = new RawHttp2("127.0.0.12", grpc)) {
             for (int i = 0; i < 10_500 && !attacker.closedByPeer; i++) {
@@ -213,7 +245,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void silentStreamsFromOneHostCannotLockDevicesOut() throws Exception {
         double idleBefore = metric("teleflux_dialout_idle_closed_total");
         double refusedBefore = metric("teleflux_dialout_rejected_total", "reason", "max_streams_per_peer");
@@ -254,7 +286,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRapidResetFloodIsAnsweredWithGoaway() throws Exception {
         int sent = 0;
         try (RawHttp2 attacker = new RawHttp2("127.0.0.14", grpc)) {
@@ -281,7 +313,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aPingFloodIsAnsweredWithGoaway() throws Exception {
         try (RawHttp2 attacker = new RawHttp2("127.0.0.20", grpc)) {
             attacker.open(1); // a stream, so that pings are judged as keepalives of a busy connection
@@ -301,7 +333,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void oneHostInventingNamesCannotTakeEveryDeviceLabel() throws Exception {
         ManagedChannel ch = DialoutClients.plaintext(grpc, "127.0.0.15");
         try {
@@ -327,7 +359,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void oneMessageCannotFloodTheSchema() throws Exception {
         StringBuilder tables = new StringBuilder("{\"Notification\":{\"Timestamp\":\"" + T0 + "\",\"Zz\":{");
         for (int i = 0; i < 20_000; i++) {
@@ -362,7 +394,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCompressedMessageOverTheLimitIsCountedAsTooLarge() throws Exception {
         double before = metric("teleflux_decode_errors_total", "reason", "message_too_large");
         String spaces = " ".repeat(9 << 20); // 9 MiB of JSON whitespace: a few KB with gzip, over the 8 MiB limit
@@ -380,7 +412,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theCanaryLostNothingAndTheHeapStayedSmall() throws Exception {
         long sent = canary.close();
         assertThat(sent).as("canary samples sent").isGreaterThan(100);

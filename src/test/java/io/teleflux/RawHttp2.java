@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RawHttp2 implements Closeable {
     static final String DIALOUT = "/grpc_dialout.GRPCDialout/Dialout";
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7;
+    private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8;
+    private static final int MAX_FRAME = 16_384;
 
     private final Socket socket;
     private final DataOutputStream out;
@@ -29,6 +30,11 @@ final class RawHttp2 implements Closeable {
     volatile int maxConcurrentStreams = -1;
     volatile boolean goAway;
     volatile boolean closedByPeer;
+    // flow control, under this object's lock: what this client may still send
+    private long connectionWindow = 65_535;
+    private int initialWindow = 65_535;
+    private final java.util.Map<Integer, Long> streamWindows = new java.util.HashMap<>();
+    private final java.util.Set<Integer> resetStreams = new java.util.HashSet<>();
 
     RawHttp2(String sourceAddress, int port) throws IOException {
         socket = new Socket();
@@ -49,7 +55,7 @@ final class RawHttp2 implements Closeable {
                 int len = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
                 int type = in.readUnsignedByte();
                 int flags = in.readUnsignedByte();
-                in.readInt();
+                int streamId = in.readInt() & 0x7fffffff;
                 byte[] payload = in.readNBytes(len);
                 switch (type) {
                     case SETTINGS -> {
@@ -59,6 +65,14 @@ final class RawHttp2 implements Closeable {
                                 int v = java.nio.ByteBuffer.wrap(payload, i + 2, 4).getInt();
                                 if (id == 3) {
                                     maxConcurrentStreams = v;
+                                }
+                                if (id == 4) {
+                                    synchronized (this) {
+                                        int delta = v - initialWindow;
+                                        initialWindow = v;
+                                        streamWindows.replaceAll((k, w) -> w + delta);
+                                        notifyAll();
+                                    }
                                 }
                             }
                             synchronized (this) {
@@ -75,7 +89,24 @@ final class RawHttp2 implements Closeable {
                             }
                         }
                     }
-                    case RST_STREAM -> resetsReceived.incrementAndGet();
+                    case RST_STREAM -> {
+                        resetsReceived.incrementAndGet();
+                        synchronized (this) {
+                            resetStreams.add(streamId);
+                            notifyAll();
+                        }
+                    }
+                    case WINDOW_UPDATE -> {
+                        int inc = java.nio.ByteBuffer.wrap(payload).getInt() & 0x7fffffff;
+                        synchronized (this) {
+                            if (streamId == 0) {
+                                connectionWindow += inc;
+                            } else {
+                                streamWindows.merge(streamId, (long) inc, Long::sum);
+                            }
+                            notifyAll();
+                        }
+                    }
                     case HEADERS -> headersReceived.incrementAndGet();
                     case GOAWAY -> goAway = true;
                     default -> {
@@ -83,8 +114,51 @@ final class RawHttp2 implements Closeable {
                 }
             }
         } catch (IOException e) {
-            closedByPeer = true;
+            synchronized (this) {
+                closedByPeer = true;
+                notifyAll();
+            }
         }
+    }
+
+    /**
+     * Starts a gRPC message of {@code declaredLength} bytes on stream {@code id} and sends the first
+     * {@code sentLength} of them, within the flow-control windows the collector grants. Returns false
+     * when the collector reset the stream (or the connection) before all were sent, or gave no
+     * window for 10 s.
+     */
+    synchronized boolean partialMessage(int id, int declaredLength, int sentLength) throws IOException, InterruptedException {
+        streamWindows.putIfAbsent(id, (long) initialWindow);
+        byte[] header = {0, (byte) (declaredLength >>> 24), (byte) (declaredLength >>> 16), (byte) (declaredLength >>> 8),
+                (byte) declaredLength};
+        int left = sentLength + header.length;
+        boolean first = true;
+        while (left > 0) {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!resetStreams.contains(id) && !closedByPeer && (connectionWindow <= 0 || streamWindows.get(id) <= 0)) {
+                long waitMs = (deadline - System.nanoTime()) / 1_000_000;
+                if (waitMs <= 0) {
+                    return false;
+                }
+                out.flush();
+                wait(waitMs);
+            }
+            if (resetStreams.contains(id) || closedByPeer) {
+                return false;
+            }
+            int n = (int) Math.min(Math.min(left, MAX_FRAME), Math.min(connectionWindow, streamWindows.get(id)));
+            byte[] payload = new byte[n];
+            if (first) {
+                System.arraycopy(header, 0, payload, 0, Math.min(n, header.length));
+                first = false;
+            }
+            frame(DATA, 0, id, payload); // the body is zeros: never parsed, the message never ends
+            connectionWindow -= n;
+            streamWindows.merge(id, (long) -n, Long::sum);
+            left -= n;
+        }
+        out.flush();
+        return true;
     }
 
     /** Opens stream {@code id} (odd, increasing) on the dial-out method, sending no message. */

@@ -42,6 +42,7 @@ public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize
      * @param maxResets                 RST_STREAM frames a connection may send per {@code resetWindow} before GOAWAY
      * @param resetWindow               the window of {@code maxResets}
      * @param chunkBuffer               bytes of chunk fragments buffered for all streams together
+     * @param receiveBuffer             bytes of messages still arriving, all streams together
      * @param maxNameLength             chars of a device name (longer: the message is rejected) and of any
      *                                  other name (longer: truncated with a hash suffix)
      * @param maxMeasurementsPerMessage distinct measurements one message may produce
@@ -52,11 +53,11 @@ public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize
      * @param deviceLabelExpiry         a label quiet this long may be reclaimed when the table is full
      */
     public record Limits(int maxStreamsPerPeer, int maxStreamsPerConnection, Duration idleTimeout, int maxResets,
-                         Duration resetWindow, long chunkBuffer, int maxNameLength, int maxMeasurementsPerMessage,
+                         Duration resetWindow, long chunkBuffer, long receiveBuffer, int maxNameLength, int maxMeasurementsPerMessage,
                          int maxMeasurementsPerDevice, int maxFieldsPerPoint, int maxDeviceLabels,
                          int maxDeviceLabelsPerPeer, Duration deviceLabelExpiry) {
         /** The values of reference.conf. */
         public static final Limits DEFAULTS = new Limits(256, 128, Duration.ofMinutes(10), 1000, Duration.ofSeconds(10),
-                256L << 20, 256, 64, 256, 1000, 20_000, 2_000, Duration.ofMinutes(15));
+                256L << 20, 256L << 20, 256, 64, 256, 1000, 20_000, 2_000, Duration.ofMinutes(15));
     }
 }

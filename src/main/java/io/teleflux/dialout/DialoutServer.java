@@ -1,5 +1,6 @@
 package io.teleflux.dialout;
 
+import io.grpc.Context;
 import io.grpc.HandlerRegistry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -67,6 +68,7 @@ public final class DialoutServer implements AutoCloseable {
     private final List<FlowControlledHandler<?, ?>> handlers = new ArrayList<>();
     private final ConnectionGate gate;
     private final ChunkBudget chunks;
+    private final ReceiveBudget receive;
     private final DeviceLabels labels;
     private final DeviceBinding binding;
     private TlsReloader tls;
@@ -90,7 +92,8 @@ public final class DialoutServer implements AutoCloseable {
         metrics.gauge("teleflux_dialout_streams", activeStreams::get);
         metrics.describe(REJECTED, Metrics.Type.COUNTER,
                 "Dial-out connections or streams refused: allowlist (peer not allowed), tls (handshake failed:"
-                        + " no or untrusted certificate, not TLS), max_streams, max_streams_per_peer");
+                        + " no or untrusted certificate, not TLS), max_streams, max_streams_per_peer, receive_buffer (a stream holding the largest unfinished message"
+                        + " when all of them passed limits.receive-buffer)");
         metrics.describe(IDLE_CLOSED, Metrics.Type.COUNTER,
                 "Dial-out streams closed after no message for teleflux.dialout.limits.idle-timeout");
         DialoutConfig.Limits limits = config.limits();
@@ -99,6 +102,11 @@ public final class DialoutServer implements AutoCloseable {
         metrics.counter(IDLE_CLOSED);
         this.gate = new ConnectionGate(config.allow(), metrics);
         this.chunks = new ChunkBudget(limits.chunkBuffer());
+        this.receive = new ReceiveBudget(limits.receiveBuffer());
+        metrics.describe("teleflux_dialout_receive_buffer_bytes", Metrics.Type.GAUGE,
+                "Bytes of dial-out messages still arriving, all streams (limit: limits.receive-buffer)");
+        metrics.gauge("teleflux_dialout_receive_buffer_bytes", receive::used);
+        metrics.counter(REJECTED, "reason", "receive_buffer");
         metrics.describe("teleflux_dialout_chunk_buffer_bytes", Metrics.Type.GAUGE,
                 "Bytes of chunk fragments held for incomplete samples, all streams (limit: limits.chunk-buffer)");
         metrics.gauge("teleflux_dialout_chunk_buffer_bytes", chunks::used);
@@ -230,14 +238,32 @@ public final class DialoutServer implements AutoCloseable {
         @Override
         public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
             activeStreams.incrementAndGet();
+            ReceiveBudget.Slot slot = receive.open();
             return new ServerStreamTracer() {
                 @Override
+                public Context filterContext(Context context) {
+                    return context.withValue(ReceiveBudget.SLOT, slot);
+                }
+
+                @Override
+                public void inboundWireSize(long bytes) {
+                    receive.add(slot, bytes);
+                }
+
+                @Override
+                public void inboundMessageRead(int seqNo, long optionalWireSize, long optionalUncompressedSize) {
+                    receive.messageDone(slot);
+                }
+
+                @Override
                 public void streamClosed(Status status) {
+                    receive.closed(slot);
                     activeStreams.decrementAndGet();
                     metrics.counter("teleflux_dialout_streams_closed_total", "code", status.getCode().name()).inc();
                     String why = status.getDescription();
                     boolean refusedByUs = FlowControlledHandler.TOO_MANY_STREAMS.equals(why)
-                            || FlowControlledHandler.TOO_MANY_FROM_PEER.equals(why);
+                            || FlowControlledHandler.TOO_MANY_FROM_PEER.equals(why)
+                            || FlowControlledHandler.RECEIVE_BUFFER_FULL.equals(why);
                     if ((status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !refusedByUs) || tooLargeCause(status)) {
                         metrics.counter("teleflux_decode_errors_total", "reason", "message_too_large").inc();
                         RL.warn("too_large", "dial-out stream {} closed: message over teleflux.dialout.max-message-size"

@@ -32,6 +32,8 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
     private final StreamLimit limit;
 
     static final String TOO_MANY_STREAMS = "too many dial-out streams (teleflux.dialout.max-streams)";
+    static final String RECEIVE_BUFFER_FULL = "too many bytes of unfinished messages on all dial-out streams"
+            + " (teleflux.dialout.limits.receive-buffer)";
     static final String TOO_MANY_FROM_PEER = "too many dial-out streams from this address"
             + " (teleflux.dialout.limits.max-streams-per-peer)";
 
@@ -91,12 +93,14 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
 
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Metrics.Counter idleClosed;
+    private final Metrics.Counter receiveAborted;
 
     FlowControlledHandler(DialoutProtocol<Q, R> protocol, DecodePool pool, Metrics metrics, StreamLimit limit) {
         this.protocol = protocol;
         this.pool = pool;
         this.limit = limit;
         this.idleClosed = metrics.counter(DialoutServer.IDLE_CLOSED);
+        this.receiveAborted = metrics.counter(DialoutServer.REJECTED, "reason", "receive_buffer");
         this.internalErrors = metrics.counter("teleflux_decode_errors_total", "reason", "internal_error");
         this.streamsOpened = metrics.counter("teleflux_dialout_streams_total");
     }
@@ -116,6 +120,10 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
         streamsOpened.inc();
         Stream s = new Stream(call, protocol.open(peer), peer);
         open.add(s);
+        ReceiveBudget.Slot slot = ReceiveBudget.SLOT.get();
+        if (slot != null) {
+            slot.onAbort(s::abortForBudget);
+        }
         call.request(1);
         return s;
     }
@@ -143,6 +151,10 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
         private boolean halfClosed;
         private boolean cancelled;
         private boolean done;
+        /** Ended by the receive budget while a message was being decoded: resources go back once it is done. */
+        private boolean abortPending;
+        /** {@link #finished} ran: the processor is closed and the slot given back. */
+        private boolean released;
         private volatile long lastMessageNanos = System.nanoTime();
 
         Stream(ServerCall<Q, R> call, StreamProcessor<Q, R> processor, Peer peer) {
@@ -174,8 +186,32 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
                     + " (teleflux.dialout.limits.idle-timeout)", peer, idleNanos / 1_000_000_000L);
         }
 
+        /** Ends the call because the receive budget chose it (see {@link ReceiveBudget}); from a transport thread. */
+        void abortForBudget() {
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                try {
+                    call.close(Status.RESOURCE_EXHAUSTED.withDescription(RECEIVE_BUFFER_FULL), new Metadata());
+                } catch (RuntimeException e) {
+                    LOG.debug("ending the call from {} failed: {}", peer, e.toString());
+                }
+                if (running || parked != null || !queue.isEmpty()) {
+                    abortPending = true;
+                } else {
+                    finished();
+                }
+            }
+            receiveAborted.inc();
+            RL.warn("receive:" + peer.address(), "dial-out stream from {} ended: the messages arriving on all streams"
+                    + " passed teleflux.dialout.limits.receive-buffer and this stream held the largest unfinished one", peer);
+        }
+
         /** Under the lock, once: the stream's resources go back. */
         private void finished() {
+            released = true;
             open.remove(this);
             processor.closed();
             limit.release(peer.address());
@@ -203,6 +239,14 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
         public void admitted() {
             boolean wantMore;
             synchronized (this) {
+                if (released) {
+                    // the collector ended this call and gave its resources back: a message still in
+                    // gRPC's hands when that happened must not reach a closed processor
+                    pool.release(parkedSize);
+                    parked = null;
+                    parkedSize = 0;
+                    return;
+                }
                 queue.addLast(parked);
                 sizes.addLast(parkedSize);
                 parked = null;
@@ -258,6 +302,11 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
 
         /** Under the lock: ends the call once the device half-closed and nothing is left to process. */
         private void maybeFinish() {
+            if (done && abortPending && !running && parked == null && queue.isEmpty()) {
+                abortPending = false; // the worker is done with what the stream delivered before it was ended
+                finished();
+                return;
+            }
             if (done || running || parked != null || !queue.isEmpty() || !(halfClosed || cancelled)) {
                 return;
             }

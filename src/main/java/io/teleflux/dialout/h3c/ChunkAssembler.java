@@ -42,6 +42,7 @@ public final class ChunkAssembler implements ChunkBudget.Holder {
     private final Map<String, Assembly> byPath = new HashMap<>();
     private final ChunkBudget budget;
     private long buffered;
+    private boolean closed;
 
     private final Metrics.Counter timeouts;
     private final Metrics.Counter overflows;
@@ -103,6 +104,10 @@ public final class ChunkAssembler implements ChunkBudget.Holder {
     public synchronized byte[] offer(String sensorPath, long totalSize, long totalFragments, long nodeId, byte[] fragment,
                         long nowMs) {
         expire(nowMs);
+        if (closed && totalFragments > 1) {
+            incomplete.inc(); // the stream has ended: nothing may be held for it any more
+            return null;
+        }
         if (totalFragments <= 1) {
             checkSize(totalSize, fragment.length);
             return fragment;
@@ -199,6 +204,7 @@ public final class ChunkAssembler implements ChunkBudget.Holder {
 
     /** Drops every incomplete sample (the stream ended); returns how many. */
     public synchronized int close() {
+        closed = true;
         budget.unregister(this);
         budget.release(buffered);
         int dropped = 0;
