@@ -2,7 +2,6 @@ package io.teleflux;
 
 import io.teleflux.config.DialoutConfig;
 import io.teleflux.config.TelefluxConfig;
-import io.teleflux.dialout.DeviceBinding;
 import io.teleflux.dialout.DialoutServer;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.dialout.h3c.H3cDialoutService;
@@ -71,10 +70,8 @@ public final class Collector implements AutoCloseable {
                 cfg.rate().idleExpiry().toMillis(), cfg.rate().maxSeries(), metrics);
         if (cfg.dialout().enabled()) {
             DialoutConfig d = cfg.dialout();
-            dialout = new DialoutServer(d, metrics)
-                    .register(new H3cDialoutService(new H3cDecoder(metrics, d.maxRows(), d.maxDepth()), rates, metrics,
-                            d.maxMessageSize(), d.chunkTimeout().toMillis(),
-                            d.requireDeviceNameMatch() ? new DeviceBinding(metrics) : null));
+            dialout = new DialoutServer(d, metrics);
+            dialout.register(new H3cDialoutService(new H3cDecoder(metrics, d.maxRows(), d.maxDepth()), dialout.context(rates)));
             dialout.start();
         }
         if (cfg.snmp().enabled()) {
