@@ -8,8 +8,13 @@ import io.teleflux.testsupport.InfluxdFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.teleflux.testsupport.LogCapture;
+import io.teleflux.testsupport.TestPki;
+
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DialoutConnectionAbuseIT {
     static final Path JAR = Path.of("target/teleflux.jar");
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+    static final String REJECTED = "teleflux_dialout_rejected_total";
     static final int GARBAGE = 1_000;
     static final int TLS_HELLOS = 500;
     static final int HTTP1 = 200;
@@ -189,6 +196,79 @@ class DialoutConnectionAbuseIT {
                 assertThat(collector.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
         }
+    }
+
+    /**
+     * On a TLS listener the gate leaves the first bytes to TLS: garbage and plaintext HTTP/2 fail the
+     * handshake and count as {@code tls}, as before; an HTTP/2 protocol error after a good handshake
+     * counts as {@code protocol_error}; a TLS device is served; gRPC logs nothing.
+     */
+    @Test
+    void onTheTlsPortFailedHandshakesStayTlsAndProtocolErrorsBehindTlsAreCounted() throws Exception {
+        TestPki.Ca ca = TestPki.ca("Abuse Test CA");
+        Path caFile = ca.write(dir, "ca");
+        TestPki.Files server = ca.server("127.0.0.1", "localhost").write(dir, "server");
+        try (LogCapture grpcLogs = LogCapture.of("io.grpc");
+             LogCapture gateLogs = LogCapture.of("io.teleflux.dialout.ConnectionGate");
+             Collector c = TestCollector.start("""
+                     teleflux.dialout.tls { enabled = true, cert = "%s", key = "%s" }
+                     teleflux.influx { api = v1, url = "http://127.0.0.1:1", database = telemetry }
+                     """.formatted(server.cert(), server.key()))) {
+            int port = c.dialoutPort();
+            Random random = new Random(11);
+            for (int i = 0; i < 20; i++) {
+                byte[] junk = new byte[1 + random.nextInt(100)];
+                random.nextBytes(junk);
+                junk[0] |= (byte) 0x80;
+                exchange(port, junk);
+                exchange(port, PREFACE);
+            }
+            SSLContext tls = trusting(ca);
+            byte[] badFrame = Arrays.copyOf(PREFACE, PREFACE.length + 13);
+            System.arraycopy(new byte[] {0, 0, 4, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4}, 0, badFrame, PREFACE.length, 13);
+            for (int i = 0; i < 10; i++) {
+                try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+                    SSLParameters p = s.getSSLParameters();
+                    p.setApplicationProtocols(new String[] {"h2"});
+                    s.setSSLParameters(p);
+                    s.setSoTimeout(10_000);
+                    s.startHandshake();
+                    s.getOutputStream().write(badFrame);
+                    s.getOutputStream().flush();
+                    assertThat(hasGoAwayWithError(readToEnd(s.getInputStream()))).as("GOAWAY behind TLS %d", i).isTrue();
+                }
+            }
+            ManagedChannel good = DialoutClients.tls(port, caFile, null);
+            try {
+                assertThat(DialoutClients.stream(good, DialoutClients.msg("sw-tls-good", "GE1/0/1", 1_700_000_000_000L, 5))
+                        .getResponse()).isEqualTo("ok");
+            } finally {
+                DialoutClients.close(good);
+            }
+            assertThat(TestCollector.await(10, () -> c.metrics().value(REJECTED, "reason", "tls") == 40
+                    && c.metrics().value(REJECTED, "reason", "protocol_error") == 10))
+                    .as("tls %s, protocol_error %s", c.metrics().value(REJECTED, "reason", "tls"),
+                            c.metrics().value(REJECTED, "reason", "protocol_error")).isTrue();
+            for (String reason : List.of("not_http2", "tls_on_plaintext", "http1")) {
+                assertThat(c.metrics().value(REJECTED, "reason", reason)).as(reason).isZero();
+            }
+            assertThat(c.metrics().value("teleflux_dialout_messages_total", "device", "sw-tls-good")).isEqualTo(1);
+            assertThat(gateLogs.containing("closed on an HTTP/2 protocol error: PROTOCOL_ERROR")).hasSize(1);
+            // 40 failed handshakes from one peer, each quoting different bytes: one line
+            assertThat(gateLogs.containing("dial-out TLS handshake with 127.0.0.1:")).hasSize(1);
+            assertThat(grpcLogs.messages()).as("gRPC's own log").isEmpty();
+        }
+    }
+
+    static SSLContext trusting(TestPki.Ca ca) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.cert());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     /** Sends {@code bytes} on a new connection and reads until the collector closes it; what it answered. */

@@ -284,9 +284,11 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                         if (why.length() > 200) {
                             why = why.substring(0, 200) + "..."; // "not an SSL/TLS record" dumps what was received
                         }
-                        // once a minute per kind of failure: a bad device and a port scan do not hide each other
-                        RL.warn("tls:" + why.substring(0, Math.min(why.length(), 120)),
-                                "dial-out TLS handshake with {} failed: {}", Peer.of(remote), why);
+                        // once a minute per kind of failure and peer, at most PEERS_LOGGED_PER_MINUTE peers per
+                        // kind: a bad device and a port scan do not hide each other, and a flood stays a few lines
+                        Peer peer = Peer.of(remote);
+                        RL.warnPerGroup("tls:" + tlsFailureKind(f.cause()), PEERS_LOGGED_PER_MINUTE, peer.address(),
+                                "dial-out TLS handshake with {} failed: {}", peer, why);
                     }
                 });
             }
@@ -319,6 +321,19 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 opening = null;
             }
         }
+    }
+
+    /**
+     * The kind of a failed handshake, for rate-limiting: the exception and its message without the
+     * bytes some messages quote ("not an SSL/TLS record: 8f3a..." differs for every connection).
+     */
+    static String tlsFailureKind(Throwable cause) {
+        if (cause == null) {
+            return "unknown";
+        }
+        String m = String.valueOf(cause.getMessage()).replaceAll("[0-9a-fA-F]{8,}", "..");
+        String kind = cause.getClass().getSimpleName() + ": " + m;
+        return kind.length() > 120 ? kind.substring(0, 120) : kind;
     }
 
     private void protocolError(SocketAddress remote, String error, String debug) {
