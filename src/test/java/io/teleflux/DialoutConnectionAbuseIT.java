@@ -171,20 +171,21 @@ class DialoutConnectionAbuseIT {
                 })).as("%d messages of the good device stored", messages).isTrue();
 
                 String err = CliIT.read(stderr);
+                // one line per reason and peer a minute: a second (with the number suppressed) only on a very slow machine
                 List<String> attackLines = lines(err).subList((int) startLines, lines(err).size());
-                assertThat(attackLines.stream().filter(l -> l.contains("refused: not HTTP/2"))).hasSizeBetween(1, 2);
+                assertThat(attackLines.stream().filter(l -> l.contains("refused: not HTTP/2"))).hasSizeBetween(1, 3);
                 assertThat(attackLines.stream().filter(l -> l.contains("refused: a TLS handshake on the plaintext port")))
-                        .hasSizeBetween(1, 2);
-                assertThat(attackLines.stream().filter(l -> l.contains("refused: an HTTP/1 request"))).hasSizeBetween(1, 2);
+                        .hasSizeBetween(1, 3);
+                assertThat(attackLines.stream().filter(l -> l.contains("refused: an HTTP/1 request"))).hasSizeBetween(1, 3);
                 assertThat(attackLines.stream().filter(l -> l.contains("closed on an HTTP/2 protocol error: PROTOCOL_ERROR")))
-                        .hasSizeBetween(1, 2);
+                        .hasSizeBetween(1, 3);
                 // the JDK's own warning about protobuf's use of sun.misc.Unsafe (Java 24+) is not a log line
                 List<String> logLines = attackLines.stream()
                         .filter(l -> !(l.startsWith("WARNING: ") && (l.contains("sun.misc.Unsafe")
                                 || l.contains("Please consider reporting this to the maintainers"))))
                         .toList();
                 assertThat(logLines).as("the whole log of the attack:%n%s", String.join("\n", attackLines))
-                        .hasSizeLessThanOrEqualTo(10)
+                        .hasSizeLessThanOrEqualTo(12)
                         .allMatch(l -> LOG_LINE.matcher(l).lookingAt(), "a logback line (no stack trace, nothing from JUL's console)")
                         .noneMatch(l -> l.contains("Exception") || l.contains("Transport failed") || l.contains(" i.g."));
                 System.out.printf("good device: %d messages stored; collector log during the attack:%n%s%n",

@@ -23,9 +23,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The first handler of every accepted connection, ahead of TLS and HTTP/2.
@@ -65,8 +65,8 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
     private final List<Cidr> allow;
     private final Metrics.Counter refusedByAllowlist;
     private final Metrics.Counter tlsFailures;
-    private final Metrics metrics;
-    private final Map<String, Metrics.Counter> rejected = new ConcurrentHashMap<>();
+    /** the reasons counted after the first bytes, each exposed from 0 */
+    private final Map<String, Metrics.Counter> rejected;
     private volatile InternalProtocolNegotiator.ProtocolNegotiator current;
     private volatile boolean tls;
 
@@ -74,10 +74,11 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         this.allow = List.copyOf(allow);
         this.refusedByAllowlist = metrics.counter(DialoutServer.REJECTED, "reason", "allowlist");
         this.tlsFailures = metrics.counter(DialoutServer.REJECTED, "reason", "tls");
-        this.metrics = metrics;
+        Map<String, Metrics.Counter> byReason = new HashMap<>();
         for (String reason : List.of("not_http2", "tls_on_plaintext", "http1", "protocol_error")) {
-            rejected.put(reason, metrics.counter(DialoutServer.REJECTED, "reason", reason)); // exposed from 0
+            byReason.put(reason, metrics.counter(DialoutServer.REJECTED, "reason", reason));
         }
+        this.rejected = Map.copyOf(byReason);
         this.current = InternalProtocolNegotiators.serverPlaintext();
     }
 
@@ -121,7 +122,7 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
 
     /** Counts and logs (rate-limited per reason and peer) a connection refused after its first bytes. */
     private void refused(String reason, SocketAddress remote, String format, Object... args) {
-        rejected.computeIfAbsent(reason, r -> metrics.counter(DialoutServer.REJECTED, "reason", r)).inc();
+        rejected.get(reason).inc();
         Peer peer = Peer.of(remote);
         RL.warnPerGroup(reason, PEERS_LOGGED_PER_MINUTE, peer.address(), format, args);
     }

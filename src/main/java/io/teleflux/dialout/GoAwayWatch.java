@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
  * answers a connection error from the peer (a malformed frame, a first frame that is not
  * SETTINGS, too many pings, ...) with such a GOAWAY and closes the connection. A graceful GOAWAY
  * ({@code NO_ERROR}, on shutdown) is not reported. Only frame headers are parsed, and at most
- * {@value #MAX_DEBUG} bytes of GOAWAY debug data are kept; the bytes are passed on untouched.
+ * 160 bytes of GOAWAY debug data are kept; the bytes are passed on untouched.
  */
 final class GoAwayWatch extends ChannelOutboundHandlerAdapter {
     private static final int HEADER = 9;
