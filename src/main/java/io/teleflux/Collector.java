@@ -60,6 +60,7 @@ public final class Collector implements AutoCloseable {
     }
 
     public Collector start() throws IOException {
+        LogSetup.bridgeJul(); // also when embedded (tests): gRPC's JUL records go through logback
         metrics.describe("teleflux_up", Metrics.Type.GAUGE, "1 while the collector runs");
         metrics.gauge("teleflux_up", () -> 1);
         writer = new InfluxWriter(cfg.influx(), metrics);

@@ -92,8 +92,11 @@ public final class DialoutServer implements AutoCloseable {
         metrics.gauge("teleflux_dialout_streams", activeStreams::get);
         metrics.describe(REJECTED, Metrics.Type.COUNTER,
                 "Dial-out connections or streams refused: allowlist (peer not allowed), tls (handshake failed:"
-                        + " no or untrusted certificate, not TLS), max_streams, max_streams_per_peer, receive_buffer (a stream holding the largest unfinished message"
-                        + " when all of them passed limits.receive-buffer)");
+                        + " no or untrusted certificate, not TLS), max_streams, max_streams_per_peer, receive_buffer (the"
+                        + " stream holding the largest unfinished message when all of them passed limits.receive-buffer),"
+                        + " and on the plaintext port tls_on_plaintext (a TLS ClientHello), http1 (an HTTP/1 request,"
+                        + " answered 400), not_http2 (first bytes not the HTTP/2 preface), protocol_error (an HTTP/2"
+                        + " connection error after the preface: GOAWAY with an error code)");
         metrics.describe(IDLE_CLOSED, Metrics.Type.COUNTER,
                 "Dial-out streams closed after no message for teleflux.dialout.limits.idle-timeout");
         DialoutConfig.Limits limits = config.limits();
