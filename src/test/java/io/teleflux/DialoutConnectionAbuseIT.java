@@ -160,8 +160,8 @@ class DialoutConnectionAbuseIT {
 
                 Pattern rejected = Pattern.compile("(?m)^teleflux_dialout_rejected_total\\{reason=\"(\\w+)\"} (\\S+)$");
                 assertThat(TestCollector.await(30, () -> reasons(body(client, metricsUrl), rejected).equals(List.of(
-                        "allowlist=0", "http1=" + HTTP1, "max_streams=0", "not_http2=" + GARBAGE,
-                        "protocol_error=" + PROTOCOL_ERRORS, "tls=0", "tls_on_plaintext=" + TLS_HELLOS))))
+                        "allowlist=0", "http1=" + HTTP1, "max_streams=0", "max_streams_per_peer=0", "not_http2=" + GARBAGE,
+                        "protocol_error=" + PROTOCOL_ERRORS, "receive_buffer=0", "tls=0", "tls_on_plaintext=" + TLS_HELLOS))))
                         .as("rejected by reason:%n%s", reasons(body(client, metricsUrl), rejected)).isTrue();
 
                 // every message of the good device reached influxd
