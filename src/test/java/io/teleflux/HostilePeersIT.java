@@ -78,6 +78,7 @@ class HostilePeersIT {
                     limits {
                       max-streams-per-peer = %d
                       idle-timeout = 8s
+                      handshake-timeout = 3s
                       chunk-buffer = %d
                       receive-buffer = %d
                       max-device-labels-per-peer = %d
@@ -246,6 +247,29 @@ class HostilePeersIT {
 
     @Test
     @Order(5)
+    void aConnectionThatTricklesItsPrefaceIsClosed() throws Exception {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.22", 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", grpc), 5000);
+            s.getOutputStream().write("PRI * HT".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = s.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(read).as("the collector closed the connection").isEqualTo(-1);
+            assertThat(seconds).as("seconds until closed (handshake-timeout = 3s)").isLessThan(12);
+        }
+        assertHealthy();
+    }
+
+    @Test
+    @Order(6)
     void silentStreamsFromOneHostCannotLockDevicesOut() throws Exception {
         double idleBefore = metric("teleflux_dialout_idle_closed_total");
         double refusedBefore = metric("teleflux_dialout_rejected_total", "reason", "max_streams_per_peer");
@@ -286,7 +310,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRapidResetFloodIsAnsweredWithGoaway() throws Exception {
         int sent = 0;
         try (RawHttp2 attacker = new RawHttp2("127.0.0.14", grpc)) {
@@ -313,7 +337,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aPingFloodIsAnsweredWithGoaway() throws Exception {
         try (RawHttp2 attacker = new RawHttp2("127.0.0.20", grpc)) {
             attacker.open(1); // a stream, so that pings are judged as keepalives of a busy connection
@@ -333,7 +357,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void oneHostInventingNamesCannotTakeEveryDeviceLabel() throws Exception {
         ManagedChannel ch = DialoutClients.plaintext(grpc, "127.0.0.15");
         try {
@@ -359,7 +383,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void oneMessageCannotFloodTheSchema() throws Exception {
         StringBuilder tables = new StringBuilder("{\"Notification\":{\"Timestamp\":\"" + T0 + "\",\"Zz\":{");
         for (int i = 0; i < 20_000; i++) {
@@ -394,7 +418,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aCompressedMessageOverTheLimitIsCountedAsTooLarge() throws Exception {
         double before = metric("teleflux_decode_errors_total", "reason", "message_too_large");
         String spaces = " ".repeat(9 << 20); // 9 MiB of JSON whitespace: a few KB with gzip, over the 8 MiB limit
@@ -412,7 +436,7 @@ class HostilePeersIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theCanaryLostNothingAndTheHeapStayedSmall() throws Exception {
         long sent = canary.close();
         assertThat(sent).as("canary samples sent").isGreaterThan(100);

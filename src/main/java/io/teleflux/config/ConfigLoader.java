@@ -178,6 +178,7 @@ public final class ConfigLoader {
                 intIn(p + "max-streams-per-peer", 1, 1_000_000),
                 intIn(p + "max-streams-per-connection", 1, 1_000_000),
                 duration(p + "idle-timeout", Duration.ZERO),
+                duration(p + "handshake-timeout", Duration.ofSeconds(1)),
                 intIn(p + "max-resets", 1, Integer.MAX_VALUE),
                 duration(p + "reset-window", Duration.ofSeconds(1)),
                 bytes(p + "chunk-buffer", 1024, Long.MAX_VALUE),

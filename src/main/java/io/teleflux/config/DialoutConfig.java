@@ -39,6 +39,7 @@ public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize
      * @param maxStreamsPerPeer         open streams from one peer address
      * @param maxStreamsPerConnection   HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS advertised to every connection
      * @param idleTimeout               a stream that delivers no message this long is closed; ZERO = never
+     * @param handshakeTimeout          a connection must have sent the HTTP/2 preface (and finished TLS) by then
      * @param maxResets                 RST_STREAM frames a connection may send per {@code resetWindow} before GOAWAY
      * @param resetWindow               the window of {@code maxResets}
      * @param chunkBuffer               bytes of chunk fragments buffered for all streams together
@@ -52,12 +53,13 @@ public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize
      * @param maxDeviceLabelsPerPeer    device names one peer address may hold as labels
      * @param deviceLabelExpiry         a label quiet this long may be reclaimed when the table is full
      */
-    public record Limits(int maxStreamsPerPeer, int maxStreamsPerConnection, Duration idleTimeout, int maxResets,
+    public record Limits(int maxStreamsPerPeer, int maxStreamsPerConnection, Duration idleTimeout,
+                         Duration handshakeTimeout, int maxResets,
                          Duration resetWindow, long chunkBuffer, long receiveBuffer, int maxNameLength, int maxMeasurementsPerMessage,
                          int maxMeasurementsPerDevice, int maxFieldsPerPoint, int maxDeviceLabels,
                          int maxDeviceLabelsPerPeer, Duration deviceLabelExpiry) {
         /** The values of reference.conf. */
-        public static final Limits DEFAULTS = new Limits(256, 128, Duration.ofMinutes(10), 1000, Duration.ofSeconds(10),
+        public static final Limits DEFAULTS = new Limits(256, 128, Duration.ofMinutes(10), Duration.ofSeconds(20), 1000, Duration.ofSeconds(10),
                 256L << 20, 256L << 20, 256, 64, 256, 1000, 20_000, 2_000, Duration.ofMinutes(15));
     }
 }

@@ -159,6 +159,7 @@ public final class DialoutServer implements AutoCloseable {
                 .permitKeepAliveTime(config.permitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxConcurrentCallsPerConnection(limits.maxStreamsPerConnection())
+                .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .maxRstFramesPerWindow(limits.maxResets(), (int) Math.max(1, limits.resetWindow().toSeconds()))
                 .executor(callbackExecutor)
                 .fallbackHandlerRegistry(new UnknownMethods())

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PointGuardTest {
     private final Metrics metrics = new Metrics();
     private final List<List<Point>> delivered = new ArrayList<>();
-    private final DialoutConfig.Limits limits = new DialoutConfig.Limits(256, 128, Duration.ofMinutes(10), 1000,
+    private final DialoutConfig.Limits limits = new DialoutConfig.Limits(256, 128, Duration.ofMinutes(10), Duration.ofSeconds(20), 1000,
             Duration.ofSeconds(10), 1 << 20, 1 << 20, 64, 3, 5, 10, 100, 10, Duration.ofMinutes(15));
     private final PointGuard guard = new PointGuard(delivered::add, limits, metrics);
 
