@@ -14,7 +14,8 @@ import java.util.zip.CRC32C;
  * record        = magic u32 "TFR2" | hcrc u32 | length u32 | points u32 | seq u64 | appendedMs u64 | pcrc u32 | payload
  * hcrc          = CRC32C of the rest of the header (length .. pcrc)
  * pcrc          = CRC32C of the payload
- * ack file      = (offset u64 | CRC32C(offset) u32)*   one entry per acknowledged record
+ * ack file      = (offset u64 | CRC32C(offset) u32)*   one entry per acknowledged record, and per damaged
+ *                                                      record already counted as lost
  * </pre>
  *
  * The length and the CRCs find a torn or corrupt record; the per-record magic lets a reader find the

@@ -125,8 +125,12 @@ final class Segment {
             long regionEnd = next < 0 ? end : next;
             long lost;
             String lostText;
-            if (r.headerOk()) {
-                lost = Arrays.binarySearch(ackedOffsets, off) >= 0 ? 0 : r.points();
+            boolean settled = Arrays.binarySearch(ackedOffsets, off) >= 0; // written, or counted by an earlier start
+            if (settled) {
+                lost = 0;
+                lostText = "nothing lost (written to InfluxDB, or counted, before)";
+            } else if (r.headerOk()) {
+                lost = r.points();
                 lostText = lost + " points lost (counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})";
             } else {
                 lost = RecordFormat.estimatePoints(ch, off, regionEnd, ackedOffsets);
@@ -134,6 +138,11 @@ final class Segment {
                         + "says; counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})";
             }
             damage.points += lost;
+            if (!settled && (next >= 0 || !last)) {
+                // the damaged bytes stay in the file: an ack entry at their offset keeps the next start
+                // from counting them again
+                s.appendAck(off);
+            }
             if (next < 0) {
                 log.warn("Spool segment {}: torn or corrupt record at offset {} ({}); the {} bytes from there on hold no "
                         + "intact record and are {}; the {} records before it are kept; {}", p, off, r.problem(),

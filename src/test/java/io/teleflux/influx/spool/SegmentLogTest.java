@@ -288,10 +288,11 @@ class SegmentLogTest {
                     .contains("CRC mismatch").contains("7 points lost").contains("spool_corrupt");
             assertThat(lost).isEqualTo(7);
             assertThat(log.recordsCorrupt()).isEqualTo(1);
-            assertThat(drainSeqs(log, true)).containsExactly(1L, 3L);
+            assertThat(log.points()).isEqualTo(8);
         }
         try (SegmentLog log = open(1 << 20, 64 << 10)) {
             assertThat(lost).as("counted once, not again at the next start").isEqualTo(7);
+            assertThat(drainSeqs(log, true)).containsExactly(1L, 3L);
         }
     }
 
@@ -304,6 +305,9 @@ class SegmentLogTest {
             assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("offset " + at[1])
                     .contains("header CRC mismatch").contains("about 7 points lost");
             assertThat(lost).isEqualTo(7);
+        }
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(lost).as("counted once, not again at the next start").isEqualTo(7);
             assertThat(drainSeqs(log, true)).containsExactly(1L, 3L);
         }
     }
