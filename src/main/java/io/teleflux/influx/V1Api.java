@@ -113,9 +113,10 @@ final class V1Api implements InfluxApi {
             HttpResponse<InputStream> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             PartialWrite.Read body;
             try (InputStream in = resp.body()) {
-                // the head for the log; the rest is only scanned: "dropped=N" ends a partial-write
-                // report, which lists every unparsable line in full and can run to megabytes
-                body = PartialWrite.read(in, WriteResult.MAX_BODY_CHARS, MAX_BODY_SCAN);
+                // the head for the log; the rest of a 400 is only scanned: "dropped=N" ends a
+                // partial-write report, which lists every unparsable line in full and can run to megabytes
+                body = PartialWrite.read(in, WriteResult.MAX_BODY_CHARS,
+                        resp.statusCode() == 400 ? MAX_BODY_SCAN : WriteResult.MAX_BODY_CHARS);
             }
             return WriteResult.http(resp.statusCode(), resp.headers().firstValue("Retry-After").orElse(null),
                     body.head(), body.partial());
