@@ -408,7 +408,7 @@ public final class SegmentLog implements AutoCloseable {
                 return null;
             }
             RecordFormat.Parsed r = RecordFormat.parse(s.ch, read.offset, s.readableEnd, true);
-            if (!r.ok()) {
+            if (!r.ok() && !(r.headerOk() && read.offset + r.size() <= s.readableEnd)) {
                 unreadable(s, r.problem());
                 continue;
             }
@@ -416,6 +416,10 @@ public final class SegmentLog implements AutoCloseable {
             int ordinal = read.ordinal++;
             read.offset += r.size();
             if (s.acked.get(ordinal)) {
+                continue;
+            }
+            if (!r.ok()) {
+                damaged(s, r, off, ordinal);
                 continue;
             }
             Entry e = new Entry(r.seq(), r.points(), r.appendedMs(), r.payload(), s, ordinal, off);
@@ -427,7 +431,29 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    /** A record that was intact at start-up or when written no longer is: give up the rest of its segment. */
+    /**
+     * A record that was intact at start-up or when written has a damaged payload now, and an intact
+     * header: its points are lost (counted), and it is settled like a written one, on disk too, so
+     * that the next start neither replays nor counts it again. The records after it are read on.
+     */
+    private void damaged(Segment s, RecordFormat.Parsed r, long off, int ordinal) throws IOException {
+        corrupt++;
+        log.warn("Spool segment {}: record at offset {} is no longer readable ({}); its {} points are lost (counted as "
+                + "teleflux_points_dropped_total{reason=\"spool_corrupt\"})", s.path, off, r.problem(), r.points());
+        s.acked.set(ordinal);
+        s.unacked--;
+        s.unackedPoints -= r.points();
+        if (s.unacked > 0) {
+            s.appendAck(off);
+        }
+        listener.lost(r.points());
+        maybeDelete(s);
+    }
+
+    /**
+     * A record that was intact at start-up or when written no longer is, and its header cannot say
+     * where the next one starts: give up the rest of its segment.
+     */
     private void unreadable(Segment s, String problem) throws IOException {
         corrupt++;
         long lost = s.unackedPoints - s.inFlightPoints;

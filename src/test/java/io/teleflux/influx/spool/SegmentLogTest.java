@@ -297,6 +297,32 @@ class SegmentLogTest {
     }
 
     @Test
+    void aRecordDamagedAfterStartUpCostsOnlyItsOwnPointsAndIsNotCountedAgainAtTheNextStart() throws IOException {
+        long[] at = appendRecords(3, 7, 5, 2);
+        Path seg = segments(dir).get(0);
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(log.points()).isEqualTo(17);
+            flip(seg, at[1] + RecordFormat.HEADER + 25); // while it waits in the spool
+            SegmentLog.Entry first = log.next();
+            SegmentLog.Entry third = log.next();
+            assertThat(third.seq()).as("the damaged record is skipped, the rest read on").isEqualTo(3);
+            assertThat(lost).isEqualTo(7);
+            assertThat(log.recordsCorrupt()).isEqualTo(1);
+            assertThat(logs.containing("no longer readable")).singleElement().asString()
+                    .contains("offset " + at[1]).contains("its 7 points are lost");
+            assertThat(log.points()).isEqualTo(10);
+            log.ack(first);
+            log.release(third); // not written before the stop
+        }
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(lost).as("counted once").isEqualTo(7);
+            assertThat(log.recordsCorrupt()).as("still damaged on disk, but settled").isEqualTo(1);
+            assertThat(log.points()).isEqualTo(7);
+            assertThat(drainSeqs(log, true)).containsExactly(3L, 4L);
+        }
+    }
+
+    @Test
     void aRecordWithADamagedHeaderIsCountedByItsLineFeeds() throws IOException {
         long[] at = appendRecords(3, 7, 5);
         Path seg = segments(dir).get(0);
