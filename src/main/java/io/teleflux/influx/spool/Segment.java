@@ -88,14 +88,23 @@ final class Segment {
         long size = ch.size();
         ByteBuffer magic = ByteBuffer.allocate(RecordFormat.FILE_HEADER);
         RecordFormat.readFully(ch, magic, 0);
-        if (size < RecordFormat.FILE_HEADER || !Arrays.equals(magic.array(), RecordFormat.FILE_MAGIC)) {
+        boolean badMagic = size >= RecordFormat.FILE_HEADER && !Arrays.equals(magic.array(), RecordFormat.FILE_MAGIC);
+        if (badMagic && RecordFormat.resync(ch, RecordFormat.FILE_HEADER, size) >= 0) {
+            // only the file header is damaged: the records vouch for themselves, so the file is ours
+            log.warn("Spool segment {}: damaged file header; it holds intact spool records, which are read, and the "
+                    + "header is rewritten", p);
+            RecordFormat.writeFully(ch, ByteBuffer.wrap(RecordFormat.FILE_MAGIC), 0);
+            ch.force(false);
+            damage.records++;
+        } else if (size < RecordFormat.FILE_HEADER || badMagic) {
             ch.close();
             if (size < RecordFormat.FILE_HEADER) {
                 log.warn("Spool segment {}: torn file header ({} bytes, crash while it was created); deleted", p, size);
                 Files.deleteIfExists(p);
                 Files.deleteIfExists(ackPathOf(p));
             } else {
-                log.warn("Spool segment {}: not a spool segment (bad file header); ignored and left in place", p);
+                log.warn("Spool segment {}: not a spool segment (bad file header, and no intact spool record in it); "
+                        + "ignored and left in place", p);
             }
             damage.records++;
             return null;

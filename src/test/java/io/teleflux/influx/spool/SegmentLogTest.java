@@ -323,6 +323,29 @@ class SegmentLogTest {
     }
 
     @Test
+    void aDamagedFileHeaderIsRepairedWhenTheRecordsBehindItAreIntact() throws IOException {
+        appendRecords(3, 7, 5);
+        Path seg = segments(dir).get(0);
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.write("garbage!".getBytes(StandardCharsets.US_ASCII));
+        }
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("damaged file header");
+            assertThat(log.recordsCorrupt()).isEqualTo(1);
+            assertThat(lost).isZero();
+            assertThat(log.points()).isEqualTo(15);
+            assertThat(drainSeqs(log, true)).containsExactly(1L, 2L, 3L);
+        }
+        Path other = dir.resolve(Segment.fileName(7));
+        Files.writeString(other, "not ours, whatever its name\n");
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.containing("not a spool segment")).hasSize(1);
+            assertThat(log.next()).isNull();
+        }
+        assertThat(other).as("left in place").hasContent("not ours, whatever its name");
+    }
+
+    @Test
     void aRecordWithADamagedHeaderIsCountedByItsLineFeeds() throws IOException {
         long[] at = appendRecords(3, 7, 5);
         Path seg = segments(dir).get(0);
