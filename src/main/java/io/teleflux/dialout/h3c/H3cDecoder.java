@@ -65,6 +65,11 @@ public final class H3cDecoder {
                         .maxNestingDepth(maxDepth + 1)
                         // a row container can arrive as one string holding the whole table
                         .maxStringLength(Integer.MAX_VALUE)
+                        // a number of any length costs that field only (Walker.number reads a long one
+                        // in linear time and never through BigInteger); Jackson's default (1,000 digits)
+                        // rejected the whole document. Its length is bounded by the document's, and
+                        // that by max-message-size.
+                        .maxNumberLength(Integer.MAX_VALUE)
                         .build())
                 // error messages must not quote device payloads
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
