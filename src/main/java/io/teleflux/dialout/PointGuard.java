@@ -60,7 +60,9 @@ public final class PointGuard implements PointSink {
         metrics.describe(TRUNCATED, Metrics.Type.COUNTER,
                 "Names longer than teleflux.dialout.limits.max-name-length, cut to it with a hash suffix, by kind"
                         + " (measurement, tag_key, tag_value, field_key)");
-        metrics.describe("teleflux_points_dropped_total", Metrics.Type.COUNTER, "Points dropped, by reason");
+        metrics.describe("teleflux_points_dropped_total", Metrics.Type.COUNTER,
+                "Points dropped, by reason: the writer's (no_fields, too_large, http_<status>, shutdown, spool_full,"
+                        + " spool_corrupt) and the dial-out limits' (measurement_limit).");
         metrics.describe("teleflux_fields_dropped_total", Metrics.Type.COUNTER,
                 "Fields left out of a point, by reason");
         measurementTruncated = metrics.counter(TRUNCATED, "kind", "measurement");
