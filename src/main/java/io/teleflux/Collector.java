@@ -2,7 +2,6 @@ package io.teleflux;
 
 import io.teleflux.config.DialoutConfig;
 import io.teleflux.config.TelefluxConfig;
-import io.teleflux.dialout.DeviceBinding;
 import io.teleflux.dialout.DialoutServer;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.dialout.h3c.H3cDialoutService;
@@ -86,6 +85,7 @@ public final class Collector implements AutoCloseable {
      *                     names the key. The caller closes the collector.
      */
     public Collector start() throws IOException {
+        LogSetup.bridgeJul(); // also when embedded (tests): gRPC's JUL records go through logback
         metrics.describe("teleflux_up", Metrics.Type.GAUGE, "1 while the collector runs");
         metrics.gauge("teleflux_up", () -> 1);
         if (cfg.http().enabled()) {
@@ -110,10 +110,8 @@ public final class Collector implements AutoCloseable {
         liveness.register("pipeline", inputs.check(stallMs, writer::holdingBack));
         if (cfg.dialout().enabled()) {
             DialoutConfig d = cfg.dialout();
-            dialout = new DialoutServer(d, metrics)
-                    .register(new H3cDialoutService(new H3cDecoder(metrics, d.maxRows(), d.maxDepth()), inputs, metrics,
-                            d.maxMessageSize(), d.chunkTimeout().toMillis(),
-                            d.requireDeviceNameMatch() ? new DeviceBinding(metrics) : null));
+            dialout = new DialoutServer(d, metrics);
+            dialout.register(new H3cDialoutService(new H3cDecoder(metrics, d.maxRows(), d.maxDepth()), dialout.context(inputs)));
             try {
                 dialout.start();
             } catch (IOException e) {

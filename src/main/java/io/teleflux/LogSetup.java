@@ -10,10 +10,29 @@ import ch.qos.logback.core.util.FileSize;
 import io.teleflux.config.LogConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Applies {@code teleflux.log}: the level, and a rolling file next to the console when configured. */
+/**
+ * Logging set-up: {@link #bridgeJul()} routes {@code java.util.logging} into logback; {@link #apply}
+ * applies {@code teleflux.log}: the level, and a rolling file next to the console when configured.
+ */
 final class LogSetup {
     private LogSetup() {
+    }
+
+    /**
+     * Routes {@code java.util.logging} (gRPC logs through it) into SLF4J and so into logback: its
+     * levels (logback.xml's {@code LevelChangePropagator} copies them to JUL, so that a disabled
+     * level costs nothing), its appenders and the redacting pattern. Without this, JUL's own console
+     * handler prints gRPC's records to stderr, one stack trace per failed connection. Removes JUL's
+     * root handlers; idempotent. Called first thing in {@code main}, and by {@link Collector#start()}.
+     */
+    static synchronized void bridgeJul() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+        LoggerFactory.getILoggerFactory(); // configure logback now, so its levels reach JUL before gRPC logs
     }
 
     static void apply(LogConfig cfg) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 public final class Teleflux implements Runnable {
 
     public static void main(String[] args) {
+        LogSetup.bridgeJul();
         System.exit(commandLine().execute(args));
     }
 

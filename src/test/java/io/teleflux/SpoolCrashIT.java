@@ -48,6 +48,9 @@ class SpoolCrashIT {
     record Rec(long offset, int length, int points, long seq) {
     }
 
+    /** magic, header CRC, length, points, seq, appended-ms, payload CRC. */
+    static final int HEADER = 36;
+
     static List<Rec> records(Path segment) throws Exception {
         List<Rec> out = new ArrayList<>();
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "r")) {
@@ -55,15 +58,15 @@ class SpoolCrashIT {
             f.readFully(magic);
             assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("TFSPOOL1");
             long off = 8;
-            while (off + 32 <= f.length()) {
+            while (off + HEADER <= f.length()) {
                 f.seek(off);
-                byte[] h = new byte[32];
+                byte[] h = new byte[HEADER];
                 f.readFully(h);
                 ByteBuffer b = ByteBuffer.wrap(h);
-                assertThat(b.getInt(0)).isEqualTo(0x54465231);
+                assertThat(b.getInt(0)).isEqualTo(0x54465232); // "TFR2"
                 int len = b.getInt(8);
                 out.add(new Rec(off, len, b.getInt(12), b.getLong(16)));
-                off += 32 + len;
+                off += HEADER + len;
             }
         }
         return out;
@@ -196,12 +199,12 @@ class SpoolCrashIT {
                 Path last = segs.get(segs.size() - 1);
                 Rec torn = records(last).getLast();
                 try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
-                    f.setLength(torn.offset() + 32 + torn.length() / 2); // a crash in the middle of the write
+                    f.setLength(torn.offset() + HEADER + torn.length() / 2); // a crash in the middle of the write
                 }
                 Path before = segs.get(segs.size() - 2);
                 Rec flipped = records(before).getLast();
                 try (RandomAccessFile f = new RandomAccessFile(before.toFile(), "rw")) {
-                    long at = flipped.offset() + 32 + flipped.length() / 3;
+                    long at = flipped.offset() + HEADER + flipped.length() / 3;
                     f.seek(at);
                     int b = f.read();
                     f.seek(at);
@@ -220,6 +223,8 @@ class SpoolCrashIT {
                 assertThat(out).contains("Spool segment " + before + ": torn or corrupt record at offset "
                         + flipped.offset() + " (CRC mismatch)");
                 assertThat(metric(http, "teleflux_spool_records_corrupt_total")).isEqualTo(2);
+                assertThat(metric(http, "teleflux_points_dropped_total{reason=\"spool_corrupt\"}"))
+                        .as("every point of the damaged records, from their intact headers").isEqualTo(damaged);
                 System.out.printf("[spool-crash] SIGKILL with %d points spooled: all %d replayed after restart; "
                                 + "second backlog of %d points in %d segments, damaged records held %d + %d points: "
                                 + "%d of %d stored, the rest of the spool intact%n", first.points(), first.points(),

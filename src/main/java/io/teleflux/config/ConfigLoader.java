@@ -150,10 +150,16 @@ public final class ConfigLoader {
                 problems.addAll(e.problems());
             }
         }
+        DialoutConfig.Limits limits = limits();
+        int maxMessageSize = (int) bytes(p + "max-message-size", 1024, Integer.MAX_VALUE);
+        if (limits.receiveBuffer() < maxMessageSize) {
+            problems.add(p + "limits.receive-buffer: " + limits.receiveBuffer() + " bytes is less than max-message-size ("
+                    + maxMessageSize + "): no message of the largest allowed size could arrive");
+        }
         return new DialoutConfig(
                 bool(p + "enabled"),
                 hostPort(p + "listen"),
-                (int) bytes(p + "max-message-size", 1024, Integer.MAX_VALUE),
+                maxMessageSize,
                 intIn(p + "workers", 0, 1024),
                 bytes(p + "queue-max-bytes", 1024, Long.MAX_VALUE),
                 duration(p + "permit-keepalive-time", Duration.ZERO),
@@ -164,7 +170,29 @@ public final class ConfigLoader {
                 intIn(p + "max-streams", 1, 1_000_000),
                 intIn(p + "max-rows", 1, Integer.MAX_VALUE),
                 // 6 = root, Notification, module, table, row array, row: anything shallower rejects every document
-                intIn(p + "max-depth", 6, 1000));
+                intIn(p + "max-depth", 6, 1000),
+                limits);
+    }
+
+    private DialoutConfig.Limits limits() {
+        String p = "teleflux.dialout.limits.";
+        return new DialoutConfig.Limits(
+                intIn(p + "max-streams-per-peer", 1, 1_000_000),
+                intIn(p + "max-streams-per-connection", 1, 1_000_000),
+                duration(p + "idle-timeout", Duration.ZERO),
+                duration(p + "handshake-timeout", Duration.ofSeconds(1)),
+                intIn(p + "max-resets", 1, Integer.MAX_VALUE),
+                duration(p + "reset-window", Duration.ofSeconds(1)),
+                bytes(p + "chunk-buffer", 1024, Long.MAX_VALUE),
+                bytes(p + "receive-buffer", 1024, Long.MAX_VALUE),
+                // room for the hash suffix and a readable prefix; 64 covers every vendor's sysname
+                intIn(p + "max-name-length", 64, 65_535),
+                intIn(p + "max-measurements-per-message", 1, 1_000_000),
+                intIn(p + "max-measurements-per-device", 1, 1_000_000),
+                intIn(p + "max-fields-per-point", 1, 1_000_000),
+                intIn(p + "max-device-labels", 1, 10_000_000),
+                intIn(p + "max-device-labels-per-peer", 1, 10_000_000),
+                duration(p + "device-label-expiry", Duration.ofSeconds(1)));
     }
 
     private TlsConfig tls() {

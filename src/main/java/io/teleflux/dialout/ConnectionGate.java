@@ -3,12 +3,16 @@ package io.teleflux.dialout;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
+import io.grpc.netty.shaded.io.netty.util.ReferenceCountUtil;
 import io.teleflux.config.Cidr;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.RateLimitedLog;
@@ -17,17 +21,34 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The first handler of every accepted connection, ahead of TLS and HTTP/2.
  *
  * <p>A peer outside {@code teleflux.dialout.allow} is closed as soon as the connection is set up,
  * before a single byte is read from it, so it never reaches the TLS handshake or the HTTP/2 parser.
- * Any other connection gets the current protocol negotiator (plaintext, or TLS with the current
- * certificates: {@link #useTls} swaps it for later connections), and on its first bytes the gate
- * watches the TLS handshake and counts a failure. A connection that closes without sending
- * anything (a port probe) is not a TLS failure and is not counted.
+ *
+ * <p>On the plaintext port the gate then reads the first bytes (at most the 24 of the HTTP/2 client
+ * preface, however they are split across reads) before gRPC is added to the connection: the
+ * preface lets the connection through to gRPC; a TLS ClientHello ({@code tls_on_plaintext}), an
+ * HTTP/1 request line ({@code http1}, answered with a short 400) or anything else
+ * ({@code not_http2}) is counted in {@code teleflux_dialout_rejected_total}, logged in one line
+ * (once a minute per reason and peer, at most {@value #PEERS_LOGGED_PER_MINUTE} peers a minute per
+ * reason) and closed, so gRPC never sees it and never logs a stack trace for it.
+ *
+ * <p>With TLS the gate puts the current TLS negotiator (with the current certificates:
+ * {@link #useTls} swaps it for later connections) behind itself, and on the first bytes watches
+ * the handshake and counts a failure as {@code tls}.
+ *
+ * <p>Either way, a {@link GoAwayWatch} behind TLS reads the HTTP/2 frames gRPC sends, and a GOAWAY
+ * with an error code (gRPC's answer to an HTTP/2 connection error from the peer after the preface)
+ * counts as {@code protocol_error}. A connection that closes without sending anything (a port
+ * probe) is not counted.
  *
  * <p>This uses grpc-netty's {@code Internal*} negotiator API: the public builder has no hook that
  * runs before the handshake. The dial-out integration tests exercise every path through it.
@@ -35,10 +56,17 @@ import java.util.List;
 final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotiator {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGate.class);
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
+    /** Refused peers logged per reason and minute (each peer at most once a minute per reason); the counters have the rest. */
+    static final int PEERS_LOGGED_PER_MINUTE = 10;
+    private static final byte[] HTTP1_RESPONSE = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 51\r\nConnection: close\r\n\r\n"
+            + "This port takes gRPC (HTTP/2) telemetry dial-out.\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private final List<Cidr> allow;
     private final Metrics.Counter refusedByAllowlist;
     private final Metrics.Counter tlsFailures;
+    /** the reasons counted after the first bytes, each exposed from 0 */
+    private final Map<String, Metrics.Counter> rejected;
     private volatile InternalProtocolNegotiator.ProtocolNegotiator current;
     private volatile boolean tls;
 
@@ -46,6 +74,11 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         this.allow = List.copyOf(allow);
         this.refusedByAllowlist = metrics.counter(DialoutServer.REJECTED, "reason", "allowlist");
         this.tlsFailures = metrics.counter(DialoutServer.REJECTED, "reason", "tls");
+        Map<String, Metrics.Counter> byReason = new HashMap<>();
+        for (String reason : List.of("not_http2", "tls_on_plaintext", "http1", "protocol_error")) {
+            byReason.put(reason, metrics.counter(DialoutServer.REJECTED, "reason", reason));
+        }
+        this.rejected = Map.copyOf(byReason);
         this.current = InternalProtocolNegotiators.serverPlaintext();
     }
 
@@ -87,10 +120,24 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         current.close();
     }
 
+    /** Counts and logs (rate-limited per reason and peer) a connection refused after its first bytes. */
+    private void refused(String reason, SocketAddress remote, String format, Object... args) {
+        rejected.get(reason).inc();
+        Peer peer = Peer.of(remote);
+        RL.warnPerGroup(reason, PEERS_LOGGED_PER_MINUTE, peer.address(), format, args);
+    }
+
     private final class Handler extends ChannelInboundHandlerAdapter {
         private final ChannelHandler next;
         private final boolean watchTls;
         private boolean checked;
+        /** plaintext: waiting for the first bytes to say what the peer speaks; {@code next} is not added yet */
+        private boolean waiting;
+        private boolean refused;
+        /** plaintext: the first bytes, until they are classified (fewer than the 24 of the HTTP/2 preface, plus one read) */
+        private ByteBuf opening;
+        /** plaintext: events for {@code next} (gRPC's negotiation event) held until it is added */
+        private List<Object> heldEvents;
 
         Handler(ChannelHandler next, boolean watchTls) {
             this.next = next;
@@ -126,32 +173,172 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 ctx.close();
                 return false;
             }
-            ctx.pipeline().addAfter(ctx.name(), null, next);
+            if (watchTls) {
+                ctx.pipeline().addAfter(ctx.name(), null, next);
+            } else {
+                // gRPC (and its HTTP/2 preface, a SETTINGS frame) only once the peer has said it speaks HTTP/2
+                waiting = true;
+            }
             return true;
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (watchTls) {
-                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-                if (ssl != null) {
-                    SocketAddress remote = ctx.channel().remoteAddress();
-                    ssl.handshakeFuture().addListener(f -> {
-                        if (!f.isSuccess()) {
-                            tlsFailures.inc();
-                            String why = String.valueOf(f.cause());
-                            if (why.length() > 200) {
-                                why = why.substring(0, 200) + "..."; // "not an SSL/TLS record" dumps what was received
-                            }
-                            // once a minute per kind of failure: a bad device and a port scan do not hide each other
-                            RL.warn("tls:" + why.substring(0, Math.min(why.length(), 120)),
-                                    "dial-out TLS handshake with {} failed: {}", Peer.of(remote), why);
-                        }
-                    });
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (waiting) {
+                if (heldEvents == null) {
+                    heldEvents = new ArrayList<>(2);
                 }
+                heldEvents.add(evt);
+                return;
+            }
+            if (!refused) {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (refused) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (watchTls) {
+                readTls(ctx, msg);
+                return;
+            }
+            if (!waiting || !(msg instanceof ByteBuf in)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            if (opening == null) {
+                opening = in;
+            } else {
+                ByteBuf joined = ctx.alloc().buffer(opening.readableBytes() + in.readableBytes());
+                joined.writeBytes(opening).writeBytes(in);
+                opening.release();
+                in.release();
+                opening = joined;
+            }
+            FirstBytes.Kind kind = FirstBytes.classify(opening);
+            if (kind == FirstBytes.Kind.NEED_MORE) {
+                return; // below 24 bytes, and the peer's next read decides
+            }
+            if (kind == FirstBytes.Kind.HTTP2) {
+                pass(ctx);
+            } else {
+                refuse(ctx, kind);
+            }
+        }
+
+        /** An HTTP/2 peer: gRPC behind a GOAWAY watch, then what was held and read, then this gate leaves. */
+        private void pass(ChannelHandlerContext ctx) {
+            waiting = false;
+            SocketAddress remote = ctx.channel().remoteAddress();
+            GoAwayWatch watch = new GoAwayWatch((error, debug) -> protocolError(remote, error, debug));
+            ctx.pipeline().addAfter(ctx.name(), null, watch);
+            ctx.pipeline().addAfter(ctx.pipeline().context(watch).name(), null, next);
+            if (heldEvents != null) {
+                heldEvents.forEach(ctx::fireUserEventTriggered);
+                heldEvents = null;
+            }
+            ByteBuf b = opening;
+            opening = null;
+            ctx.fireChannelRead(b);
+            ctx.pipeline().remove(this);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, FirstBytes.Kind kind) {
+            waiting = false;
+            refused = true;
+            heldEvents = null;
+            SocketAddress remote = ctx.channel().remoteAddress();
+            Peer peer = Peer.of(remote);
+            switch (kind) {
+                case TLS -> refused(kind.reason, remote, "dial-out connection from {} refused: a TLS handshake on the"
+                        + " plaintext port (the device has TLS on, `grpc pki domain`: enable teleflux.dialout.tls,"
+                        + " or remove it on the device)", peer);
+                case HTTP1 -> refused(kind.reason, remote, "dial-out connection from {} refused: an HTTP/1 request"
+                        + " ({}), not gRPC over HTTP/2; answered 400", peer, FirstBytes.method(opening));
+                default -> refused(kind.reason, remote, "dial-out connection from {} refused: not HTTP/2"
+                        + " (first bytes {})", peer, FirstBytes.hex(opening));
+            }
+            releaseOpening();
+            if (kind == FirstBytes.Kind.HTTP1) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(HTTP1_RESPONSE)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        }
+
+        private void readTls(ChannelHandlerContext ctx, Object msg) {
+            ChannelHandlerContext sslCtx = ctx.pipeline().context(SslHandler.class);
+            if (sslCtx != null) {
+                SslHandler ssl = (SslHandler) sslCtx.handler();
+                SocketAddress remote = ctx.channel().remoteAddress();
+                // HTTP/2 runs behind TLS: watch what gRPC writes before it is encrypted
+                ctx.pipeline().addAfter(sslCtx.name(), null,
+                        new GoAwayWatch((error, debug) -> protocolError(remote, error, debug)));
+                ssl.handshakeFuture().addListener(f -> {
+                    if (!f.isSuccess()) {
+                        tlsFailures.inc();
+                        String why = String.valueOf(f.cause());
+                        if (why.length() > 200) {
+                            why = why.substring(0, 200) + "..."; // "not an SSL/TLS record" dumps what was received
+                        }
+                        // once a minute per kind of failure and peer, at most PEERS_LOGGED_PER_MINUTE peers per
+                        // kind: a bad device and a port scan do not hide each other, and a flood stays a few lines
+                        Peer peer = Peer.of(remote);
+                        RL.warnPerGroup("tls:" + tlsFailureKind(f.cause()), PEERS_LOGGED_PER_MINUTE, peer.address(),
+                                "dial-out TLS handshake with {} failed: {}", peer, why);
+                    }
+                });
             }
             ctx.pipeline().remove(this);
             ctx.fireChannelRead(msg);
         }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (waiting && opening != null && opening.isReadable()) {
+                // closed part-way through its first bytes (a truncated preface, a lone byte): not HTTP/2
+                waiting = false;
+                refused = true;
+                refused(FirstBytes.Kind.OTHER.reason, ctx.channel().remoteAddress(),
+                        "dial-out connection from {} refused: not HTTP/2 (closed after {} bytes: {})",
+                        Peer.of(ctx.channel().remoteAddress()), opening.readableBytes(), FirstBytes.hex(opening));
+            }
+            releaseOpening();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            releaseOpening();
+        }
+
+        private void releaseOpening() {
+            if (opening != null) {
+                opening.release();
+                opening = null;
+            }
+        }
+    }
+
+    /**
+     * The kind of a failed handshake, for rate-limiting: the exception and its message without the
+     * bytes some messages quote ("not an SSL/TLS record: 8f3a..." differs for every connection).
+     */
+    static String tlsFailureKind(Throwable cause) {
+        if (cause == null) {
+            return "unknown";
+        }
+        String m = String.valueOf(cause.getMessage()).replaceAll("[0-9a-fA-F]{8,}", "..");
+        String kind = cause.getClass().getSimpleName() + ": " + m;
+        return kind.length() > 120 ? kind.substring(0, 120) : kind;
+    }
+
+    private void protocolError(SocketAddress remote, String error, String debug) {
+        refused("protocol_error", remote, "dial-out connection from {} closed on an HTTP/2 protocol error: {}{}",
+                Peer.of(remote), error, debug.isEmpty() ? "" : " (" + debug + ")");
     }
 }

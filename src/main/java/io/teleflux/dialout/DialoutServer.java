@@ -1,5 +1,6 @@
 package io.teleflux.dialout;
 
+import io.grpc.Context;
 import io.grpc.HandlerRegistry;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -13,6 +14,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.teleflux.config.DialoutConfig;
+import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,6 +50,7 @@ public final class DialoutServer implements AutoCloseable {
     /** Distinct unknown method names kept as metric labels; beyond this they are counted as "other". */
     private static final int MAX_METHOD_LABELS = 50;
     static final String REJECTED = "teleflux_dialout_rejected_total";
+    static final String IDLE_CLOSED = "teleflux_dialout_idle_closed_total";
     /**
      * Per-stream and per-connection HTTP/2 receive window. Fixed, because grpc's auto-tuning pings the
      * device (older Comware clients drop the stream when pinged) and may grow a window to 8 MiB,
@@ -61,9 +65,15 @@ public final class DialoutServer implements AutoCloseable {
     private final Set<String> unknownMethodLabels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final FlowControlledHandler.StreamLimit streamLimit;
+    private final List<FlowControlledHandler<?, ?>> handlers = new ArrayList<>();
     private final ConnectionGate gate;
+    private final ChunkBudget chunks;
+    private final ReceiveBudget receive;
+    private final DeviceLabels labels;
+    private final DeviceBinding binding;
     private TlsReloader tls;
     private ExecutorService callbackExecutor;
+    private ScheduledExecutorService timer;
     private Server server;
 
     public DialoutServer(DialoutConfig config, Metrics metrics) {
@@ -82,15 +92,42 @@ public final class DialoutServer implements AutoCloseable {
         metrics.gauge("teleflux_dialout_streams", activeStreams::get);
         metrics.describe(REJECTED, Metrics.Type.COUNTER,
                 "Dial-out connections or streams refused: allowlist (peer not allowed), tls (handshake failed:"
-                        + " no or untrusted certificate, not TLS), max_streams");
-        this.streamLimit = new FlowControlledHandler.StreamLimit(config.maxStreams(),
-                metrics.counter(REJECTED, "reason", "max_streams"));
+                        + " no or untrusted certificate, not TLS), max_streams, max_streams_per_peer, receive_buffer (the"
+                        + " stream holding the largest unfinished message when all of them passed limits.receive-buffer),"
+                        + " and on the plaintext port tls_on_plaintext (a TLS ClientHello), http1 (an HTTP/1 request,"
+                        + " answered 400), not_http2 (first bytes not the HTTP/2 preface), protocol_error (an HTTP/2"
+                        + " connection error after the preface: GOAWAY with an error code)");
+        metrics.describe(IDLE_CLOSED, Metrics.Type.COUNTER,
+                "Dial-out streams closed after no message for teleflux.dialout.limits.idle-timeout");
+        DialoutConfig.Limits limits = config.limits();
+        this.streamLimit = new FlowControlledHandler.StreamLimit(config.maxStreams(), limits.maxStreamsPerPeer(),
+                metrics.counter(REJECTED, "reason", "max_streams"), metrics.counter(REJECTED, "reason", "max_streams_per_peer"));
+        metrics.counter(IDLE_CLOSED);
         this.gate = new ConnectionGate(config.allow(), metrics);
+        this.chunks = new ChunkBudget(limits.chunkBuffer());
+        this.receive = new ReceiveBudget(limits.receiveBuffer());
+        metrics.describe("teleflux_dialout_receive_buffer_bytes", Metrics.Type.GAUGE,
+                "Bytes of dial-out messages still arriving, all streams (limit: limits.receive-buffer)");
+        metrics.gauge("teleflux_dialout_receive_buffer_bytes", receive::used);
+        metrics.counter(REJECTED, "reason", "receive_buffer");
+        metrics.describe("teleflux_dialout_chunk_buffer_bytes", Metrics.Type.GAUGE,
+                "Bytes of chunk fragments held for incomplete samples, all streams (limit: limits.chunk-buffer)");
+        metrics.gauge("teleflux_dialout_chunk_buffer_bytes", chunks::used);
+        this.labels = new DeviceLabels(metrics, limits.maxDeviceLabels(), limits.maxDeviceLabelsPerPeer(),
+                limits.deviceLabelExpiry().toMillis());
+        this.binding = config.requireDeviceNameMatch() ? new DeviceBinding(metrics) : null;
+    }
+
+    /** What the protocols registered on this server share, with points going to {@code sink} through the limits. */
+    public DialoutContext context(PointSink sink) {
+        return new DialoutContext(new PointGuard(sink, config.limits(), metrics), metrics, config, chunks, labels, binding,
+                System::currentTimeMillis);
     }
 
     /** Registers a vendor protocol on all its method names; call before {@link #start()}. */
     public <Q, R> DialoutServer register(DialoutProtocol<Q, R> protocol) {
         FlowControlledHandler<Q, R> handler = new FlowControlledHandler<>(protocol, pool, metrics, streamLimit);
+        handlers.add(handler);
         Map<String, List<MethodDescriptor<Q, R>>> byService = new LinkedHashMap<>();
         for (MethodDescriptor<Q, R> m : protocol.methods()) {
             byService.computeIfAbsent(m.getServiceName(), k -> new ArrayList<>()).add(m);
@@ -109,7 +146,8 @@ public final class DialoutServer implements AutoCloseable {
         if (config.tls().enabled()) {
             tls = new TlsReloader(config.tls(), gate::useTls);
         }
-        callbackExecutor = Executors.newFixedThreadPool(2, namedDaemon("dialout-grpc"));
+        callbackExecutor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("dialout-grpc-", 1).factory());
+        DialoutConfig.Limits limits = config.limits();
         NettyServerBuilder b = NettyServerBuilder
                 .forAddress(new InetSocketAddress(config.listen().host(), config.listen().port()),
                         InternalNettyServerCredentials.create(gate))
@@ -120,9 +158,16 @@ public final class DialoutServer implements AutoCloseable {
                 .keepAliveTime(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
                 .permitKeepAliveTime(config.permitKeepaliveTime().toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
+                .maxConcurrentCallsPerConnection(limits.maxStreamsPerConnection())
+                .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .maxRstFramesPerWindow(limits.maxResets(), (int) Math.max(1, limits.resetWindow().toSeconds()))
                 .executor(callbackExecutor)
                 .fallbackHandlerRegistry(new UnknownMethods())
                 .addStreamTracerFactory(new StreamCounter());
+        if (!limits.idleTimeout().isZero()) {
+            // a connection that has had no stream this long is not a device at work
+            b.maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
         for (ServerServiceDefinition s : services) {
             b.addService(s);
         }
@@ -137,6 +182,21 @@ public final class DialoutServer implements AutoCloseable {
         if (tls != null) {
             tls.start();
         }
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dialout-timer").factory());
+        long idleNanos = limits.idleTimeout().toNanos();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                chunks.sweep(System.currentTimeMillis());
+                if (idleNanos > 0) {
+                    long now = System.nanoTime();
+                    for (FlowControlledHandler<?, ?> h : handlers) {
+                        h.closeIdle(now, idleNanos);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("dial-out timer: {}", e.toString(), e); // a failed sweep must not end the schedule
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         LOG.info("dial-out listening on {} ({}, max message {} bytes, max streams {}{})", config.listen().host() + ":" + port(),
                 tls != null ? "TLS" : "plaintext", config.maxMessageSize(), config.maxStreams(),
                 config.allow().isEmpty() ? "" : ", allow " + config.allow());
@@ -153,6 +213,9 @@ public final class DialoutServer implements AutoCloseable {
             return;
         }
         server.shutdown();
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
             server.shutdownNow();
             server.awaitTermination(2, TimeUnit.SECONDS);
@@ -170,33 +233,62 @@ public final class DialoutServer implements AutoCloseable {
         stop(5_000);
     }
 
-    private static java.util.concurrent.ThreadFactory namedDaemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** Counts stream ends by status; RESOURCE_EXHAUSTED is how gRPC ends a stream whose message exceeds the limit. */
+    /**
+     * Counts stream ends by status. A message over the limit ends its stream with RESOURCE_EXHAUSTED,
+     * except a compressed one: gRPC finds it too large while decompressing inside the parser and ends
+     * the stream as UNKNOWN, with the RESOURCE_EXHAUSTED error as the cause.
+     */
     private final class StreamCounter extends ServerStreamTracer.Factory {
         @Override
         public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
             activeStreams.incrementAndGet();
+            ReceiveBudget.Slot slot = receive.open();
             return new ServerStreamTracer() {
                 @Override
+                public Context filterContext(Context context) {
+                    return context.withValue(ReceiveBudget.SLOT, slot);
+                }
+
+                @Override
+                public void inboundWireSize(long bytes) {
+                    receive.add(slot, bytes);
+                }
+
+                @Override
+                public void inboundMessageRead(int seqNo, long optionalWireSize, long optionalUncompressedSize) {
+                    receive.messageDone(slot);
+                }
+
+                @Override
                 public void streamClosed(Status status) {
+                    receive.closed(slot);
                     activeStreams.decrementAndGet();
                     metrics.counter("teleflux_dialout_streams_closed_total", "code", status.getCode().name()).inc();
-                    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED
-                            && !FlowControlledHandler.TOO_MANY_STREAMS.equals(status.getDescription())) {
+                    String why = status.getDescription();
+                    boolean refusedByUs = FlowControlledHandler.TOO_MANY_STREAMS.equals(why)
+                            || FlowControlledHandler.TOO_MANY_FROM_PEER.equals(why)
+                            || FlowControlledHandler.RECEIVE_BUFFER_FULL.equals(why);
+                    if ((status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !refusedByUs) || tooLargeCause(status)) {
                         metrics.counter("teleflux_decode_errors_total", "reason", "message_too_large").inc();
-                        RL.warn("too_large", "dial-out stream {} closed: {}", fullMethodName, status.getDescription());
+                        RL.warn("too_large", "dial-out stream {} closed: message over teleflux.dialout.max-message-size"
+                                + " ({} bytes): {}", fullMethodName, config.maxMessageSize(), why);
                     }
                 }
             };
         }
+    }
+
+    private static boolean tooLargeCause(Status status) {
+        if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+            return false;
+        }
+        Throwable t = status.getCause();
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Answers every method nobody serves with UNIMPLEMENTED, and counts it. */

@@ -1,8 +1,6 @@
 package io.teleflux.influx;
 
 import java.time.Clock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What to do with the answer to a write: the one place that knows which failures are worth
@@ -15,14 +13,11 @@ import java.util.regex.Pattern;
  *   <li>413: split the batch in two at a line boundary; a single line that is still too large is
  *       dropped ({@code too_large});</li>
  *   <li>any other status: drop the batch as {@code http_<status>}. InfluxDB 1.x answers 400
- *       "partial write: ... dropped=N" when it stored all but some lines: only those are dropped.</li>
+ *       "partial write: ... dropped=N" when it stored all but some lines: only those are dropped,
+ *       however long the body (see {@link PartialWrite}).</li>
  * </ul>
  */
 final class ErrorPolicy {
-    private static final Pattern DROPPED = Pattern.compile("dropped=(\\d+)");
-    // InfluxDB 1.x reports unparsable lines with dropped=0 and one "unable to parse '<line>'" each
-    private static final Pattern UNPARSABLE = Pattern.compile("unable to parse '");
-
     sealed interface Decision permits Written, Retry, Split, Drop {
     }
 
@@ -64,7 +59,7 @@ final class ErrorPolicy {
         }
         String reason = "http_" + s;
         if (s == 400) {
-            int dropped = partialWriteDropped(r.body(), lines);
+            int dropped = r.partial().droppedLines(lines);
             if (dropped >= 0) {
                 return new Drop(reason, dropped, lines - dropped);
             }
@@ -74,28 +69,9 @@ final class ErrorPolicy {
 
     /**
      * Lines InfluxDB says it dropped in a partial write, at most {@code lines}; -1 when the body is
-     * not a partial-write report (then the whole batch counts as dropped).
+     * not a partial-write report (then the whole batch counts as dropped). See {@link PartialWrite}.
      */
     static int partialWriteDropped(String body, int lines) {
-        if (body == null || !body.contains("partial write")) {
-            return -1;
-        }
-        Matcher m = DROPPED.matcher(body);
-        long n = -1;
-        while (m.find()) { // the count is at the end of the message; take the last one
-            try {
-                n = Long.parseLong(m.group(1));
-            } catch (NumberFormatException e) {
-                n = lines;
-            }
-        }
-        if (n < 0) {
-            return -1;
-        }
-        Matcher u = UNPARSABLE.matcher(body);
-        while (u.find()) {
-            n++;
-        }
-        return (int) Math.min(n, lines);
+        return PartialWrite.of(body).droppedLines(lines);
     }
 }

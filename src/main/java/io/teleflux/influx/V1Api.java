@@ -31,6 +31,12 @@ final class V1Api implements InfluxApi {
     private final URI queryUri;
     private final String authorization; // null without username
     private final RateLimitedLog rateLimited = new RateLimitedLog(log, 60_000);
+    /**
+     * How much of a response body is read at most (scanned, not kept): far beyond what influxd
+     * answers to any batch (it echoes at most the request, which its max-body-size bounds, 25 MB by
+     * default), and still a bound against a peer that never ends its body.
+     */
+    static final long MAX_BODY_SCAN = 1L << 30;
 
     V1Api(InfluxConfig cfg) {
         this.cfg = cfg;
@@ -105,11 +111,15 @@ final class V1Api implements InfluxApi {
         }
         try {
             HttpResponse<InputStream> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            String body;
+            PartialWrite.Read body;
             try (InputStream in = resp.body()) {
-                body = new String(in.readNBytes(WriteResult.MAX_BODY_CHARS), StandardCharsets.UTF_8);
+                // the head for the log; the rest of a 400 is only scanned: "dropped=N" ends a
+                // partial-write report, which lists every unparsable line in full and can run to megabytes
+                body = PartialWrite.read(in, WriteResult.MAX_BODY_CHARS,
+                        resp.statusCode() == 400 ? MAX_BODY_SCAN : WriteResult.MAX_BODY_CHARS);
             }
-            return WriteResult.http(resp.statusCode(), resp.headers().firstValue("Retry-After").orElse(null), body);
+            return WriteResult.http(resp.statusCode(), resp.headers().firstValue("Retry-After").orElse(null),
+                    body.head(), body.partial());
         } catch (IOException | UncheckedIOException e) {
             return WriteResult.network(e);
         }

@@ -8,25 +8,34 @@ import io.teleflux.config.Redaction;
  *
  * @param status       HTTP status, or 0 when no response arrived (network error, timeout)
  * @param retryAfter   the raw {@code Retry-After} header, or null
- * @param body         the response body (bounded in size), "" when none; credentials travel only
- *                     in request headers, and a body that echoes one has it redacted
+ * @param body         the head of the response body (at most {@link #MAX_BODY_CHARS}), "" when none;
+ *                     credentials travel only in request headers, and a body that echoes one has it
+ *                     redacted
  * @param networkError for status 0: the exception's class and message, else null
+ * @param partial      what the whole body (not only its head) says about an InfluxDB 1.x partial write
  */
-record WriteResult(int status, String retryAfter, String body, String networkError) {
+record WriteResult(int status, String retryAfter, String body, String networkError, PartialWrite partial) {
     static final int MAX_BODY_CHARS = 64 * 1024;
 
+    /** A response whose whole body is in hand: it is scanned for the partial-write report, then cut. */
     static WriteResult http(int status, String retryAfter, String body) {
+        return http(status, retryAfter, body, PartialWrite.of(body));
+    }
+
+    /** A response of which only the head of the body was kept, and the whole of it scanned. */
+    static WriteResult http(int status, String retryAfter, String head, PartialWrite partial) {
         // a proxy or server may echo the request (Authorization header included) in an error body
-        String b = body == null ? "" : Redaction.redactExceptCommunities(body);
+        String b = head == null ? "" : Redaction.redactExceptCommunities(head);
         if (b.length() > MAX_BODY_CHARS) {
             b = b.substring(0, MAX_BODY_CHARS);
         }
-        return new WriteResult(status, retryAfter, b, null);
+        return new WriteResult(status, retryAfter, b, null, partial);
     }
 
     static WriteResult network(Throwable t) {
         String msg = Redaction.redactExceptCommunities(t.getMessage());
-        return new WriteResult(0, null, "", t.getClass().getSimpleName() + (msg == null || msg.isEmpty() ? "" : ": " + msg));
+        return new WriteResult(0, null, "", t.getClass().getSimpleName() + (msg == null || msg.isEmpty() ? "" : ": " + msg),
+                PartialWrite.NONE);
     }
 
     boolean success() {

@@ -37,8 +37,8 @@ final class WriterMetrics {
         this.m = m;
         m.describe(WRITTEN, Metrics.Type.COUNTER, "Points stored by InfluxDB.")
                 .describe(DROPPED, Metrics.Type.COUNTER,
-                        "Points the writer gave up on, by reason (no_fields, too_large, http_<status>, shutdown, "
-                                + "spool_full, spool_corrupt).")
+                        "Points dropped, by reason: the writer's (no_fields, too_large, http_<status>, shutdown, "
+                                + "spool_full, spool_corrupt) and the dial-out limits' (measurement_limit).")
                 .describe(ERRORS, Metrics.Type.COUNTER,
                         "Failed write requests, by HTTP status or 'network' when no response arrived.")
                 .describe(REQUESTS, Metrics.Type.COUNTER, "Write requests sent to InfluxDB, retries included.")

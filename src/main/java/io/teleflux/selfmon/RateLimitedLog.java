@@ -15,6 +15,7 @@ public final class RateLimitedLog {
     private final Logger log;
     private final long intervalNanos;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Map<String, Slot> groups = new ConcurrentHashMap<>();
     private final int maxKeys;
 
     private static final class Slot {
@@ -42,6 +43,39 @@ public final class RateLimitedLog {
             log.warn(format + " ({} similar suppressed)", append(args, suppressed));
         } else {
             log.warn(format, args);
+        }
+    }
+
+    /**
+     * As {@link #warn}, keyed by {@code group} and {@code key} together (e.g. a reason and a peer
+     * address), with at most {@code perGroup} lines per interval for the whole group, however many
+     * keys it has: a thousand peers failing the same way still give a handful of lines.
+     */
+    public void warnPerGroup(String group, int perGroup, String key, String format, Object... args) {
+        long suppressed = admit(group + '\u0000' + key);
+        if (suppressed < 0 || !admitGroup(group, perGroup)) {
+            return;
+        }
+        if (suppressed > 0) {
+            log.warn(format + " ({} similar suppressed)", append(args, suppressed));
+        } else {
+            log.warn(format, args);
+        }
+    }
+
+    private boolean admitGroup(String group, int perGroup) {
+        long now = System.nanoTime();
+        Slot g = groups.computeIfAbsent(group, k -> {
+            Slot n = new Slot();
+            n.lastNanos = now;
+            return n;
+        });
+        synchronized (g) {
+            if (now - g.lastNanos >= intervalNanos) {
+                g.lastNanos = now;
+                g.suppressed = 0; // here: lines logged in the current interval
+            }
+            return g.suppressed++ < perGroup;
         }
     }
 

@@ -42,13 +42,13 @@ class DialoutFlowControlIT {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger delivered = new AtomicInteger();
         // the sink blocks, as the writer does when InfluxDB is down and its queue is full
-        H3cDialoutService service = new H3cDialoutService(new H3cDecoder(metrics), points -> {
-            release.await();
-            delivered.addAndGet((int) points.stream().filter(p -> p.measurement().equals("interface")).count());
-        }, metrics, 1 << 20, 60_000);
         DialoutConfig cfg = new DialoutConfig(true, new HostPort("127.0.0.1", 0), 1 << 20, 1, 16 * 1024,
                 Duration.ofSeconds(5), Duration.ofSeconds(60));
-        DialoutServer server = new DialoutServer(cfg, metrics).register(service);
+        DialoutServer server = new DialoutServer(cfg, metrics);
+        server.register(new H3cDialoutService(new H3cDecoder(metrics), server.context(points -> {
+            release.await();
+            delivered.addAndGet((int) points.stream().filter(p -> p.measurement().equals("interface")).count());
+        })));
         server.start();
         ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try {

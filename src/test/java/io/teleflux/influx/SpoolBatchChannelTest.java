@@ -167,6 +167,39 @@ class SpoolBatchChannelTest {
     }
 
     @Test
+    void pointsInARecordCorruptedOnDiskAreCountedAsDroppedSpoolCorrupt() throws Exception {
+        SpoolBatchChannel c = open("");
+        c.put(batch(1, 3));
+        c.put(batch(2, 4));
+        c.put(batch(3, 5));
+        assertThat(c.close()).isZero(); // all three kept on disk
+        Path seg;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            seg = files.filter(f -> f.getFileName().toString().endsWith(".tfs")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(seg);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("m,seq=2 f=2i"); // in the payload of the second record
+        bytes[at + 4] ^= 0x10;
+        java.nio.file.Files.write(seg, bytes);
+
+        dropped.clear();
+        SpoolBatchChannel again = open("");
+        try {
+            assertThat(dropped).containsExactly("-1:4:spool_corrupt");
+            assertThat(metrics.value(WriterMetrics.SPOOL_CORRUPT)).isEqualTo(1);
+            List<Long> seqs = new ArrayList<>();
+            for (Batch b; (b = again.poll(50, TimeUnit.MILLISECONDS)) != null; ) {
+                seqs.add(b.seq());
+                again.done(b);
+            }
+            assertThat(seqs).containsExactly(1L, 3L);
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
     void blockKeepsBatchesInMemoryWhenTheSpoolIsFull() throws Exception {
         SpoolBatchChannel c = open("spool { max-bytes = 64 KiB, on-full = block }");
         try {

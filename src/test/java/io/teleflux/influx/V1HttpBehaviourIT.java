@@ -124,6 +124,33 @@ class V1HttpBehaviourIT {
     }
 
     @Test
+    void aPartialWriteAnswerOfAMegabyteIsReadToItsEndForTheDroppedCount() throws Exception {
+        // many field-type conflicts reported before the count: "dropped=1" comes after 1 MB
+        StringBuilder body = new StringBuilder("{\"error\":\"partial write: ");
+        while (body.length() < 1_000_000) {
+            body.append("field type conflict: input field \\\"f\\\" on measurement \\\"m\\\" is type string, "
+                    + "already exists as type integer; ");
+        }
+        String answer = body.append("dropped=1\"}\n").toString();
+        try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(400, answer));
+             LogCapture logs = LogCapture.of("io.teleflux.influx")) {
+            Metrics metrics = new Metrics();
+            InfluxConfig cfg = TestConfigs.v1(server.url(), "db", "create-database = false\nbatch-size = 500");
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+                w.start();
+                w.accept(points(290));
+                w.flush();
+            }
+            assertThat(server.requests()).hasSize(1);
+            assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "http_400")).isEqualTo(1);
+            assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(289);
+            List<String> rejected = logs.containing("partially rejected");
+            assertThat(rejected).hasSize(1);
+            assertThat(rejected.get(0)).contains("field type conflict", "1 of 290 points dropped").hasSizeLessThan(2000);
+        }
+    }
+
+    @Test
     void retryAfterIsHonouredOn503() throws Exception {
         try (RecordingHttpServer server = RecordingHttpServer.start(r -> r.index() < 2
                 ? Reply.of(503, "{\"error\":\"overloaded\"}").header("Retry-After", "1") : Reply.of(204))) {

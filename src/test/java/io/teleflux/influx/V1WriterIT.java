@@ -143,6 +143,27 @@ class V1WriterIT {
     }
 
     @Test
+    void aPartialWriteAnswerLongerThan64KiBStillCountsOnlyTheRejectedLine() throws Exception {
+        // influxd echoes an unparsable line in full: a series key over its 65,535-byte limit makes the
+        // answer longer than the 64 KiB of it that is kept, and "dropped=" comes at its very end
+        String huge = "x".repeat(70_000);
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < 290; i++) {
+            points.add(Point.builder("m").tag("s", i == 145 ? huge : "s" + i).field("f", (long) i).time(1000 + i).build());
+        }
+        Metrics metrics = new Metrics();
+        try (LogCapture logs = LogCapture.of("io.teleflux.influx")) {
+            write(TestConfigs.v1(influx.url(), "longpartial", "batch-size = 500\nflush-interval = 1h"), metrics, points);
+            List<String> rejected = logs.containing("partially rejected");
+            assertThat(rejected).hasSize(1);
+            assertThat(rejected.get(0)).contains("HTTP 400", "unable to parse", "1 of 290 points dropped");
+        }
+        assertThat(count(influx, "longpartial", "m", "f")).isEqualTo(289);
+        assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "http_400")).isEqualTo(1);
+        assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(289);
+    }
+
+    @Test
     void aMissingDatabaseDropsTheBatchAsHttp404() throws Exception {
         Metrics metrics = new Metrics();
         List<Point> points = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.ChunkBudget;
 import io.teleflux.selfmon.Metrics;
 
 import java.util.HashMap;
@@ -26,9 +27,12 @@ import java.util.TreeMap;
  * chunk_incomplete}} for dropped partial samples and {@code teleflux_decode_warnings_total{reason=
  * chunk_duplicate|chunk_size_mismatch}}.
  *
- * <p>One instance per gRPC stream, used by one thread at a time: not thread-safe.
+ * <p>Fragments also draw on a {@link ChunkBudget} shared by every stream, whose timer calls
+ * {@link #expire} once a second: an incomplete sample never outlives its timeout, however idle its
+ * stream. One instance per gRPC stream; synchronized because that timer runs beside the stream's
+ * worker (uncontended otherwise).
  */
-public final class ChunkAssembler {
+public final class ChunkAssembler implements ChunkBudget.Holder {
     static final int FRAGMENT_OVERHEAD = 64;
     private static final String ERRORS = "teleflux_decode_errors_total";
     private static final String WARNINGS = "teleflux_decode_warnings_total";
@@ -36,7 +40,9 @@ public final class ChunkAssembler {
     private final long maxBytes;
     private final long timeoutMs;
     private final Map<String, Assembly> byPath = new HashMap<>();
+    private final ChunkBudget budget;
     private long buffered;
+    private boolean closed;
 
     private final Metrics.Counter timeouts;
     private final Metrics.Counter overflows;
@@ -67,11 +73,17 @@ public final class ChunkAssembler {
      * @param timeoutMs an incomplete sample older than this is dropped by {@link #expire}
      */
     public ChunkAssembler(Metrics metrics, long maxBytes, long timeoutMs) {
+        this(metrics, maxBytes, timeoutMs, ChunkBudget.unlimited());
+    }
+
+    /** As above, drawing on (and expired by the timer of) {@code budget}; {@link #close} leaves it. */
+    public ChunkAssembler(Metrics metrics, long maxBytes, long timeoutMs, ChunkBudget budget) {
         if (maxBytes <= 0 || timeoutMs <= 0) {
             throw new IllegalArgumentException("maxBytes and timeoutMs must be positive");
         }
         this.maxBytes = maxBytes;
         this.timeoutMs = timeoutMs;
+        this.budget = budget;
         metrics.describe(ERRORS, Metrics.Type.COUNTER, "Dial-out messages or samples that could not be decoded, by reason");
         metrics.describe(WARNINGS, Metrics.Type.COUNTER, H3cDecoder.WARNINGS_HELP);
         timeouts = metrics.counter(ERRORS, "reason", "chunk_timeout");
@@ -80,6 +92,7 @@ public final class ChunkAssembler {
         incomplete = metrics.counter(ERRORS, "reason", "chunk_incomplete");
         duplicates = metrics.counter(WARNINGS, "reason", "chunk_duplicate");
         sizeMismatches = metrics.counter(WARNINGS, "reason", "chunk_size_mismatch");
+        budget.register(this);
     }
 
     /**
@@ -88,9 +101,13 @@ public final class ChunkAssembler {
      *
      * @param totalSize size of the whole document in bytes, or 0 when unknown
      */
-    public byte[] offer(String sensorPath, long totalSize, long totalFragments, long nodeId, byte[] fragment,
+    public synchronized byte[] offer(String sensorPath, long totalSize, long totalFragments, long nodeId, byte[] fragment,
                         long nowMs) {
         expire(nowMs);
+        if (closed && totalFragments > 1) {
+            incomplete.inc(); // the stream has ended: nothing may be held for it any more
+            return null;
+        }
         if (totalFragments <= 1) {
             checkSize(totalSize, fragment.length);
             return fragment;
@@ -116,9 +133,10 @@ public final class ChunkAssembler {
         }
         byte[] previous = a.parts.get(nodeId);
         long delta = fragment.length + (previous == null ? FRAGMENT_OVERHEAD : -previous.length);
-        if (buffered + delta > maxBytes) {
+        if (buffered + delta > maxBytes || !budget.tryReserve(delta)) {
             overflows.inc();
             buffered -= a.cost;
+            budget.release(a.cost);
             a.cost = 0;
             a.discarding = true;
             a.discarded = a.parts.size() + (previous == null ? 1 : 0);
@@ -158,7 +176,13 @@ public final class ChunkAssembler {
     }
 
     /** Drops incomplete samples started more than the timeout before {@code nowMs}; returns how many. */
-    public int expire(long nowMs) {
+    @Override
+    public void expire(long nowMs) {
+        expireCount(nowMs);
+    }
+
+    /** As {@link #expire}, returning how many samples were dropped. */
+    public synchronized int expireCount(long nowMs) {
         if (byPath.isEmpty()) {
             return 0;
         }
@@ -168,6 +192,7 @@ public final class ChunkAssembler {
             if (nowMs - a.startedMs > timeoutMs) {
                 it.remove();
                 buffered -= a.cost;
+                budget.release(a.cost);
                 if (!a.discarding) {
                     timeouts.inc();
                     dropped++;
@@ -178,7 +203,10 @@ public final class ChunkAssembler {
     }
 
     /** Drops every incomplete sample (the stream ended); returns how many. */
-    public int close() {
+    public synchronized int close() {
+        closed = true;
+        budget.unregister(this);
+        budget.release(buffered);
         int dropped = 0;
         for (Assembly a : byPath.values()) {
             if (!a.discarding) {
@@ -192,18 +220,19 @@ public final class ChunkAssembler {
     }
 
     /** Sensor paths with an incomplete sample. */
-    public int pending() {
+    public synchronized int pending() {
         return byPath.size();
     }
 
     /** Bytes held for incomplete samples, including the per-fragment overhead. */
-    public long bufferedBytes() {
+    public synchronized long bufferedBytes() {
         return buffered;
     }
 
     private void remove(String key, Assembly a) {
         byPath.remove(key);
         buffered -= a.cost;
+        budget.release(a.cost);
         a.cost = 0;
     }
 

@@ -15,6 +15,7 @@ public final class DecodeException extends Exception {
     public static final String NO_USABLE_ROWS = "no_usable_rows";
     public static final String TOO_MANY_ROWS = "too_many_rows";
     public static final String TOO_DEEP = "too_deep";
+    public static final String NAME_TOO_LONG = "name_too_long";
 
     private final String reason;
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.teleflux.point.Point;
 import io.teleflux.selfmon.Metrics;
@@ -52,6 +53,9 @@ public final class H3cDecoder {
      * @param maxRows  a document with more rows is rejected ({@code too_many_rows})
      * @param maxDepth a document nested deeper is rejected ({@code too_deep}); the root object is level 1
      */
+    /** Longest JSON member name; a longer one rejects the document ({@code name_too_long}). */
+    static final int MAX_MEMBER_NAME = 1024;
+
     public H3cDecoder(Metrics metrics, int maxRows, int maxDepth) {
         if (maxRows < 1 || maxDepth < 6) {
             // 6 = root, Notification, module, table, row array, row
@@ -65,6 +69,15 @@ public final class H3cDecoder {
                         .maxNestingDepth(maxDepth + 1)
                         // a row container can arrive as one string holding the whole table
                         .maxStringLength(Integer.MAX_VALUE)
+                        // a number of any length costs that field only (Walker.number reads a long one
+                        // in linear time and never through BigInteger); Jackson's default (1,000 digits)
+                        // rejected the whole document. Its length is bounded by the document's, and
+                        // that by max-message-size.
+                        .maxNumberLength(Integer.MAX_VALUE)
+                        // member names are column names; Jackson keeps the names it has seen in the
+                        // factory's symbol table (thousands of them) and Walker caches 1,024: their
+                        // length must be bounded for that memory to be
+                        .maxNameLength(MAX_MEMBER_NAME)
                         .build())
                 // error messages must not quote device payloads
                 .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -152,6 +165,10 @@ public final class H3cDecoder {
     }
 
     private static DecodeException malformed(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException && String.valueOf(e.getOriginalMessage()).startsWith("Name length")) {
+            return new DecodeException(DecodeException.NAME_TOO_LONG, "a member name of jsonData is longer than "
+                    + MAX_MEMBER_NAME + " chars", e);
+        }
         return new DecodeException(DecodeException.MALFORMED_JSON, "malformed jsonData: " + e.getOriginalMessage(), e);
     }
 }

@@ -2,6 +2,8 @@ package io.teleflux.dialout.h3c;
 
 import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DeviceBinding;
+import io.teleflux.dialout.DeviceLabels;
+import io.teleflux.dialout.DialoutContext;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
@@ -18,8 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,51 +35,35 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
     private static final Logger LOG = LoggerFactory.getLogger(H3cDialoutService.class);
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
     static final long DEVICE_INFO_EVERY_MS = 300_000;
-    /** Distinct device names used as metric labels; a flood of invented names is folded into "other". */
-    private static final int MAX_DEVICE_LABELS = 20_000;
 
     private final H3cDecoder decoder;
+    private final DialoutContext ctx;
     private final PointSink sink;
     private final Metrics metrics;
     private final int maxMessageSize;
+    private final int maxNameLength;
     private final long chunkTimeoutMs;
     private final LongSupplier clock;
     private final DeviceBinding binding;
-    private final Set<String> deviceLabels = ConcurrentHashMap.newKeySet();
     private final Metrics.Counter missingDevice;
+    private final Metrics.Counter nameTooLong;
     private final Metrics.Counter missingPath;
     private final Metrics.Counter emptyJson;
     private final Metrics.Counter pointsIn;
 
-    public H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs) {
-        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, null, System::currentTimeMillis);
-    }
-
-    /** @param binding the device-name check of {@code require-device-name-match}, or null when it is off */
-    public H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs,
-                             DeviceBinding binding) {
-        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, binding, System::currentTimeMillis);
-    }
-
-    H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs,
-                      LongSupplier clock) {
-        this(decoder, sink, metrics, maxMessageSize, chunkTimeoutMs, null, clock);
-    }
-
-    H3cDialoutService(H3cDecoder decoder, PointSink sink, Metrics metrics, int maxMessageSize, long chunkTimeoutMs,
-                      DeviceBinding binding, LongSupplier clock) {
-        this.binding = binding;
+    public H3cDialoutService(H3cDecoder decoder, DialoutContext ctx) {
+        this.ctx = ctx;
         this.decoder = decoder;
-        this.sink = sink;
-        this.metrics = metrics;
-        this.maxMessageSize = maxMessageSize;
-        this.chunkTimeoutMs = chunkTimeoutMs;
-        this.clock = clock;
-        metrics.describe("teleflux_dialout_messages_total", Metrics.Type.COUNTER, "Dial-out messages received, by device");
+        this.sink = ctx.sink();
+        this.metrics = ctx.metrics();
+        this.binding = ctx.binding();
+        this.maxMessageSize = ctx.config().maxMessageSize();
+        this.maxNameLength = ctx.limits().maxNameLength();
+        this.chunkTimeoutMs = ctx.config().chunkTimeout().toMillis();
+        this.clock = ctx.clock();
         metrics.describe("teleflux_points_received_total", Metrics.Type.COUNTER, "Points produced by the inputs, by source");
-        metrics.describe("teleflux_dialout_last_message_ms", Metrics.Type.GAUGE,
-                "Epoch ms of the last dial-out message per device (for silent-device alerts)");
         this.missingDevice = metrics.counter("teleflux_decode_errors_total", "reason", "missing_device");
+        this.nameTooLong = metrics.counter("teleflux_decode_errors_total", "reason", "name_too_long");
         this.missingPath = metrics.counter("teleflux_decode_warnings_total", "reason", "missing_sensor_path");
         this.emptyJson = metrics.counter("teleflux_decode_errors_total", "reason", "empty_json");
         this.pointsIn = metrics.counter("teleflux_points_received_total", "source", "telemetry");
@@ -104,17 +88,6 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
         return new H3cStream(peer);
     }
 
-    private String deviceLabel(String device) {
-        if (deviceLabels.contains(device)) {
-            return device;
-        }
-        if (deviceLabels.size() >= MAX_DEVICE_LABELS) {
-            return "other";
-        }
-        deviceLabels.add(device);
-        return device;
-    }
-
     /** One device's stream; used by one worker at a time. */
     private final class H3cStream implements StreamProcessor<DialoutMsg, DialoutResponse> {
         private final Peer peer;
@@ -125,19 +98,34 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
         private String admitted;
         private long lastInfoMs = Long.MIN_VALUE;
         private String lastInfoKey;
-        private Metrics.Counter messages;
-        private Metrics.Counter lastMessage;
+        private DeviceLabels.Label label;
 
         H3cStream(Peer peer) {
             this.peer = peer;
-            this.chunks = new ChunkAssembler(metrics, maxMessageSize, chunkTimeoutMs);
+            this.chunks = new ChunkAssembler(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
         }
 
         @Override
         public void process(DialoutMsg msg) throws InterruptedException {
             long now = clock.getAsLong();
             chunks.expire(now);
-            String name = msg.hasDeviceMsg() ? msg.getDeviceMsg().getDeviceName().strip() : "";
+            String name = msg.hasDeviceMsg() ? msg.getDeviceMsg().getDeviceName() : "";
+            if (name.length() > maxNameLength) {
+                // rejected, not shortened: a device name is an identity, and any sysname fits the limit
+                nameTooLong.inc();
+                RL.warn("longname:" + peer.address(), "dial-out message from {} dropped: its deviceName has {} chars,"
+                        + " more than teleflux.dialout.limits.max-name-length ({})", peer, name.length(), maxNameLength);
+                return;
+            }
+            name = name.strip();
+            if (msg.getSensorPath().length() > maxNameLength) {
+                // the path keys chunk reassembly and appears in log lines: it must be bounded as a name is
+                nameTooLong.inc();
+                RL.warn("longpath:" + peer.address(), "dial-out message from {} dropped: its sensorPath has {} chars,"
+                        + " more than teleflux.dialout.limits.max-name-length ({})", peer, msg.getSensorPath().length(),
+                        maxNameLength);
+                return;
+            }
             if (name.isEmpty()) {
                 if (device == null) {
                     missingDevice.inc();
@@ -155,14 +143,11 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
                 }
                 admitted = name;
             }
-            if (!name.equals(device)) {
+            if (!name.equals(device) || label.released()) {
                 device = name;
-                String label = deviceLabel(name);
-                messages = metrics.counter("teleflux_dialout_messages_total", "device", label);
-                lastMessage = metrics.settableGauge("teleflux_dialout_last_message_ms", "device", label);
+                label = ctx.labels().acquire(name, peer.address(), now);
             }
-            messages.inc();
-            lastMessage.set(now);
+            label.touch(now);
             out.clear();
             deviceInfo(msg, now);
 

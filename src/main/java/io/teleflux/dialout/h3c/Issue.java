@@ -5,7 +5,8 @@ package io.teleflux.dialout.h3c;
  * {@link DecodeException}s, counted by the caller.
  */
 enum Issue {
-    UINT64_OVERFLOW(Issue.FIELDS_DROPPED, "uint64_overflow", "value does not fit a signed 64-bit integer (>= 2^63)"),
+    UINT64_OVERFLOW(Issue.FIELDS_DROPPED, "uint64_overflow",
+            "value too large for its field (an integer beyond the signed 64-bit range, a float beyond the double range)"),
     NON_NUMERIC(Issue.FIELDS_DROPPED, "non_numeric", "non-numeric value where a number was expected"),
     NOT_AVAILABLE(Issue.FIELDS_DROPPED, "not_available", "'not available' sentinel value"),
     MISSING_TIMESTAMP(Issue.WARNINGS, "missing_timestamp", "no Notification.Timestamp, used the receive time"),

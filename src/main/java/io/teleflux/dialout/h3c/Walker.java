@@ -38,6 +38,11 @@ final class Walker {
     private final RowState row = new RowState();
     private final RowState tableRow = new RowState();
     private final NumberText num = new NumberText();
+    /**
+     * Number tokens up to this many characters go through Jackson's own parsing ({@code -}, 20 digits
+     * and some room for a float's exponent); longer ones through {@link NumberText} (see {@link #number}).
+     */
+    static final int SHORT_NUMBER = 32;
 
     /** The points of the document so far, timed {@link #rowTimeMs} (see {@link #notification}). */
     final ArrayList<Point> pending = new ArrayList<>();
@@ -157,14 +162,12 @@ final class Walker {
     /** Epoch ms from a string or number; 0 when it cannot be one. */
     private long timestamp(JsonParser p, JsonToken t) throws IOException, DecodeException {
         switch (t) {
-            case VALUE_NUMBER_INT -> {
-                if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return 0;
-                }
-                return Math.max(0, p.getLongValue());
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return msFromDouble(p.getDoubleValue());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                return switch (number(p, t)) {
+                    case NumberText.LONG -> Math.max(0, num.longValue);
+                    case NumberText.DOUBLE -> msFromDouble(num.doubleValue);
+                    default -> 0;
+                };
             }
             case VALUE_STRING -> {
                 return switch (num.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
@@ -438,18 +441,13 @@ final class Walker {
     private void numericColumn(RowState r, Column c, JsonParser p, JsonToken t, int depth)
             throws IOException, DecodeException {
         switch (t) {
-            case VALUE_NUMBER_INT -> {
-                long v;
-                try {
-                    v = p.getLongValue();
-                } catch (InputCoercionException e) {
-                    // only for values beyond the long range; asking getNumberType() first costs every value
-                    issue(Issue.UINT64_OVERFLOW, c.source());
-                    return;
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                switch (number(p, t)) {
+                    case NumberText.LONG -> storeLong(r, c, num.longValue);
+                    case NumberText.DOUBLE -> storeDouble(r, c, num.doubleValue);
+                    default -> issue(Issue.UINT64_OVERFLOW, c.source());
                 }
-                storeLong(r, c, v);
             }
-            case VALUE_NUMBER_FLOAT -> storeDouble(r, c, p.getDoubleValue());
             case VALUE_STRING -> {
                 switch (num.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
                     case NumberText.LONG -> storeLong(r, c, num.longValue);
@@ -465,6 +463,39 @@ final class Walker {
                 issue(Issue.NON_NUMERIC, c.source());
             }
         }
+    }
+
+    /**
+     * A JSON number token ({@code t}) as {@link NumberText#parse} classifies it, with its value left in
+     * {@link #num}: LONG, DOUBLE (finite), or OVERFLOW (an integer beyond the signed 64-bit range, or
+     * a float beyond the double range).
+     *
+     * <p>A token longer than {@link #SHORT_NUMBER} characters is never handed to Jackson's number
+     * parsing, whose cost on long digit strings depends on its version (BigInteger parsing is
+     * quadratic): {@link NumberText} reads its text in linear time, and an integer that long is
+     * always OVERFLOW. The factory lets numbers of any length through (see {@link H3cDecoder}), so a
+     * very long number costs that field only.
+     */
+    private int number(JsonParser p, JsonToken t) throws IOException {
+        int len = p.getTextLength();
+        if (len > SHORT_NUMBER) {
+            int kind = num.parse(p.getTextCharacters(), p.getTextOffset(), len);
+            return kind == NumberText.NONE ? NumberText.OVERFLOW : kind; // NONE cannot happen for a number token
+        }
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            try {
+                num.longValue = p.getLongValue();
+                return NumberText.LONG;
+            } catch (InputCoercionException e) {
+                return NumberText.OVERFLOW; // 19 or 20 digits beyond the long range
+            }
+        }
+        double d = p.getDoubleValue();
+        if (!Double.isFinite(d)) {
+            return NumberText.OVERFLOW;
+        }
+        num.doubleValue = d;
+        return NumberText.DOUBLE;
     }
 
     private void storeLong(RowState r, Column c, long v) {
@@ -509,22 +540,11 @@ final class Walker {
     private void flatten(RowState r, String key, String column, JsonParser p, JsonToken t, int depth)
             throws IOException, DecodeException {
         switch (t) {
-            case VALUE_NUMBER_INT -> {
-                long v;
-                try {
-                    v = p.getLongValue();
-                } catch (InputCoercionException e) {
-                    issue(Issue.UINT64_OVERFLOW, column);
-                    return;
-                }
-                addNumber(r, key, column, v);
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                double d = p.getDoubleValue();
-                if (Double.isFinite(d)) {
-                    addNumber(r, key, column, d);
-                } else {
-                    issue(Issue.UINT64_OVERFLOW, column);
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                switch (number(p, t)) {
+                    case NumberText.LONG -> addNumber(r, key, column, num.longValue);
+                    case NumberText.DOUBLE -> addNumber(r, key, column, num.doubleValue);
+                    default -> issue(Issue.UINT64_OVERFLOW, column);
                 }
             }
             case VALUE_STRING -> stringLeaf(r, key, column, p, depth);

@@ -69,27 +69,44 @@ final class Segment {
         return s;
     }
 
+    /** What recovery found damaged: corrupt records (or regions), and the points they held. */
+    static final class Damage {
+        long records;
+        /** Exact where the record header is intact, else estimated (see {@link RecordFormat#estimatePoints}). */
+        long points;
+    }
+
     /**
      * Opens a segment left by an earlier run and checks every record. A torn or corrupt record is
-     * reported with the file and offset; the reader skips to the next intact record, and a tail with
+     * reported with the file and offset and counted in {@code damage} with its points (not those
+     * of records already acknowledged); the reader skips to the next intact record, and a tail with
      * none is cut off ({@code last}: the file is truncated there). Returns null for a file that holds
      * nothing usable (it is deleted when it is only a torn file header).
      */
-    static Segment recover(Path p, long id, boolean last, Logger log, long[] corrupt) throws IOException {
+    static Segment recover(Path p, long id, boolean last, Logger log, Damage damage) throws IOException {
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = ch.size();
         ByteBuffer magic = ByteBuffer.allocate(RecordFormat.FILE_HEADER);
         RecordFormat.readFully(ch, magic, 0);
-        if (size < RecordFormat.FILE_HEADER || !Arrays.equals(magic.array(), RecordFormat.FILE_MAGIC)) {
+        boolean badMagic = size >= RecordFormat.FILE_HEADER && !Arrays.equals(magic.array(), RecordFormat.FILE_MAGIC);
+        if (badMagic && RecordFormat.resync(ch, RecordFormat.FILE_HEADER, size) >= 0) {
+            // only the file header is damaged: the records vouch for themselves, so the file is ours
+            log.warn("Spool segment {}: damaged file header; it holds intact spool records, which are read, and the "
+                    + "header is rewritten", p);
+            RecordFormat.writeFully(ch, ByteBuffer.wrap(RecordFormat.FILE_MAGIC), 0);
+            ch.force(false);
+            damage.records++;
+        } else if (size < RecordFormat.FILE_HEADER || badMagic) {
             ch.close();
             if (size < RecordFormat.FILE_HEADER) {
                 log.warn("Spool segment {}: torn file header ({} bytes, crash while it was created); deleted", p, size);
                 Files.deleteIfExists(p);
                 Files.deleteIfExists(ackPathOf(p));
             } else {
-                log.warn("Spool segment {}: not a spool segment (bad file header); ignored and left in place", p);
+                log.warn("Spool segment {}: not a spool segment (bad file header, and no intact spool record in it); "
+                        + "ignored and left in place", p);
             }
-            corrupt[0]++;
+            damage.records++;
             return null;
         }
         Segment s = new Segment(id, p, ch);
@@ -111,12 +128,34 @@ final class Segment {
                 off += r.size();
                 continue;
             }
-            corrupt[0]++;
-            long next = RecordFormat.resync(ch, off + 1, end);
+            damage.records++;
+            // an intact header gives the next record's offset; else look for it
+            long next = r.headerOk() && off + r.size() <= end ? off + r.size() : RecordFormat.resync(ch, off + 1, end);
+            long regionEnd = next < 0 ? end : next;
+            long lost;
+            String lostText;
+            boolean settled = Arrays.binarySearch(ackedOffsets, off) >= 0; // written, or counted by an earlier start
+            if (settled) {
+                lost = 0;
+                lostText = "nothing lost (written to InfluxDB, or counted, before)";
+            } else if (r.headerOk()) {
+                lost = r.points();
+                lostText = lost + " points lost (counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})";
+            } else {
+                lost = RecordFormat.estimatePoints(ch, off, regionEnd, ackedOffsets);
+                lostText = "about " + lost + " points lost (estimated from its line feeds, as no intact record header "
+                        + "says; counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})";
+            }
+            damage.points += lost;
+            if (!settled && (next >= 0 || !last)) {
+                // the damaged bytes stay in the file: an ack entry at their offset keeps the next start
+                // from counting them again
+                s.appendAck(off);
+            }
             if (next < 0) {
                 log.warn("Spool segment {}: torn or corrupt record at offset {} ({}); the {} bytes from there on hold no "
-                        + "intact record and are {}; the {} records before it are kept", p, off, r.problem(), end - off,
-                        last ? "cut off" : "skipped", s.records);
+                        + "intact record and are {}; the {} records before it are kept; {}", p, off, r.problem(),
+                        end - off, last ? "cut off" : "skipped", s.records, lostText);
                 if (last) {
                     ch.truncate(off);
                     ch.force(true);
@@ -125,8 +164,8 @@ final class Segment {
                 end = off;
                 break;
             }
-            log.warn("Spool segment {}: corrupt record at offset {} ({}); skipped {} bytes to the next intact record at "
-                    + "offset {}", p, off, r.problem(), next - off, next);
+            log.warn("Spool segment {}: torn or corrupt record at offset {} ({}); skipped {} bytes to the next record at "
+                    + "offset {}; {}", p, off, r.problem(), next - off, next, lostText);
             s.skips.put(off, next);
             off = next;
         }

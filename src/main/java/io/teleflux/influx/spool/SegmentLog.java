@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  *       {@link #ack} (written: it is never replayed again) or {@link #release} (not written: it is
  *       replayed on the next start). A segment is deleted once all its records are acknowledged.</li>
  *   <li>{@link #open} recovers what an earlier run left: every record's length and CRC are checked,
- *       a torn or corrupt one is skipped with a WARN naming the file and offset, and the records
- *       before it are kept.</li>
+ *       a torn or corrupt one is skipped with a WARN naming the file and offset, its points are
+ *       reported as {@link Listener#lost lost}, and the records before it are kept.</li>
  * </ul>
  *
  * Memory does not grow with the log: a segment costs a bit per record, and replay reads one record
@@ -57,7 +57,10 @@ public final class SegmentLog implements AutoCloseable {
         /** A record was deleted to make room (drop-oldest). */
         void evicted(long seq, int points);
 
-        /** Points that turned out unreadable while replaying (a record corrupted after start-up). */
+        /**
+         * Points in torn or corrupt records: found at start-up (called from {@link #open}, once, with
+         * the total), or while replaying (a record corrupted after start-up).
+         */
         void lost(long points);
     }
 
@@ -191,14 +194,14 @@ public final class SegmentLog implements AutoCloseable {
             }
         }
         files.sort(null);
-        long[] corruptCount = {0};
+        Segment.Damage damage = new Segment.Damage();
         for (int i = 0; i < files.size(); i++) {
             Path p = files.get(i);
             Matcher m = SEGMENT.matcher(p.getFileName().toString());
             m.matches();
             long id = Long.parseLong(m.group(1));
             nextId = Math.max(nextId, id + 1);
-            Segment s = Segment.recover(p, id, i == files.size() - 1, log, corruptCount);
+            Segment s = Segment.recover(p, id, i == files.size() - 1, log, damage);
             if (s == null) {
                 continue;
             }
@@ -210,7 +213,10 @@ public final class SegmentLog implements AutoCloseable {
             totalBytes += s.size;
             maxSeq = Math.max(maxSeq, s.maxSeq);
         }
-        corrupt += corruptCount[0];
+        corrupt += damage.records;
+        if (damage.points > 0) {
+            listener.lost(damage.points); // each damaged record's WARN says how many
+        }
         for (Path a : acks) {
             Path seg = a.resolveSibling(a.getFileName().toString().replace(".ack", ".tfs"));
             if (!Files.exists(seg)) {
@@ -402,7 +408,7 @@ public final class SegmentLog implements AutoCloseable {
                 return null;
             }
             RecordFormat.Parsed r = RecordFormat.parse(s.ch, read.offset, s.readableEnd, true);
-            if (!r.ok()) {
+            if (!r.ok() && !(r.headerOk() && read.offset + r.size() <= s.readableEnd)) {
                 unreadable(s, r.problem());
                 continue;
             }
@@ -410,6 +416,10 @@ public final class SegmentLog implements AutoCloseable {
             int ordinal = read.ordinal++;
             read.offset += r.size();
             if (s.acked.get(ordinal)) {
+                continue;
+            }
+            if (!r.ok()) {
+                damaged(s, r, off, ordinal);
                 continue;
             }
             Entry e = new Entry(r.seq(), r.points(), r.appendedMs(), r.payload(), s, ordinal, off);
@@ -421,7 +431,29 @@ public final class SegmentLog implements AutoCloseable {
         }
     }
 
-    /** A record that was intact at start-up or when written no longer is: give up the rest of its segment. */
+    /**
+     * A record that was intact at start-up or when written has a damaged payload now, and an intact
+     * header: its points are lost (counted), and it is settled like a written one, on disk too, so
+     * that the next start neither replays nor counts it again. The records after it are read on.
+     */
+    private void damaged(Segment s, RecordFormat.Parsed r, long off, int ordinal) throws IOException {
+        corrupt++;
+        log.warn("Spool segment {}: record at offset {} is no longer readable ({}); its {} points are lost (counted as "
+                + "teleflux_points_dropped_total{reason=\"spool_corrupt\"})", s.path, off, r.problem(), r.points());
+        s.acked.set(ordinal);
+        s.unacked--;
+        s.unackedPoints -= r.points();
+        if (s.unacked > 0) {
+            s.appendAck(off);
+        }
+        listener.lost(r.points());
+        maybeDelete(s);
+    }
+
+    /**
+     * A record that was intact at start-up or when written no longer is, and its header cannot say
+     * where the next one starts: give up the rest of its segment.
+     */
     private void unreadable(Segment s, String problem) throws IOException {
         corrupt++;
         long lost = s.unackedPoints - s.inFlightPoints;

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.ChunkBudget;
 import io.teleflux.selfmon.Metrics;
 import org.junit.jupiter.api.Test;
 
@@ -109,7 +110,7 @@ class ChunkAssemblerTest {
         assertThat(tiny.offer(PATH, 0, 3, 3, new byte[1], 0)).isNull();
         assertThat(tiny.pending()).isZero();
         assertThat(errors("chunk_overflow")).isEqualTo(2);
-        assertThat(tiny.expire(10_000_000)).isZero();
+        assertThat(tiny.expireCount(10_000_000)).isZero();
         assertThat(errors("chunk_timeout")).isZero();
     }
 
@@ -125,10 +126,49 @@ class ChunkAssemblerTest {
     }
 
     @Test
+    void streamsShareOneBudgetAndGiveItBackWhenDone() {
+        ChunkBudget budget = new ChunkBudget(3 * (ChunkAssembler.FRAGMENT_OVERHEAD + 10));
+        ChunkAssembler one = new ChunkAssembler(metrics, 1 << 20, 60_000, budget);
+        ChunkAssembler two = new ChunkAssembler(metrics, 1 << 20, 60_000, budget);
+        assertThat(one.offer(PATH, 0, 3, 1, new byte[10], 0)).isNull();
+        assertThat(one.offer(PATH, 0, 3, 2, new byte[10], 0)).isNull();
+        assertThat(two.offer(PATH, 0, 3, 1, new byte[10], 0)).isNull();
+        assertThat(budget.used()).isEqualTo(3 * (ChunkAssembler.FRAGMENT_OVERHEAD + 10));
+        // each stream is far under its own bound, but together they hold the whole shared buffer
+        assertThat(two.offer(PATH, 0, 3, 2, new byte[10], 0)).isNull();
+        assertThat(errors("chunk_overflow")).isEqualTo(1);
+        assertThat(budget.used()).isEqualTo(2 * (ChunkAssembler.FRAGMENT_OVERHEAD + 10));
+        assertThat(s(one.offer(PATH, 0, 3, 3, b("x"), 0))).hasSize(21);
+        assertThat(budget.used()).isZero();
+        assertThat(two.offer("a/b", 0, 2, 1, new byte[10], 0)).isNull();
+        assertThat(two.close()).isEqualTo(1);
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void theTimerExpiresSamplesOfStreamsThatNeverSendAgain() {
+        ChunkBudget budget = new ChunkBudget(1 << 20);
+        ChunkAssembler idle = new ChunkAssembler(metrics, 1 << 20, 60_000, budget);
+        assertThat(idle.offer(PATH, 0, 2, 1, new byte[1000], 1_000)).isNull();
+        budget.sweep(60_000);
+        assertThat(idle.pending()).isEqualTo(1);
+        budget.sweep(61_001); // no message on that stream: only the timer runs
+        assertThat(idle.pending()).isZero();
+        assertThat(budget.used()).isZero();
+        assertThat(errors("chunk_timeout")).isEqualTo(1);
+        idle.close();
+        // a fragment that reaches a closed assembler (its stream ended meanwhile) is never held
+        assertThat(idle.offer(PATH, 0, 2, 1, new byte[10], 70_000)).isNull();
+        assertThat(idle.pending()).isZero();
+        assertThat(budget.used()).isZero();
+        assertThat(errors("chunk_incomplete")).isEqualTo(1);
+    }
+
+    @Test
     void incompleteSamplesTimeOut() {
         assertThat(assembler.offer(PATH, 0, 2, 1, b("ab"), 1_000)).isNull();
-        assertThat(assembler.expire(61_000)).isZero();
-        assertThat(assembler.expire(61_001)).isEqualTo(1);
+        assertThat(assembler.expireCount(61_000)).isZero();
+        assertThat(assembler.expireCount(61_001)).isEqualTo(1);
         assertThat(errors("chunk_timeout")).isEqualTo(1);
         assertThat(assembler.pending()).isZero();
         assertThat(assembler.bufferedBytes()).isZero();

@@ -203,6 +203,8 @@ class SegmentLogTest {
             assertThat(logs.messages(Level.WARN)).singleElement().asString()
                     .contains(seg.toString()).contains("offset " + thirdStart).contains("cut off");
             assertThat(log.recordsCorrupt()).isEqualTo(1);
+            assertThat(lost).as("its intact header says how many points it held").isEqualTo(2);
+            assertThat(logs.messages(Level.WARN).get(0)).contains("2 points lost");
             assertThat(Files.size(seg)).isEqualTo(thirdStart);
             assertThat(log.points()).isEqualTo(4);
             assertThat(log.append(4, 1, payload(4, 1, 100))).isTrue();
@@ -248,6 +250,174 @@ class SegmentLogTest {
             assertThat(log.points()).isEqualTo(2);
             assertThat(drainSeqs(log, true)).containsExactly(1L, 3L);
             assertThat(log.recordsCorrupt()).isEqualTo(1);
+        }
+    }
+
+    /** Flips one bit of the byte at {@code at}. */
+    private static void flip(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x10);
+        }
+    }
+
+    /** Appends records of the given point counts (seq 1, 2, ...) and returns their offsets. */
+    private long[] appendRecords(int... points) throws IOException {
+        long[] starts = new long[points.length];
+        long off = RecordFormat.FILE_HEADER;
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            for (int i = 0; i < points.length; i++) {
+                byte[] p = payload(i + 1, points[i], 40 * points[i]);
+                starts[i] = off;
+                off += RecordFormat.HEADER + p.length;
+                log.append(i + 1, points[i], p);
+            }
+        }
+        return starts;
+    }
+
+    @Test
+    void thePointsOfARecordWithADamagedPayloadAreCountedExactlyFromItsHeader() throws IOException {
+        long[] at = appendRecords(3, 7, 5);
+        Path seg = segments(dir).get(0);
+        flip(seg, at[1] + RecordFormat.HEADER + 25);
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("offset " + at[1])
+                    .contains("CRC mismatch").contains("7 points lost").contains("spool_corrupt");
+            assertThat(lost).isEqualTo(7);
+            assertThat(log.recordsCorrupt()).isEqualTo(1);
+            assertThat(log.points()).isEqualTo(8);
+        }
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(lost).as("counted once, not again at the next start").isEqualTo(7);
+            assertThat(drainSeqs(log, true)).containsExactly(1L, 3L);
+        }
+    }
+
+    @Test
+    void aRecordDamagedAfterStartUpCostsOnlyItsOwnPointsAndIsNotCountedAgainAtTheNextStart() throws IOException {
+        long[] at = appendRecords(3, 7, 5, 2);
+        Path seg = segments(dir).get(0);
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(log.points()).isEqualTo(17);
+            flip(seg, at[1] + RecordFormat.HEADER + 25); // while it waits in the spool
+            SegmentLog.Entry first = log.next();
+            SegmentLog.Entry third = log.next();
+            assertThat(third.seq()).as("the damaged record is skipped, the rest read on").isEqualTo(3);
+            assertThat(lost).isEqualTo(7);
+            assertThat(log.recordsCorrupt()).isEqualTo(1);
+            assertThat(logs.containing("no longer readable")).singleElement().asString()
+                    .contains("offset " + at[1]).contains("its 7 points are lost");
+            assertThat(log.points()).isEqualTo(10);
+            log.ack(first);
+            log.release(third); // not written before the stop
+        }
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(lost).as("counted once").isEqualTo(7);
+            assertThat(log.recordsCorrupt()).as("still damaged on disk, but settled").isEqualTo(1);
+            assertThat(log.points()).isEqualTo(7);
+            assertThat(drainSeqs(log, true)).containsExactly(3L, 4L);
+        }
+    }
+
+    @Test
+    void aDamagedFileHeaderIsRepairedWhenTheRecordsBehindItAreIntact() throws IOException {
+        appendRecords(3, 7, 5);
+        Path seg = segments(dir).get(0);
+        try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
+            f.write("garbage!".getBytes(StandardCharsets.US_ASCII));
+        }
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("damaged file header");
+            assertThat(log.recordsCorrupt()).isEqualTo(1);
+            assertThat(lost).isZero();
+            assertThat(log.points()).isEqualTo(15);
+            assertThat(drainSeqs(log, true)).containsExactly(1L, 2L, 3L);
+        }
+        Path other = dir.resolve(Segment.fileName(7));
+        Files.writeString(other, "not ours, whatever its name\n");
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.containing("not a spool segment")).hasSize(1);
+            assertThat(log.next()).isNull();
+        }
+        assertThat(other).as("left in place").hasContent("not ours, whatever its name");
+    }
+
+    @Test
+    void aRecordWithADamagedHeaderIsCountedByItsLineFeeds() throws IOException {
+        long[] at = appendRecords(3, 7, 5);
+        Path seg = segments(dir).get(0);
+        flip(seg, at[1] + 13); // the points field: its header CRC no longer matches, so nothing in it is believed
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("offset " + at[1])
+                    .contains("header CRC mismatch").contains("about 7 points lost");
+            assertThat(lost).isEqualTo(7);
+        }
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(lost).as("counted once, not again at the next start").isEqualTo(7);
+            assertThat(drainSeqs(log, true)).containsExactly(1L, 3L);
+        }
+    }
+
+    @Test
+    void aDamagedRecordThatWasAlreadyWrittenIsNotCountedAsLost() throws IOException {
+        long[] at = appendRecords(3, 7, 5);
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            SegmentLog.Entry first = log.next();
+            SegmentLog.Entry second = log.next();
+            log.ack(second); // written; the first one was not
+            log.release(first);
+        }
+        Path seg = segments(dir).get(0);
+        flip(seg, at[1] + RecordFormat.HEADER + 25);
+        flip(seg, at[2] + 13); // and the third one's header
+        try (SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(log.recordsCorrupt()).isEqualTo(2);
+            assertThat(lost).as("only the third record's points").isEqualTo(5);
+            assertThat(drainSeqs(log, true)).containsExactly(1L);
+        }
+    }
+
+    /** A record as the earlier format (magic "TFR1", one CRC over everything after it) wrote it. */
+    private static byte[] recordV1(long seq, int points, byte[] payload) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(RecordFormat.HEADER_V1 + payload.length);
+        b.putInt(RecordFormat.MAGIC_V1).putInt(0).putInt(payload.length).putInt(points).putLong(seq).putLong(1000L)
+                .put(payload);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 8, b.capacity() - 8);
+        b.putInt(4, (int) crc.getValue());
+        return b.array();
+    }
+
+    @Test
+    void segmentsOfTheEarlierFormatAreReadAndTheirDamageEstimatedFromLineFeeds() throws IOException {
+        java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+        file.write(RecordFormat.FILE_MAGIC);
+        long[] at = new long[3];
+        int[] points = {2, 6, 4};
+        for (int i = 0; i < 3; i++) {
+            at[i] = file.size();
+            file.write(recordV1(i + 1, points[i], payload(i + 1, points[i], 300)));
+        }
+        Path seg = dir.resolve(Segment.fileName(1));
+        Files.write(seg, file.toByteArray());
+        flip(seg, at[1] + RecordFormat.HEADER_V1 + 30);
+        try (LogCapture logs = LogCapture.of(SegmentLog.class); SegmentLog log = open(1 << 20, 64 << 10)) {
+            assertThat(logs.messages(Level.WARN)).singleElement().asString().contains("offset " + at[1])
+                    .contains("CRC mismatch").contains("about 6 points lost");
+            assertThat(lost).isEqualTo(6);
+            assertThat(log.points()).isEqualTo(6);
+            List<SegmentLog.Entry> read = new ArrayList<>();
+            for (SegmentLog.Entry e; (e = log.next()) != null; ) {
+                read.add(e);
+                log.ack(e);
+            }
+            assertThat(read).extracting(SegmentLog.Entry::seq).containsExactly(1L, 3L);
+            assertThat(new String(read.get(1).payload(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(payload(3, 4, 300), StandardCharsets.UTF_8));
+            assertThat(log.append(4, 1, payload(4, 1, 100))).as("new records in the current format").isTrue();
         }
     }
 

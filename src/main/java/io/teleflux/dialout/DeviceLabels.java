@@ -1,0 +1,141 @@
+package io.teleflux.dialout;
+
+import io.teleflux.selfmon.Metrics;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The device names used as the {@code device} label of the per-device dial-out metrics (messages,
+ * last message time, which the silent-device alert reads).
+ *
+ * <p>The table is bounded in names ({@code max-device-labels}; their length is bounded before they
+ * get here) and shared fairly: one peer address holds at most {@code max-device-labels-per-peer}
+ * names, so a host that invents names cannot take every slot. When the table is full, a name that
+ * has been quiet for {@code device-label-expiry} is reclaimed (its series leave the registry); only
+ * when none is quiet does a new device fall back to the label {@code other}. Nothing expires while
+ * there is room, so a device that stops sending keeps its last-message gauge, and the alert fires.
+ *
+ * <p>Thread-safe; {@link #acquire} runs when a stream's device name changes, not per message.
+ */
+public final class DeviceLabels {
+    static final String MESSAGES = "teleflux_dialout_messages_total";
+    static final String LAST_MESSAGE = "teleflux_dialout_last_message_ms";
+    static final String OTHER = "other";
+
+    /** One device's label and series; {@link #touch} on every message. */
+    public static final class Label {
+        final String value;
+        final String peer;
+        final Metrics.Counter messages;
+        final Metrics.Counter lastMessage;
+        volatile long lastSeenMs;
+        volatile boolean released;
+
+        Label(String value, String peer, Metrics.Counter messages, Metrics.Counter lastMessage, long now) {
+            this.value = value;
+            this.peer = peer;
+            this.messages = messages;
+            this.lastMessage = lastMessage;
+            this.lastSeenMs = now;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        /** Counts one message at {@code nowMs}. */
+        public void touch(long nowMs) {
+            lastSeenMs = nowMs;
+            messages.inc();
+            lastMessage.set(nowMs);
+        }
+
+        /** The label was reclaimed after being quiet: its stream must {@link #acquire} again. */
+        public boolean released() {
+            return released;
+        }
+    }
+
+    private final Metrics metrics;
+    private final int max;
+    private final int maxPerPeer;
+    private final long expiryMs;
+    private final Map<String, Label> byName = new HashMap<>();
+    private final Map<String, Integer> perPeer = new HashMap<>();
+    private final Label other;
+    private final Metrics.Counter reclaimed;
+    private final Metrics.Counter folded;
+    /** A full table of busy devices is scanned at most once a second, not once per new name. */
+    private long lastFruitlessScanMs = Long.MIN_VALUE / 2;
+
+    public DeviceLabels(Metrics metrics, int max, int maxPerPeer, long expiryMs) {
+        this.metrics = metrics;
+        this.max = max;
+        this.maxPerPeer = maxPerPeer;
+        this.expiryMs = expiryMs;
+        metrics.describe(MESSAGES, Metrics.Type.COUNTER, "Dial-out messages received, by device");
+        metrics.describe(LAST_MESSAGE, Metrics.Type.GAUGE,
+                "Epoch ms of the last dial-out message per device (for silent-device alerts)");
+        metrics.describe("teleflux_dialout_device_labels_reclaimed_total", Metrics.Type.COUNTER,
+                "Device labels removed from the metrics after being quiet for device-label-expiry, to make room"
+                        + " in a full table");
+        metrics.describe("teleflux_dialout_device_labels_folded_total", Metrics.Type.COUNTER,
+                "Devices counted under device=\"other\": the label table was full (reason=full) or their peer"
+                        + " address holds max-device-labels-per-peer labels already (reason=peer_share)");
+        this.other = new Label(OTHER, "", metrics.counter(MESSAGES, "device", OTHER),
+                metrics.settableGauge(LAST_MESSAGE, "device", OTHER), 0);
+        this.reclaimed = metrics.counter("teleflux_dialout_device_labels_reclaimed_total");
+        this.folded = metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "full");
+        metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share");
+        metrics.describe("teleflux_dialout_device_labels", Metrics.Type.GAUGE, "Device names held as metric labels");
+        metrics.gauge("teleflux_dialout_device_labels", this::size);
+    }
+
+    /** The label of {@code device} as sent from {@code peerAddress}, taking a slot when it is new. */
+    public synchronized Label acquire(String device, String peerAddress, long nowMs) {
+        Label l = byName.get(device);
+        if (l != null) {
+            return l;
+        }
+        if (perPeer.getOrDefault(peerAddress, 0) >= maxPerPeer) {
+            metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share").inc();
+            return other;
+        }
+        if (byName.size() >= max && (nowMs - lastFruitlessScanMs < 1_000 || reclaim(nowMs) == 0)) {
+            folded.inc();
+            return other;
+        }
+        l = new Label(device, peerAddress, metrics.counter(MESSAGES, "device", device),
+                metrics.settableGauge(LAST_MESSAGE, "device", device), nowMs);
+        byName.put(device, l);
+        perPeer.merge(peerAddress, 1, Integer::sum);
+        return l;
+    }
+
+    /** Removes every label quiet for longer than the expiry; returns how many. */
+    private int reclaim(long nowMs) {
+        int n = 0;
+        for (Iterator<Label> it = byName.values().iterator(); it.hasNext(); ) {
+            Label l = it.next();
+            if (nowMs - l.lastSeenMs > expiryMs) {
+                it.remove();
+                l.released = true;
+                perPeer.computeIfPresent(l.peer, (k, v) -> v <= 1 ? null : v - 1);
+                metrics.removeGauge(MESSAGES, "device", l.value);
+                metrics.removeGauge(LAST_MESSAGE, "device", l.value);
+                n++;
+            }
+        }
+        reclaimed.add(n);
+        if (n == 0) {
+            lastFruitlessScanMs = nowMs;
+        }
+        return n;
+    }
+
+    public synchronized int size() {
+        return byName.size();
+    }
+}

@@ -1,0 +1,208 @@
+package io.teleflux.dialout;
+
+import io.teleflux.config.DialoutConfig;
+import io.teleflux.point.Names;
+import io.teleflux.point.Point;
+import io.teleflux.point.PointSink;
+import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bounds what the points of one dial-out message can add to the schema, before anything keeps
+ * them (rate state, metrics, InfluxDB's index): every name is at most {@code max-name-length}
+ * chars ({@link Names#limit}), a point has at most {@code max-fields-per-point} fields, a message
+ * at most {@code max-measurements-per-message} measurements and a device at most
+ * {@code max-measurements-per-device}. What is cut is counted, and logged once a minute per device.
+ *
+ * <p>One list passed to {@link #accept} is one message's points. The well-formed case costs a
+ * length check per name and allocates nothing.
+ */
+public final class PointGuard implements PointSink {
+    private static final Logger LOG = LoggerFactory.getLogger(PointGuard.class);
+    private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
+    static final String TRUNCATED = "teleflux_names_truncated_total";
+
+    private final PointSink downstream;
+    private final int maxName;
+    private final int maxFields;
+    private final int maxPerMessage;
+    private final int maxPerDevice;
+    private final Map<String, long[]> measurementsByDevice;
+    private final Metrics.Counter measurementTruncated;
+    private final Metrics.Counter tagKeyTruncated;
+    private final Metrics.Counter tagValueTruncated;
+    private final Metrics.Counter fieldKeyTruncated;
+    private final Metrics.Counter fieldLimit;
+    private final Metrics.Counter measurementLimit;
+
+    public PointGuard(PointSink downstream, DialoutConfig.Limits limits, Metrics metrics) {
+        this.downstream = downstream;
+        this.maxName = limits.maxNameLength();
+        this.maxFields = limits.maxFieldsPerPoint();
+        this.maxPerMessage = limits.maxMeasurementsPerMessage();
+        this.maxPerDevice = limits.maxMeasurementsPerDevice();
+        int devices = limits.maxDeviceLabels();
+        // least recently used device forgets its set first: memory is at most devices x maxPerDevice x 8 bytes
+        this.measurementsByDevice = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                return size() > devices;
+            }
+        };
+        metrics.describe(TRUNCATED, Metrics.Type.COUNTER,
+                "Names longer than teleflux.dialout.limits.max-name-length, cut to it with a hash suffix, by kind"
+                        + " (measurement, tag_key, tag_value, field_key)");
+        metrics.describe("teleflux_points_dropped_total", Metrics.Type.COUNTER,
+                "Points dropped, by reason: the writer's (no_fields, too_large, http_<status>, shutdown, spool_full,"
+                        + " spool_corrupt) and the dial-out limits' (measurement_limit).");
+        metrics.describe("teleflux_fields_dropped_total", Metrics.Type.COUNTER,
+                "Fields left out of a point, by reason");
+        measurementTruncated = metrics.counter(TRUNCATED, "kind", "measurement");
+        tagKeyTruncated = metrics.counter(TRUNCATED, "kind", "tag_key");
+        tagValueTruncated = metrics.counter(TRUNCATED, "kind", "tag_value");
+        fieldKeyTruncated = metrics.counter(TRUNCATED, "kind", "field_key");
+        fieldLimit = metrics.counter("teleflux_fields_dropped_total", "reason", "field_limit");
+        measurementLimit = metrics.counter("teleflux_points_dropped_total", "reason", "measurement_limit");
+    }
+
+    @Override
+    public void accept(List<Point> points) throws InterruptedException {
+        List<Point> out = null;
+        String[] seen = new String[Math.min(maxPerMessage, 8)];
+        int seenCount = 0;
+        int dropped = 0;
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            String m = p.measurement();
+            boolean known = false;
+            for (int j = 0; j < seenCount; j++) {
+                if (seen[j].equals(m)) {
+                    known = true;
+                    break;
+                }
+            }
+            boolean keep = true;
+            if (!known) {
+                if (seenCount >= maxPerMessage || !admitForDevice(p.tag("device"), m)) {
+                    keep = false;
+                } else {
+                    if (seenCount == seen.length) {
+                        seen = Arrays.copyOf(seen, Math.min(maxPerMessage, seen.length * 2));
+                    }
+                    seen[seenCount++] = m;
+                }
+            }
+            Point q = keep ? bounded(p) : null;
+            if (q != p && out == null) {
+                out = new ArrayList<>(points.subList(0, i));
+            }
+            if (q == null) {
+                dropped++;
+            } else if (out != null) {
+                out.add(q);
+            }
+        }
+        if (dropped > 0) {
+            measurementLimit.add(dropped);
+            String device = points.get(0).tag("device");
+            RL.warn("measurements:" + device, "{} point(s) from device '{}' dropped: more than {} measurements in one"
+                    + " message or {} for the device (teleflux.dialout.limits)", dropped, device, maxPerMessage, maxPerDevice);
+        }
+        List<Point> result = out == null ? points : out;
+        if (!result.isEmpty()) {
+            downstream.accept(result);
+        }
+    }
+
+    /** Whether {@code device} may produce measurement {@code m}: it has before, or it is under its cap. */
+    private boolean admitForDevice(String device, String m) {
+        if (device == null) {
+            return true;
+        }
+        long h = hash(m);
+        synchronized (measurementsByDevice) {
+            long[] set = measurementsByDevice.get(device);
+            if (set == null) {
+                set = new long[]{0};
+                measurementsByDevice.put(device, set);
+            }
+            int n = (int) set[0];
+            for (int i = 1; i <= n; i++) {
+                if (set[i] == h) {
+                    return true;
+                }
+            }
+            if (n >= maxPerDevice) {
+                return false;
+            }
+            if (n + 1 >= set.length) {
+                set = Arrays.copyOf(set, Math.min(maxPerDevice + 1, Math.max(4, set.length * 2)));
+                measurementsByDevice.put(device, set);
+            }
+            set[n + 1] = h;
+            set[0] = n + 1;
+            return true;
+        }
+    }
+
+    private static long hash(String s) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < s.length(); i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        return h ^ (h >>> 29);
+    }
+
+    /** {@code p} itself when every name and the field count are within the limits, else a bounded copy. */
+    Point bounded(Point p) {
+        boolean ok = p.measurement().length() <= maxName && p.fieldCount() <= maxFields;
+        for (int i = 0; ok && i < p.tagCount(); i++) {
+            ok = p.tagKey(i).length() <= maxName && p.tagValue(i).length() <= maxName;
+        }
+        for (int i = 0; ok && i < p.fieldCount(); i++) {
+            ok = p.fieldKey(i).length() <= maxName;
+        }
+        return ok ? p : rebuild(p);
+    }
+
+    private Point rebuild(Point p) {
+        String m = limit(p.measurement(), measurementTruncated);
+        Point.Builder b = Point.builder(m).time(p.timeMs()).hints(p.hints());
+        for (int i = 0; i < p.tagCount(); i++) {
+            b.tag(limit(p.tagKey(i), tagKeyTruncated), limit(p.tagValue(i), tagValueTruncated));
+        }
+        int n = Math.min(p.fieldCount(), maxFields);
+        for (int i = 0; i < n; i++) {
+            String k = limit(p.fieldKey(i), fieldKeyTruncated);
+            switch (p.fieldType(i)) {
+                case Point.LONG -> b.field(k, p.longValue(i));
+                case Point.DOUBLE -> b.field(k, p.doubleValue(i));
+                case Point.BOOLEAN -> b.field(k, p.booleanValue(i));
+                default -> b.field(k, p.stringValue(i));
+            }
+        }
+        if (p.fieldCount() > n) {
+            fieldLimit.add(p.fieldCount() - n);
+            RL.warn("fields:" + b.tagValue("device"), "a point of '{}' from device '{}' has {} fields; the {} beyond"
+                    + " teleflux.dialout.limits.max-fields-per-point are dropped", m,
+                    b.tagValue("device"), p.fieldCount(), p.fieldCount() - n);
+        }
+        return b.build();
+    }
+
+    private String limit(String name, Metrics.Counter counter) {
+        if (name.length() <= maxName) {
+            return name;
+        }
+        counter.inc();
+        return Names.limit(name, maxName);
+    }
+}
