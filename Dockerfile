@@ -26,8 +26,11 @@ WORKDIR /var/lib/teleflux
 USER teleflux
 # Without a limit the JVM sizes its heap from the host's memory (a quarter of it) and G1 keeps much
 # of that committed under load; the live set is tens of MiB. 512 MiB held 2,000 devices x 48
-# interfaces under 500 MiB RSS (BENCHMARKS.md, Scale). Override in compose: JDK_JAVA_OPTIONS=-Xmx1g.
-ENV JDK_JAVA_OPTIONS="-Xmx512m"
+# interfaces under 500 MiB RSS (BENCHMARKS.md, Scale). Override in compose with
+# JDK_JAVA_OPTIONS="-Xmx1g -XX:+ExitOnOutOfMemoryError" (keep the flag when overriding).
+# -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError ends the JVM (exit 3) instead of leaving it half-dead
+# with some threads gone; the restart policy then restarts it and the spool is replayed.
+ENV JDK_JAVA_OPTIONS="-Xmx512m -XX:+ExitOnOutOfMemoryError"
 # 50051: gRPC dial-out from the devices; 9273: /metrics and /health
 EXPOSE 50051 9273
 HEALTHCHECK --interval=30s --timeout=10s --start-period=40s --retries=3 \

@@ -101,6 +101,8 @@ public final class ConfigLoader {
         HttpConfig http = new HttpConfig(bool("teleflux.http.enabled"), hostPort("teleflux.http.listen"));
         SelfmonConfig selfmon = new SelfmonConfig(bool("teleflux.selfmon.enabled"),
                 duration("teleflux.selfmon.interval", Duration.ofSeconds(1)));
+        HealthConfig health = new HealthConfig(duration("teleflux.health.stall-timeout", Duration.ofSeconds(1)));
+        Duration shutdownTimeout = duration("teleflux.shutdown-timeout", Duration.ofSeconds(1));
         String level = str("teleflux.log.level").toUpperCase(Locale.ROOT);
         if (!Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
             problems.add("teleflux.log.level: '" + level + "' is not one of TRACE, DEBUG, INFO, WARN, ERROR");
@@ -113,7 +115,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new TelefluxConfig(instance, dialout, rate, influx, http, selfmon, log, snmp);
+        return new TelefluxConfig(instance, dialout, rate, influx, http, selfmon, log, snmp, health, shutdownTimeout);
     }
 
     /**

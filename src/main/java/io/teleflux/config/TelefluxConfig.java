@@ -1,7 +1,9 @@
 package io.teleflux.config;
 
+import java.time.Duration;
+
 /** The whole validated configuration. */
 public record TelefluxConfig(String instance, DialoutConfig dialout, RateConfig rate, InfluxConfig influx,
                              HttpConfig http, SelfmonConfig selfmon, LogConfig log,
-                             SnmpConfig snmp) {
+                             SnmpConfig snmp, HealthConfig health, Duration shutdownTimeout) {
 }

@@ -28,10 +28,15 @@ final class DecodePool implements AutoCloseable {
         void admitted();
     }
 
+    /** Read by the collector's /health (see {@link #stalledSeconds()}). */
+    static final String STALLED = "teleflux_dialout_decode_stalled_seconds";
+
     private final long maxBytes;
     private final ExecutorService workers;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private long bytes;
+    /** When a message last finished decoding, or bytes last became non-zero (System.nanoTime). */
+    private long lastProgressNanos = System.nanoTime();
     private final Metrics.Counter paused;
 
     DecodePool(int threads, long maxBytes, Metrics metrics) {
@@ -50,12 +55,19 @@ final class DecodePool implements AutoCloseable {
         metrics.describe("teleflux_dialout_streams_waiting", Metrics.Type.GAUGE, "Streams paused for decode queue space");
         metrics.gauge("teleflux_dialout_streams_waiting", this::waiting);
         this.paused = metrics.counter("teleflux_dialout_flow_paused_total");
+        metrics.describe(STALLED, Metrics.Type.GAUGE,
+                "Seconds since a decode worker last finished a message while messages wait (0 when none wait); "
+                        + "/health reports the decoders stuck when it exceeds teleflux.health.stall-timeout");
+        metrics.gauge(STALLED, this::stalledSeconds);
     }
 
     /** Reserves {@code size} bytes now, or queues {@code w} to be admitted later and returns false. */
     boolean reserveOrWait(long size, Waiter w) {
         synchronized (this) {
             if (waiters.isEmpty() && (bytes == 0 || bytes + size <= maxBytes)) {
+                if (bytes == 0) {
+                    lastProgressNanos = System.nanoTime(); // an idle queue is not a stalled one
+                }
                 bytes += size;
                 return true;
             }
@@ -69,6 +81,7 @@ final class DecodePool implements AutoCloseable {
         List<Waiter> admit = null;
         synchronized (this) {
             bytes -= size;
+            lastProgressNanos = System.nanoTime(); // release() is called once a message is decoded
             while (!waiters.isEmpty()) {
                 long need = waiters.peekFirst().waitingBytes();
                 if (bytes != 0 && bytes + need > maxBytes) {
@@ -99,6 +112,11 @@ final class DecodePool implements AutoCloseable {
 
     synchronized long queuedBytes() {
         return bytes;
+    }
+
+    /** Seconds since a message last finished decoding, while messages wait; 0 when none wait. */
+    synchronized double stalledSeconds() {
+        return bytes == 0 ? 0 : (System.nanoTime() - lastProgressNanos) / 1e9;
     }
 
     synchronized int waiting() {

@@ -27,7 +27,10 @@ final class Delivery {
     private final Clock clock;
     private final RateLimitedLog rateLimited;
 
-    /** @param stopping true once the writer gives up on what is left (after the shutdown deadline) */
+    /**
+     * @param stopping true once the writer gives up on what is left (after the shutdown deadline);
+     *                 asked before every request and at least every second while backing off
+     */
     Delivery(InfluxApi api, ErrorPolicy policy, WriterMetrics metrics, BooleanSupplier stopping, Clock clock) {
         this.api = api;
         this.policy = policy;
@@ -95,11 +98,7 @@ final class Delivery {
                     rateLimited.warn("retry-" + r.statusLabel(),
                             "InfluxDB write to {} failed ({} {}); retrying {} points in {} ms (attempt {})",
                             api.describe(), r.statusLabel(), r.detail(), cur.lines(), retry.delayMs(), attempt + 1);
-                    try {
-                        Thread.sleep(retry.delayMs());
-                    } catch (InterruptedException e) {
-                        // only close() interrupts, after setting stopping: checked at the top
-                    }
+                    backoff(retry.delayMs());
                     attempt++;
                     continue;
                 }
@@ -117,6 +116,23 @@ final class Delivery {
             }
         }
         return Outcome.SETTLED;
+    }
+
+    /**
+     * Sleeps {@code ms} in slices of at most a second, asking {@link #stopping} after each: the
+     * writer counts that question as the sender's heartbeat, so a sender waiting out a long
+     * backoff (Retry-After may ask for minutes) is not mistaken for a stuck one by /health.
+     */
+    private void backoff(long ms) {
+        long until = System.nanoTime() + ms * 1_000_000L;
+        long left;
+        while ((left = until - System.nanoTime()) > 0 && !stopping.getAsBoolean()) {
+            try {
+                Thread.sleep(Math.min(1_000, Math.max(1, left / 1_000_000L)));
+            } catch (InterruptedException e) {
+                // only close() interrupts, after setting stopping: checked by the loop and at the top
+            }
+        }
     }
 
     /** {@code cur} and the pieces still to do, in order, as one batch. */

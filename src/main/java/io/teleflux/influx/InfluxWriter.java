@@ -3,6 +3,7 @@ package io.teleflux.influx;
 import io.teleflux.config.InfluxConfig;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
+import io.teleflux.selfmon.Liveness;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
@@ -68,6 +69,11 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
     private volatile boolean closed;    // no more points are accepted
     private volatile boolean stopping;  // the shutdown deadline passed: give up on what is left
     private final List<Thread> threads = new ArrayList<>();
+    /** {@link #threads}' heartbeats, in the same order; the flush thread's is last. */
+    private final List<Liveness.Heartbeat> beats = new ArrayList<>();
+    /** The sender thread's own heartbeat, beaten by {@link Delivery} before each request and while backing off. */
+    private final ThreadLocal<Liveness.Heartbeat> currentBeat = new ThreadLocal<>();
+    private final Clock clock;
 
     /**
      * A writer to the configured InfluxDB. With the spool enabled, opens (and locks) the spool
@@ -87,8 +93,9 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         this.channel = cfg.spool().enabled() ? SpoolBatchChannel.open(cfg, owner, this.metrics, clock)
                 : new MemoryBatchChannel(owner);
         this.nextSeq = channel.maxSeq() + 1; // flush() tracks batches by seq: never reuse a spooled one's
+        this.clock = clock;
         this.delivery = new Delivery(api, new ErrorPolicy(new Backoff(cfg.retry()), clock), this.metrics,
-                () -> stopping, clock);
+                this::stoppingBeat, clock);
         this.room = new Semaphore(cfg.queueMaxPoints(), true); // fair: a big accept is not starved by small ones
         this.buffer = new BatchBuffer();
     }
@@ -130,9 +137,13 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
                 createDatabase(v1);
             }
             for (int i = 0; i < cfg.writers(); i++) {
-                threads.add(Thread.ofPlatform().name("teleflux-influx-writer-" + i).daemon().start(this::sendLoop));
+                Liveness.Heartbeat hb = new Liveness.Heartbeat(clock::millis);
+                beats.add(hb);
+                threads.add(Thread.ofPlatform().name("teleflux-influx-writer-" + i).daemon().start(() -> sendLoop(hb)));
             }
-            threads.add(Thread.ofPlatform().name("teleflux-influx-flush").daemon().start(this::flushLoop));
+            Liveness.Heartbeat flushBeat = new Liveness.Heartbeat(clock::millis);
+            beats.add(flushBeat);
+            threads.add(Thread.ofPlatform().name("teleflux-influx-flush").daemon().start(() -> flushLoop(flushBeat)));
         }
     }
 
@@ -271,6 +282,16 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
      * counted as dropped (reason {@code shutdown}) and logged.
      */
     public void close(Duration drain) {
+        close(drain, cfg.timeout().plus(Duration.ofSeconds(2)));
+    }
+
+    /**
+     * As {@link #close(Duration)}, waiting at most {@code join} for the sender threads to stop
+     * after the drain (a v2 request in flight does not notice the interrupt; by default its timeout
+     * bounds the wait). A sender still busy then keeps its batch, which is counted when it ends;
+     * everything else is spooled (or counted) before this returns.
+     */
+    public void close(Duration drain, Duration join) {
         synchronized (lifecycle) {
             if (closed) {
                 return;
@@ -300,7 +321,7 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
             t.interrupt(); // wakes backoff sleeps and in-flight v1 requests
         }
         // a v2 request in flight does not notice the interrupt; its timeout bounds the wait
-        long joinDeadline = System.nanoTime() + cfg.timeout().toNanos() + TimeUnit.SECONDS.toNanos(2);
+        long joinDeadline = System.nanoTime() + join.toNanos();
         for (Thread t : threads) {
             try {
                 t.join(Duration.ofNanos(Math.max(1, joinDeadline - System.nanoTime())));
@@ -333,8 +354,57 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         }
     }
 
-    private void sendLoop() {
+    /** Asked by {@link Delivery} before every request and while backing off: the sender's heartbeat. */
+    private boolean stoppingBeat() {
+        Liveness.Heartbeat hb = currentBeat.get();
+        if (hb != null) {
+            hb.beat();
+        }
+        return stopping;
+    }
+
+    /**
+     * For /health: null while the writer works, else why not: a sender or the flush thread died
+     * (an Error escaped it), or went silent for longer than one turn of its loop can take plus
+     * {@code stallMs}. A sender's turn is one request (at most {@code timeout}) or one second of a
+     * backoff; the flush thread's is a tick. Retrying through an InfluxDB outage is working.
+     */
+    public String problem(long nowMs, long stallMs) {
+        if (!started || closed) {
+            return null;
+        }
+        List<Thread> ts;
+        synchronized (lifecycle) {
+            ts = List.copyOf(threads);
+        }
+        for (int i = 0; i < ts.size(); i++) {
+            Thread t = ts.get(i);
+            if (!t.isAlive()) {
+                return "thread " + t.getName() + " died";
+            }
+            boolean flushThread = i == ts.size() - 1;
+            long limit = stallMs + (flushThread ? 0 : cfg.timeout().toMillis() + 1_000);
+            long silent = beats.get(i).silentMs(nowMs);
+            if (silent > limit) {
+                return "thread " + t.getName() + " stuck: no progress for " + silent / 1000 + " s";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True while some caller is blocked in {@link #accept} because {@code queue-max-points} points
+     * wait in memory: back-pressure, because InfluxDB cannot take points now and the spool is
+     * disabled or full (on-full = block). Upstream stages that stop moving then are waiting, not stuck.
+     */
+    public boolean holdingBack() {
+        return room.hasQueuedThreads();
+    }
+
+    private void sendLoop(Liveness.Heartbeat hb) {
+        currentBeat.set(hb);
         while (!stopping) { // once stopping, what nobody took stays where it is: close() keeps it
+            hb.beat();
             Batch b;
             try {
                 b = channel.poll(POLL_MS, TimeUnit.MILLISECONDS);
@@ -373,10 +443,11 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
         }
     }
 
-    private void flushLoop() {
+    private void flushLoop(Liveness.Heartbeat hb) {
         long intervalNanos = cfg.flushInterval().toNanos();
         long tickMs = Math.max(5, Math.min(250, cfg.flushInterval().toMillis() / 4));
         while (!stopping) {
+            hb.beat();
             try {
                 Thread.sleep(tickMs);
             } catch (InterruptedException e) {

@@ -6,8 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -20,11 +20,13 @@ public final class SelfmonReporter implements AutoCloseable {
     private final String instance;
     private final long intervalMs;
     private final LongSupplier clock;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledExecutorService timer = FatalErrors.scheduler(1, r -> {
         Thread t = new Thread(r, "selfmon-report");
         t.setDaemon(true);
         return t;
     });
+    private volatile ScheduledFuture<?> schedule;
+    private volatile boolean closed;
 
     public SelfmonReporter(Metrics metrics, PointSink sink, String instance, long intervalMs) {
         this(metrics, sink, instance, intervalMs, System::currentTimeMillis);
@@ -40,7 +42,28 @@ public final class SelfmonReporter implements AutoCloseable {
     }
 
     public void start() {
-        timer.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        schedule = timer.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * For /health: null while the schedule runs. A periodic task that throws is never run again
+     * (report() catches runtime exceptions, so only an Error ends it); that is reported here.
+     */
+    public String problem() {
+        ScheduledFuture<?> f = schedule;
+        if (f == null || closed || !f.isDone()) {
+            return null;
+        }
+        String cause;
+        try {
+            f.get();
+            cause = "ended";
+        } catch (java.util.concurrent.ExecutionException e) {
+            cause = String.valueOf(e.getCause());
+        } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+            cause = "cancelled";
+        }
+        return "the self-monitoring schedule stopped: " + cause;
     }
 
     /** Writes one snapshot now (also used at shutdown so the last counts reach InfluxDB). */
@@ -57,6 +80,7 @@ public final class SelfmonReporter implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
     }
 }

@@ -3,6 +3,8 @@ package io.teleflux.snmp;
 import io.teleflux.config.SnmpConfig;
 import io.teleflux.config.SnmpTarget;
 import io.teleflux.point.PointSink;
+import io.teleflux.selfmon.FatalErrors;
+import io.teleflux.selfmon.Liveness;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -71,6 +74,8 @@ public final class SnmpPoller implements AutoCloseable {
     private final Map<SnmpTarget, Device> devices = new LinkedHashMap<>();
     private final Map<String, Device> labels = new HashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
+    private final List<ScheduledFuture<?>> schedules = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Liveness.Heartbeat schedulerBeat = new Liveness.Heartbeat(System::currentTimeMillis);
     private final ExecutorService deliverer;
     private final ExecutorService resolver;
     private final Metrics.Counter pointsIn;
@@ -130,7 +135,8 @@ public final class SnmpPoller implements AutoCloseable {
         metrics.gauge("teleflux_snmp_targets", devices::size);
         metrics.gauge("teleflux_snmp_polls_running", running::get);
 
-        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("teleflux-snmp-scheduler"));
+        // its tasks' VirtualMachineErrors halt the process, instead of silently ending a device's polls
+        this.scheduler = FatalErrors.scheduler(1, daemon("teleflux-snmp-scheduler"));
         this.scheduler.setRemoveOnCancelPolicy(true); // deadlines are cancelled on almost every poll
         this.deliverer = Executors.newSingleThreadExecutor(daemon("teleflux-snmp-deliver"));
         this.resolver = Executors.newSingleThreadExecutor(daemon("teleflux-snmp-resolve"));
@@ -157,9 +163,32 @@ public final class SnmpPoller implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (Device d : devices.values()) {
             long delay = Math.floorMod(d.offsetMs - now % intervalMs, intervalMs);
-            scheduler.scheduleAtFixedRate(() -> due(d, null), delay, intervalMs, TimeUnit.MILLISECONDS);
+            schedules.add(scheduler.scheduleAtFixedRate(() -> due(d, null), delay, intervalMs, TimeUnit.MILLISECONDS));
         }
+        schedules.add(scheduler.scheduleWithFixedDelay(schedulerBeat::beat, 1, 1, TimeUnit.SECONDS));
         return this;
+    }
+
+    /**
+     * For /health: null while polling runs. The scheduler thread only ever does short work (the
+     * sink is called from the delivery thread), so a heartbeat it has not beaten for
+     * {@code stallMs} means it is stuck or gone; a periodic schedule that is done means an Error
+     * ended it and its device is no longer polled.
+     */
+    public String problem(long nowMs, long stallMs) {
+        if (!started || closed) {
+            return null;
+        }
+        long silent = schedulerBeat.silentMs(nowMs);
+        if (silent > stallMs + 1_000) {
+            return "the scheduler thread has not run for " + silent / 1000 + " s";
+        }
+        for (ScheduledFuture<?> f : schedules) {
+            if (f.isDone()) {
+                return "a polling schedule stopped (see the log)";
+            }
+        }
+        return null;
     }
 
     /**
