@@ -59,6 +59,8 @@ class ManyStreamsIT {
                     teleflux {
                       instance = many-streams
                       dialout.listen = "127.0.0.1:%d"
+                      # every simulated device dials from 127.0.0.1: one peer address for the whole fleet
+                      dialout.limits { max-streams-per-peer = 100000, max-device-labels-per-peer = 100000 }
                       http.listen = "127.0.0.1:%d"
                       influx { api = v1, url = "%s", database = telemetry, flush-interval = 500ms }
                     }

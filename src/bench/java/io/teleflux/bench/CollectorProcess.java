@@ -49,6 +49,8 @@ final class CollectorProcess implements AutoCloseable {
                 teleflux {
                   instance = bench
                   dialout.listen = "127.0.0.1:%d"
+                  # every simulated device dials from 127.0.0.1: one peer address for the whole fleet
+                  dialout.limits { max-streams-per-peer = 100000, max-device-labels-per-peer = 100000 }
                   http.listen = "127.0.0.1:%d"
                   influx { api = v1, url = "%s", database = "%s", spool.dir = "%s" }
                 }
