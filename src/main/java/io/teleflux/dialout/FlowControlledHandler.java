@@ -284,7 +284,9 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
                     processor.process(msg);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    // a bug triggered by one message must not leave the stream marked running for ever;
+                    // VirtualMachineErrors go on to the fatal-error handler, which ends the process
                     internalErrors.inc();
                     RL.warn("internal:" + e.getClass().getName(), "unexpected error decoding a message from {}: {}",
                             peer, e.toString(), e);
