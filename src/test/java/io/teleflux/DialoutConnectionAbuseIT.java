@@ -84,7 +84,7 @@ class DialoutConnectionAbuseIT {
                     """.formatted(grpc, http, influx.url(), dir.resolve("spool")));
             Path stdout = dir.resolve("collector.out");
             Path stderr = dir.resolve("collector.err");
-            Process collector = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "run", "--config", conf.toString())
+            Process collector = new ProcessBuilder(JAVA, "-Xmx256m", "-jar", JAR.toString(), "run", "--config", conf.toString())
                     .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
             HttpClient client = HttpClient.newHttpClient();
             String metricsUrl = "http://127.0.0.1:" + http + "/metrics";
