@@ -64,7 +64,8 @@ public final class DeviceLabels {
     private final long expiryMs;
     private final Map<String, Label> byName = new HashMap<>();
     private final Map<String, Integer> perPeer = new HashMap<>();
-    private final Label other;
+    /** Created at the first fold: a collector that never folds shows no "other" series on dashboards. */
+    private Label other;
     private final Metrics.Counter reclaimed;
     private final Metrics.Counter folded;
     /** A full table of busy devices is scanned at most once a second, not once per new name. */
@@ -84,8 +85,6 @@ public final class DeviceLabels {
         metrics.describe("teleflux_dialout_device_labels_folded_total", Metrics.Type.COUNTER,
                 "Devices counted under device=\"other\": the label table was full (reason=full) or their peer"
                         + " address holds max-device-labels-per-peer labels already (reason=peer_share)");
-        this.other = new Label(OTHER, "", metrics.counter(MESSAGES, "device", OTHER),
-                metrics.settableGauge(LAST_MESSAGE, "device", OTHER), 0);
         this.reclaimed = metrics.counter("teleflux_dialout_device_labels_reclaimed_total");
         this.folded = metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "full");
         metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share");
@@ -101,17 +100,25 @@ public final class DeviceLabels {
         }
         if (perPeer.getOrDefault(peerAddress, 0) >= maxPerPeer) {
             metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share").inc();
-            return other;
+            return other();
         }
         if (byName.size() >= max && (nowMs - lastFruitlessScanMs < 1_000 || reclaim(nowMs) == 0)) {
             folded.inc();
-            return other;
+            return other();
         }
         l = new Label(device, peerAddress, metrics.counter(MESSAGES, "device", device),
                 metrics.settableGauge(LAST_MESSAGE, "device", device), nowMs);
         byName.put(device, l);
         perPeer.merge(peerAddress, 1, Integer::sum);
         return l;
+    }
+
+    private Label other() {
+        if (other == null) {
+            other = new Label(OTHER, "", metrics.counter(MESSAGES, "device", OTHER),
+                    metrics.settableGauge(LAST_MESSAGE, "device", OTHER), 0);
+        }
+        return other;
     }
 
     /** Removes every label quiet for longer than the expiry; returns how many. */
