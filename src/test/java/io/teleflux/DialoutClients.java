@@ -65,7 +65,13 @@ final class DialoutClients {
         final StreamObserver<DialoutMsg> requests;
 
         Stream(ManagedChannel ch) {
-            requests = GRPCDialoutGrpc.newStub(ch).dialout(new StreamObserver<>() {
+            this(ch, null);
+        }
+
+        /** @param compression a gRPC message encoding such as "gzip", or null for none */
+        Stream(ManagedChannel ch, String compression) {
+            GRPCDialoutGrpc.GRPCDialoutStub stub = GRPCDialoutGrpc.newStub(ch);
+            requests = (compression == null ? stub : stub.withCompression(compression)).dialout(new StreamObserver<>() {
                 @Override
                 public void onNext(DialoutResponse value) {
                     done.complete(value);

@@ -2,12 +2,10 @@ package io.teleflux;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.teleflux.proto.h3c.ChunkInfo;
 import io.teleflux.proto.h3c.DeviceInfo;
 import io.teleflux.proto.h3c.DialoutMsg;
 import io.teleflux.proto.h3c.DialoutResponse;
-import io.teleflux.proto.h3c.GRPCDialoutGrpc;
 import io.teleflux.testsupport.FreePorts;
 import io.teleflux.testsupport.InfluxQueryResult;
 import io.teleflux.testsupport.InfluxdFixture;
@@ -27,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -466,32 +463,7 @@ class HostilePeersIT {
     }
 
     static DialoutResponse gzipStream(ManagedChannel ch, List<DialoutMsg> msgs) throws Exception {
-        CompletableFuture<DialoutResponse> done = new CompletableFuture<>();
-        StreamObserver<DialoutMsg> req = GRPCDialoutGrpc.newStub(ch).withCompression("gzip").dialout(new StreamObserver<>() {
-            @Override
-            public void onNext(DialoutResponse value) {
-                done.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
-        for (DialoutMsg m : msgs) {
-            req.onNext(m);
-        }
-        req.onCompleted();
-        try {
-            return done.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return new DialoutClients.Stream(ch, "gzip").send(msgs.toArray(DialoutMsg[]::new)).finish();
     }
 
     static InfluxQueryResult awaitQuery(String q) throws InterruptedException {
