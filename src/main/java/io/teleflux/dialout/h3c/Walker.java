@@ -659,10 +659,17 @@ final class Walker {
         }
     }
 
-    /** The name as Jackson matches it ahead ({@link JsonParser#nextFieldName(SerializableString)}), one per name. */
+    /**
+     * The name as Jackson matches it ahead ({@link JsonParser#nextFieldName(SerializableString)}), one per
+     * name; null for a name with an unpaired surrogate (possible in a table sent as a string holding
+     * JSON), which has no UTF-8 form to compare with: that position is then read without prediction.
+     */
     private SerializedString serialized(String name) {
         SerializedString s = serializedNames.get(name);
         if (s == null) {
+            if (hasUnpairedSurrogate(name)) {
+                return null;
+            }
             if (serializedNames.size() >= MAX_SERIALIZED_NAMES) {
                 serializedNames.clear(); // input with ever-new names: start over rather than grow
             }
@@ -670,6 +677,18 @@ final class Walker {
             serializedNames.put(name, s);
         }
         return s;
+    }
+
+    private static boolean hasUnpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The current token after a failed {@link JsonParser#nextFieldName(SerializableString)}; as {@link #next}. */

@@ -63,6 +63,22 @@ class H3cDecoderTest {
     }
 
     @Test
+    void aColumnNameWithAnUnpairedSurrogateDoesNotBreakLaterRows() throws DecodeException {
+        // found by Jazzer: the name stayed in the column prediction, whose UTF-8 form cannot exist, and
+        // the next row of that table in a later document threw IllegalArgumentException out of decode
+        String bad = "{\"Notification\":{\"Ifmgr\":{\"Statistics\":{\"Interface\":\"[{\\\"\\\\ud800\\\":1}]\"}}}}";
+        try {
+            decode(bad.getBytes(StandardCharsets.UTF_8));
+        } catch (DecodeException expected) {
+            // a row without a usable field: what matters is the next document
+        }
+        List<Point> points = decode("{\"Notification\":{\"Ifmgr\":{\"Statistics\":{\"Interface\":[{\"Name\":\"ge1\",\"InOctets\":1}]}}}}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(points).hasSize(1);
+        assertThat(points.get(0).field("in_octets")).isEqualTo(1L);
+    }
+
+    @Test
     void realisticSampleMatchesAnIndependentTreeReading() throws Exception {
         byte[] json = sample48();
         List<Point> points = decode(json);
