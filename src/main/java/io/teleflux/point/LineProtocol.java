@@ -227,17 +227,21 @@ public final class LineProtocol {
             String key = p.tagKey(i);
             String value = p.tagValue(i);
             if (needsCleanup(key) || needsCleanup(value)) {
+                if (written == null) {
+                    // a trimmed key may now equal another: from here on, remember what was written (so
+                    // far every tag with a key and a value: none needed a cleanup); not this tag yet,
+                    // which may be left out
+                    written = new String[tags];
+                    for (int j = 0; j < i; j++) {
+                        if (!p.tagKey(j).isEmpty() && !p.tagValue(j).isEmpty()) {
+                            written[j] = p.tagKey(j);
+                        }
+                    }
+                }
                 key = unpairedSurrogatesToQuestionMarks(trimTrailingBackslashes(lineBreaksToSpaces(key)));
                 value = trimTrailingBackslashes(lineBreaksToSpaces(value));
                 if (key.isEmpty() || value.isEmpty()) {
                     continue;
-                }
-                if (written == null) {
-                    // a trimmed key may now equal another: from here on, remember what was written
-                    written = new String[tags];
-                    for (int j = 0; j < i; j++) {
-                        written[j] = p.tagKey(j);
-                    }
                 }
             } else if (key.isEmpty() || value.isEmpty()) {
                 continue;
