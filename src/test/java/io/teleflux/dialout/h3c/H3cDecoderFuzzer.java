@@ -101,7 +101,7 @@ class H3cDecoderFuzzer {
         } catch (DecodeException e) {
             assertThat(REASONS).as("reason of %s", e).contains(e.reason());
             assertThat(out).as("out after %s", e).hasSize(1);
-            assertSameOutcome(json, null);
+            assertSameOutcome(json, null, e);
             return;
         }
         assertThat(n).isPositive().isEqualTo(out.size() - 1);
@@ -116,11 +116,11 @@ class H3cDecoderFuzzer {
             }
             assertThat(LineProtocol16.parse(line)).as("line %s", line).isEqualTo(expected);
         }
-        assertSameOutcome(json, points);
+        assertSameOutcome(json, points, null);
     }
 
     /** A second decode of the same bytes (and of the same text as a String) gives the same result. */
-    private static void assertSameOutcome(byte[] json, List<Point> first) {
+    private static void assertSameOutcome(byte[] json, List<Point> first, DecodeException firstError) {
         List<Point> again = new ArrayList<>();
         try {
             DECODER.decode(DEVICE, "Fuzz/Path", json, 0, json.length, NOW, again);
@@ -133,6 +133,10 @@ class H3cDecoderFuzzer {
         // Jackson reads bytes with NULs as UTF-16/32 and skips a byte-order mark, text as it is: the
         // dial-out path hands the decoder bytes (a proto string, UTF-8), so only plain text is compared
         if (text == null || text.isEmpty() || text.indexOf('\u0000') >= 0 || text.charAt(0) == '\uFEFF') {
+            return;
+        }
+        // and Jackson's byte parser refuses an escaped unpaired surrogate in a field name, its text parser takes it
+        if (firstError != null && String.valueOf(firstError.getMessage()).contains("surrogate")) {
             return;
         }
         List<Point> fromString = new ArrayList<>();
