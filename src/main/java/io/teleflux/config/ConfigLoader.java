@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,7 +226,10 @@ public final class ConfigLoader {
             }
             return null;
         }
-        Path f = Path.of(v);
+        Path f = path(key, v);
+        if (f == null) {
+            return null;
+        }
         if (required && !Files.isReadable(f)) {
             problems.add(key + ": cannot read '" + v + "'");
         }
@@ -295,9 +299,12 @@ public final class ConfigLoader {
     private InfluxConfig.Spool spool(String p) {
         boolean enabled = bool(p + "enabled");
         String dirStr = str(p + "dir");
-        Path dir = Path.of(dirStr.isEmpty() ? "." : dirStr);
+        Path dir = dirStr.isEmpty() ? null : path(p + "dir", dirStr);
         if (dirStr.isEmpty()) {
             problems.add(p + "dir: must not be empty (set enabled = false to run without a spool)");
+        }
+        if (dir == null) {
+            dir = Path.of("."); // a problem is recorded: the record is never used
         } else if (enabled) {
             String why = unusableDir(dir);
             if (why != null) {
@@ -324,6 +331,16 @@ public final class ConfigLoader {
         // eviction works on whole segments: keep one segment a small part of the spool
         long effectiveSegment = Math.max(16 * 1024, Math.min(segment, maxBytes / 8));
         return new InfluxConfig.Spool(enabled, dir, maxBytes, effectiveSegment, onFull, fsync, interval, share);
+    }
+
+    /** {@code value} as a path, or null with a problem naming {@code key} (a NUL, for one, cannot be in a path). */
+    Path path(String key, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            problems.add(key + ": not a valid path (" + e.getReason() + ")");
+            return null;
+        }
     }
 
     /** Why {@code dir} cannot be the spool directory, or null; creates nothing (check-config has no side effects). */
@@ -435,8 +452,12 @@ public final class ConfigLoader {
         }
         String file = fileKey == null ? "" : str(fileKey);
         if (!file.isEmpty()) {
+            Path f = path(fileKey, file);
+            if (f == null) {
+                return Secret.EMPTY;
+            }
             try {
-                return new Secret(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
+                return new Secret(Files.readString(f, StandardCharsets.UTF_8).strip());
             } catch (IOException e) {
                 problems.add(fileKey + ": cannot read '" + file + "': " + e.getClass().getSimpleName());
                 return Secret.EMPTY;

@@ -137,7 +137,10 @@ final class SnmpConfigReader {
 
     private Config targetsFile(String name) {
         String key = P + ".targets-file";
-        Path f = Path.of(name);
+        Path f = loader.path(key, name);
+        if (f == null) {
+            return null;
+        }
         if (!Files.isRegularFile(f)) {
             problems.add(key + ": '" + name + "' does not exist or is not a file");
             return null;

@@ -227,17 +227,21 @@ public final class LineProtocol {
             String key = p.tagKey(i);
             String value = p.tagValue(i);
             if (needsCleanup(key) || needsCleanup(value)) {
-                key = trimTrailingBackslashes(lineBreaksToSpaces(key));
+                if (written == null) {
+                    // a trimmed key may now equal another: from here on, remember what was written (so
+                    // far every tag with a key and a value: none needed a cleanup); not this tag yet,
+                    // which may be left out
+                    written = new String[tags];
+                    for (int j = 0; j < i; j++) {
+                        if (!p.tagKey(j).isEmpty() && !p.tagValue(j).isEmpty()) {
+                            written[j] = p.tagKey(j);
+                        }
+                    }
+                }
+                key = unpairedSurrogatesToQuestionMarks(trimTrailingBackslashes(lineBreaksToSpaces(key)));
                 value = trimTrailingBackslashes(lineBreaksToSpaces(value));
                 if (key.isEmpty() || value.isEmpty()) {
                     continue;
-                }
-                if (written == null) {
-                    // a trimmed key may now equal another: from here on, remember what was written
-                    written = new String[tags];
-                    for (int j = 0; j < i; j++) {
-                        written[j] = p.tagKey(j);
-                    }
                 }
             } else if (key.isEmpty() || value.isEmpty()) {
                 continue;
@@ -305,9 +309,45 @@ public final class LineProtocol {
         return s.substring(0, s.length() - 1);
     }
 
-    /** Whether a tag key or value may change (line breaks, trailing backslashes), so that keys must be checked for duplicates. */
+    /**
+     * Whether a tag key or value may change (line breaks, trailing backslashes, unpaired surrogates,
+     * which are written as {@code ?}), so that keys must be checked for duplicates.
+     */
     private static boolean needsCleanup(String s) {
-        return s.indexOf('\\') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
+        return s.indexOf('\\') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || unpairedSurrogateAt(s) >= 0;
+    }
+
+    /** The index of the first unpaired UTF-16 surrogate in s, or -1. */
+    private static int unpairedSurrogateAt(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** s with each unpaired surrogate as the {@code ?} UTF-8 output gets (two keys may only differ there). */
+    private static String unpairedSurrogatesToQuestionMarks(String s) {
+        int at = unpairedSurrogateAt(s);
+        if (at < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length()).append(s, 0, at);
+        for (int i = at, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                b.append(c).append(s.charAt(++i));
+            } else {
+                b.append(Character.isSurrogate(c) ? '?' : c);
+            }
+        }
+        return b.toString();
     }
 
     private static boolean hasBackslash(String s) {
