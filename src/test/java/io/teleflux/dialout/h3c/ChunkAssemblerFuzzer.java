@@ -2,6 +2,7 @@ package io.teleflux.dialout.h3c;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.teleflux.dialout.ChunkBudget;
 import io.teleflux.selfmon.Metrics;
 
 import java.nio.ByteBuffer;
@@ -40,7 +41,10 @@ class ChunkAssemblerFuzzer {
     void reassemble(FuzzedDataProvider data) {
         long limit = data.consumeLong(1, 4096);
         long timeout = data.consumeLong(1, 1000);
-        ChunkAssembler a = new ChunkAssembler(new Metrics(), limit, timeout);
+        // the stream's share and the shared budget both bind: the budget is sometimes the smaller
+        long budgetMax = data.consumeLong(1, 8192);
+        ChunkBudget budget = new ChunkBudget(budgetMax);
+        ChunkAssembler a = new ChunkAssembler(new Metrics(), limit, timeout, budget);
         List<Offer> offers = new ArrayList<>();
         Map<String, Integer> fresh = new HashMap<>();
         long now = data.consumeLong(-1000, 1000);
@@ -52,8 +56,11 @@ class ChunkAssemblerFuzzer {
                     a.close();
                     assertThat(a.bufferedBytes()).isZero();
                     assertThat(a.pending()).isZero();
+                    assertThat(budget.used()).as("the closed stream's share of the budget").isZero();
+                    // a closed assembler belongs to an ended stream: the next stream gets a new one
+                    a = new ChunkAssembler(new Metrics(), limit, timeout, budget);
                 }
-                case 9 -> wholeSample(a, data, limit, now, fresh, offers);
+                case 9 -> wholeSample(a, data, Math.min(limit, budgetMax), now, fresh, offers);
                 default -> {
                     now += data.consumeLong(-50, 600);
                     String path = PATHS[data.consumeInt(0, PATHS.length - 1)];
@@ -74,6 +81,7 @@ class ChunkAssemblerFuzzer {
                 }
             }
             assertThat(a.bufferedBytes()).isBetween(0L, limit);
+            assertThat(budget.used()).as("budget drawn = bytes held").isEqualTo(a.bufferedBytes());
             assertThat(a.pending()).isNotNegative();
         }
         if (maxStart != Long.MIN_VALUE) {
@@ -84,6 +92,7 @@ class ChunkAssemblerFuzzer {
         a.close();
         assertThat(a.bufferedBytes()).isZero();
         assertThat(a.pending()).isZero();
+        assertThat(budget.used()).isZero();
     }
 
     /** n fragments of a path never used before, in node id order, at one instant. */
