@@ -14,7 +14,6 @@ import io.teleflux.testsupport.TestPki;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -224,7 +222,7 @@ class DialoutConnectionAbuseIT {
                 exchange(port, junk);
                 exchange(port, PREFACE);
             }
-            SSLContext tls = trusting(ca);
+            SSLContext tls = ca.trustingContext();
             byte[] badFrame = Arrays.copyOf(PREFACE, PREFACE.length + 13);
             System.arraycopy(new byte[] {0, 0, 4, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4}, 0, badFrame, PREFACE.length, 13);
             for (int i = 0; i < 10; i++) {
@@ -259,17 +257,6 @@ class DialoutConnectionAbuseIT {
             assertThat(gateLogs.containing("dial-out TLS handshake with 127.0.0.1:")).hasSize(1);
             assertThat(grpcLogs.messages()).as("gRPC's own log").isEmpty();
         }
-    }
-
-    static SSLContext trusting(TestPki.Ca ca) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.cert());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     /** Sends {@code bytes} on a new connection and reads until the collector closes it; what it answered. */

@@ -1,6 +1,8 @@
 package io.teleflux.dialout;
 
 import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,6 +22,7 @@ import java.util.Map;
  * <p>Thread-safe; {@link #acquire} runs when a stream's device name changes, not per message.
  */
 public final class DeviceLabels {
+    private static final RateLimitedLog RL = new RateLimitedLog(LoggerFactory.getLogger(DeviceLabels.class), 60_000);
     static final String MESSAGES = "teleflux_dialout_messages_total";
     static final String LAST_MESSAGE = "teleflux_dialout_last_message_ms";
     static final String OTHER = "other";
@@ -100,10 +103,15 @@ public final class DeviceLabels {
         }
         if (perPeer.getOrDefault(peerAddress, 0) >= maxPerPeer) {
             metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share").inc();
+            RL.warn("peer:" + peerAddress, "dial-out device '{}' from {} is counted as device=\"other\" in the metrics:"
+                    + " that address holds {} device labels already (teleflux.dialout.limits.max-device-labels-per-peer)",
+                    device, peerAddress, maxPerPeer);
             return other();
         }
         if (byName.size() >= max && (nowMs - lastFruitlessScanMs < 1_000 || reclaim(nowMs) == 0)) {
             folded.inc();
+            RL.warn("full", "dial-out device '{}' is counted as device=\"other\" in the metrics: {} device labels are"
+                    + " held and none has been quiet for teleflux.dialout.limits.device-label-expiry", device, max);
             return other();
         }
         l = new Label(device, peerAddress, metrics.counter(MESSAGES, "device", device),

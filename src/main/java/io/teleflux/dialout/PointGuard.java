@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code max-measurements-per-device}. What is cut is counted, and logged once a minute per device.
  *
  * <p>One list passed to {@link #accept} is one message's points. The well-formed case costs a
- * length check per name and allocates nothing.
+ * length check per name and one small array per message.
  */
 public final class PointGuard implements PointSink {
     private static final Logger LOG = LoggerFactory.getLogger(PointGuard.class);
@@ -203,6 +203,9 @@ public final class PointGuard implements PointSink {
             return name;
         }
         counter.inc();
-        return Names.limit(name, maxName);
+        String cut = Names.limit(name, maxName);
+        RL.warn("name", "a name of {} chars was cut to teleflux.dialout.limits.max-name-length ({}): {}",
+                name.length(), maxName, cut);
+        return cut;
     }
 }

@@ -88,6 +88,19 @@ public final class TestPki {
             return cert;
         }
 
+        /** A client TLS context that trusts this CA and presents no certificate. */
+        public javax.net.ssl.SSLContext trustingContext() throws GeneralSecurityException, IOException {
+            java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", cert);
+            javax.net.ssl.TrustManagerFactory tmf =
+                    javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        }
+
         /** Writes the CA certificate as {@code <name>.crt}. */
         public Path write(Path dir, String fileName) {
             Path p = dir.resolve(fileName + ".crt");
