@@ -19,7 +19,7 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            TelefluxConfig cfg = ConfigLoader.load(config);
+            TelefluxConfig cfg = Components.load(config);
             System.out.println("configuration OK: " + config);
             System.out.println(ConfigLoader.describe(cfg));
             return 0;

@@ -1,70 +1,66 @@
 package io.teleflux;
 
-import io.teleflux.config.DialoutConfig;
+import io.teleflux.component.BindFailure;
+import io.teleflux.component.Component;
 import io.teleflux.config.TelefluxConfig;
-import io.teleflux.dialout.DialoutServer;
-import io.teleflux.dialout.h3c.H3cDecoder;
-import io.teleflux.dialout.h3c.H3cDialoutService;
+import io.teleflux.influx.InfluxConfig;
 import io.teleflux.influx.InfluxWriter;
+import io.teleflux.input.InputContext;
+import io.teleflux.input.InputType;
 import io.teleflux.point.PointSink;
+import io.teleflux.rate.RateConfig;
 import io.teleflux.rate.RateStage;
 import io.teleflux.selfmon.HandOffWatch;
+import io.teleflux.selfmon.HealthConfig;
+import io.teleflux.selfmon.HttpConfig;
 import io.teleflux.selfmon.HttpEndpoint;
 import io.teleflux.selfmon.Liveness;
 import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.SelfmonConfig;
 import io.teleflux.selfmon.SelfmonReporter;
-import io.teleflux.config.SnmpTarget;
-import io.teleflux.snmp.PollResult;
-import io.teleflux.snmp.SnmpPoller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The running collector: inputs → rates → writer, plus self-monitoring. Stops in the reverse
- * order, so that whatever the inputs had received is written before the writer closes.
+ * The running collector: an ordered list of {@link Component}s (writer, rate stage,
+ * self-monitoring, the inputs, the HTTP endpoint), started in order and closed in reverse, so that
+ * whatever the inputs had received is written before the writer closes.
  */
 public final class Collector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
-    /** The interval H3C devices are usually configured with; only used to derive rate.max-gap = auto. */
-    static final Duration TELEMETRY_EXPECTED_INTERVAL = Duration.ofSeconds(5);
 
     private final TelefluxConfig cfg;
-    private final LongSupplier replayClock;
+    private final List<InputType<?>> inputTypes;
+    private final LongSupplier clock;
     private final Metrics metrics = new Metrics();
     private final long startedMs = System.currentTimeMillis();
-    private InfluxWriter writer;
-    private RateStage rates;
-    private DialoutServer dialout;
-    private SnmpPoller snmp;
-    private HttpEndpoint http;
-    private SelfmonReporter reporter;
     private final Liveness liveness = Liveness.systemClock();
+    private final List<Component> components = new ArrayList<>();
+    private final List<Component> started = new ArrayList<>();
     private UnaryOperator<PointSink> testWedge = UnaryOperator.identity();
+    private PointSink pipeline;
     private boolean closed;
 
     public Collector(TelefluxConfig cfg) {
-        this(cfg, null);
+        this(cfg, Components.INPUTS, System::currentTimeMillis);
     }
 
     /**
-     * Replay mode, for tests that walk simulated devices through the past (a dashboard needs
-     * minutes of history, a test has seconds): SNMP points and self-monitoring snapshots are stamped
-     * by {@code replayClock}; SNMP polls run only when {@link #pollSnmpNow()} is called, and
-     * snapshots are written on {@link #reportSelfmonNow()} and, after {@link #startSelfmonSchedule()},
-     * on their schedule too (a scheduled snapshot in the middle of a replay would be stamped with
-     * whatever replayed time it happened to meet).
+     * @param inputTypes the inputs whose blocks {@code cfg} was loaded with
+     * @param clock      epoch ms for what the collector stamps itself (SNMP polls, self-monitoring)
      */
-    Collector(TelefluxConfig cfg, LongSupplier replayClock) {
+    Collector(TelefluxConfig cfg, List<InputType<?>> inputTypes, LongSupplier clock) {
         this.cfg = cfg;
-        this.replayClock = replayClock;
+        this.inputTypes = List.copyOf(inputTypes);
+        this.clock = clock;
     }
 
     /**
@@ -77,99 +73,81 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Starts the components. The HTTP endpoint binds first and the dial-out listener last of the
-     * listeners, so that a port in use fails before devices could connect, and the error names the
-     * address and the key.
+     * Builds and starts the components. The HTTP endpoint binds first and serves last, so that a
+     * port in use fails before devices could connect, and /health does not answer before every
+     * input runs.
      *
      * @throws IOException when a port cannot be bound or the spool cannot be used; the message
      *                     names the key. The caller closes the collector.
      */
     public Collector start() throws IOException {
         LogSetup.bridgeJul(); // also when embedded (tests): gRPC's JUL records go through logback
-        metrics.describe("teleflux_up", Metrics.Type.GAUGE, "1 while the collector runs");
-        metrics.gauge("teleflux_up", () -> 1);
-        if (cfg.http().enabled()) {
-            var listen = cfg.http().listen();
+        metrics.describe(CollectorMetrics.UP, Metrics.Type.GAUGE, "1 while the collector runs");
+        metrics.gauge(CollectorMetrics.UP, () -> 1);
+        HttpConfig httpCfg = cfg.get(HttpConfig.SECTION);
+        HttpEndpoint http = null;
+        if (httpCfg.enabled()) {
+            var listen = httpCfg.listen();
             try {
                 http = new HttpEndpoint(listen.host(), listen.port(), metrics, this::health);
             } catch (IOException e) {
-                throw bindFailure("the HTTP endpoint", listen.host() + ":" + listen.port(), "teleflux.http.listen", e);
+                throw BindFailure.of("the HTTP endpoint", listen.host() + ":" + listen.port(), "teleflux.http.listen", e);
             }
-            // bound now, served once everything is started: /health does not answer before dial-out listens
         }
-        writer = new InfluxWriter(cfg.influx(), metrics);
-        writer.start();
-        long stallMs = cfg.health().stallTimeout().toMillis();
+        long stallMs = cfg.get(HealthConfig.SECTION).stallTimeout().toMillis();
+
+        InfluxWriter writer = new InfluxWriter(cfg.get(InfluxConfig.SECTION), metrics);
+        add(writer);
         liveness.register("influx", now -> writer.problem(now, stallMs));
-        long telemetryGap = cfg.rate().maxGapFor(TELEMETRY_EXPECTED_INTERVAL).toMillis();
-        long snmpGap = cfg.rate().maxGapFor(cfg.snmp().interval()).toMillis();
-        rates = new RateStage(writer, source -> "snmp".equals(source) ? snmpGap : telemetryGap,
-                cfg.rate().idleExpiry().toMillis(), cfg.rate().maxSeries(), metrics);
+
+        RateConfig rate = cfg.get(RateConfig.SECTION);
+        InputContext[] ctx = new InputContext[1]; // the rate stage asks it for intervals the inputs declare below
+        RateStage rates = new RateStage(writer, source -> {
+            Duration declared = ctx[0].interval(source);
+            return rate.maxGapFor(declared == null ? RateConfig.DEFAULT_INTERVAL : declared).toMillis();
+        }, rate.idleExpiry().toMillis(), rate.maxSeries(), metrics, clock);
+        add(rates);
+
+        SelfmonConfig selfmon = cfg.get(SelfmonConfig.SECTION);
+        if (selfmon.enabled()) {
+            SelfmonReporter reporter = new SelfmonReporter(metrics, writer, cfg.instance(), selfmon.interval().toMillis(), clock)
+                    .finalReportUnless(writer::holdingBack);
+            add(reporter);
+            liveness.register("selfmon", now -> reporter.problem());
+        }
+
         // every input hands its points on through this watch: /health sees points that do not move on
         HandOffWatch inputs = new HandOffWatch(testWedge.apply(rates), liveness);
         liveness.register("pipeline", inputs.check(stallMs, writer::holdingBack));
-        if (cfg.dialout().enabled()) {
-            DialoutConfig d = cfg.dialout();
-            dialout = new DialoutServer(d, metrics);
-            dialout.register(new H3cDialoutService(new H3cDecoder(metrics, d.maxRows(), d.maxDepth()), dialout.context(inputs)));
-            try {
-                dialout.start();
-            } catch (IOException e) {
-                throw bindFailure("the dial-out listener", d.listen().host() + ":" + d.listen().port(),
-                        "teleflux.dialout.listen", e);
+        pipeline = inputs;
+        ctx[0] = new InputContext(inputs, metrics, liveness, cfg.instance(), Duration.ofMillis(stallMs), clock,
+                writer::holdingBack);
+        List<String> running = new ArrayList<>();
+        for (InputType<?> type : inputTypes) {
+            Component input = create(type, ctx[0]);
+            if (input != null) {
+                add(input);
+                running.add(input.name());
             }
-            liveness.register("dialout", now -> {
-                double stalled = metrics.value("teleflux_dialout_decode_stalled_seconds");
-                return stalled * 1000 > stallMs && !writer.holdingBack()
-                        ? "no decode worker has finished a message for " + (long) stalled + " s while messages wait"
-                        : null;
-            });
-        }
-        if (cfg.snmp().enabled()) {
-            if (replayClock == null) {
-                snmp = new SnmpPoller(cfg.snmp(), inputs, metrics).start();
-                liveness.register("snmp", now -> snmp.problem(now, stallMs));
-            } else {
-                snmp = new SnmpPoller(cfg.snmp(), inputs, metrics, replayClock);
-            }
-        }
-        if (cfg.selfmon().enabled()) {
-            reporter = new SelfmonReporter(metrics, writer, cfg.instance(), cfg.selfmon().interval().toMillis(),
-                    replayClock == null ? System::currentTimeMillis : replayClock);
-            if (replayClock == null) {
-                reporter.start();
-            }
-            liveness.register("selfmon", now -> reporter.problem());
         }
         if (http != null) {
-            http.start();
+            add(http);
         }
-        LOG.info("teleflux started: instance {}, dial-out {}, {} SNMP target(s), writing to {} ({} API)", cfg.instance(),
-                cfg.dialout().enabled() ? cfg.dialout().listen() : "off", cfg.snmp().targets().size(), cfg.influx().url(),
-                cfg.influx().api().name().toLowerCase(java.util.Locale.ROOT));
+        for (Component c : components) {
+            c.start();
+            started.add(c);
+        }
+        LOG.info("teleflux started: instance {}, inputs {}, writing to {}", cfg.instance(),
+                running.isEmpty() ? "none" : String.join(", ", running), cfg.get(InfluxConfig.SECTION).url());
         return this;
     }
 
-    /**
-     * A port in use says which address and which key, instead of a bare BindException. Other I/O
-     * failures (e.g. TLS files) keep their own message. gRPC's Netty reports a bind failure as
-     * "Failed to bind to address" with a native exception ("bind(..) failed: Address already in use")
-     * as its cause, not a BindException.
-     */
-    private static IOException bindFailure(String what, String address, String key, IOException e) {
-        boolean bind = false;
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            root = t;
-            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            bind |= t instanceof BindException || m.contains("failed to bind") || m.contains("bind(");
-        }
-        if (!bind) {
-            return e;
-        }
-        return new IOException("cannot start " + what + ": " + address + " (" + key + ") cannot be bound: "
-                + root.getMessage() + "; is another process (another collector?) listening there? Change " + key
-                + " or stop that process", e);
+    private <C> Component create(InputType<C> type, InputContext ctx) {
+        return type.create(cfg.get(type), ctx);
+    }
+
+    private void add(Component c) {
+        components.add(c);
     }
 
     /**
@@ -180,7 +158,6 @@ public final class Collector implements AutoCloseable {
      */
     HttpEndpoint.Health health() {
         List<String> problems = liveness.problems();
-        double lastWrite = metrics.value("teleflux_write_last_success_ms");
         StringBuilder p = new StringBuilder("[");
         for (String s : problems) {
             p.append(p.length() > 1 ? "," : "").append('"').append(jsonEscape(s)).append('"');
@@ -189,10 +166,10 @@ public final class Collector implements AutoCloseable {
         String json = "{\"status\":\"" + (problems.isEmpty() ? "ok" : "unhealthy") + "\""
                 + ",\"instance\":\"" + jsonEscape(cfg.instance()) + "\""
                 + ",\"uptime_s\":" + (System.currentTimeMillis() - startedMs) / 1000
-                + ",\"dialout_streams\":" + (long) metrics.value("teleflux_dialout_streams")
-                + ",\"queue_points\":" + (long) metrics.value("teleflux_queue_points")
-                + ",\"spool_points\":" + (long) metrics.value("teleflux_spool_points")
-                + ",\"last_write_ms\":" + (long) lastWrite
+                + ",\"dialout_streams\":" + (long) metrics.value(CollectorMetrics.DIALOUT_STREAMS)
+                + ",\"queue_points\":" + (long) metrics.value(CollectorMetrics.QUEUE_POINTS)
+                + ",\"spool_points\":" + (long) metrics.value(CollectorMetrics.SPOOL_POINTS)
+                + ",\"last_write_ms\":" + (long) metrics.value(CollectorMetrics.LAST_WRITE)
                 + ",\"problems\":" + p + "}";
         return new HttpEndpoint.Health(problems.isEmpty(), json);
     }
@@ -205,42 +182,23 @@ public final class Collector implements AutoCloseable {
         return metrics;
     }
 
+    /** Where inputs hand their points: an embedding program (or a test) may hand points here too. */
+    public PointSink pipeline() {
+        return pipeline;
+    }
+
+    /** The running component of this class, if the configuration has one. */
+    public <T> Optional<T> component(Class<T> type) {
+        return components.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
     /** The bound dial-out port, or -1 when dial-out is disabled. */
     public int dialoutPort() {
-        return dialout == null ? -1 : dialout.port();
+        return component(io.teleflux.dialout.DialoutServer.class).map(io.teleflux.dialout.DialoutServer::port).orElse(-1);
     }
 
     public int httpPort() {
-        return http == null ? -1 : http.port();
-    }
-
-    /** Replay mode: polls every SNMP target once now, stamped by the replay clock. */
-    Map<SnmpTarget, PollResult> pollSnmpNow() throws InterruptedException {
-        if (replayClock == null || snmp == null) {
-            throw new IllegalStateException("only in replay mode with SNMP targets");
-        }
-        return snmp.pollAllOnce();
-    }
-
-    /** Writes one self-monitoring snapshot now (stamped by the replay clock in replay mode). */
-    void reportSelfmonNow() {
-        if (reporter == null) {
-            throw new IllegalStateException("self-monitoring is disabled");
-        }
-        reporter.report();
-    }
-
-    /** Replay mode: from now on, self-monitoring snapshots are also written on their schedule. */
-    void startSelfmonSchedule() {
-        if (replayClock == null || reporter == null) {
-            throw new IllegalStateException("only in replay mode with self-monitoring enabled");
-        }
-        reporter.start();
-    }
-
-    /** Waits until everything accepted so far is written (tests). */
-    public void flush() throws InterruptedException {
-        writer.flush();
+        return component(HttpEndpoint.class).map(HttpEndpoint::port).orElse(-1);
     }
 
     /** Closes within about {@code teleflux.shutdown-timeout}; see {@link #close(Duration)}. */
@@ -250,9 +208,9 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Stops the inputs, then drains the writer, sharing {@code budget} between them so that the
-     * writer still has time to put what it holds in memory into the spool. Every step is bounded
-     * on its own too; RunCommand's watchdog halts the process if all of it still takes too long.
+     * Closes the components in reverse order, each with what is left of {@code budget}; the writer,
+     * closed last, keeps at least a second to put what it holds in memory into the spool.
+     * RunCommand's watchdog halts the process if all of it still takes too long.
      */
     public synchronized void close(Duration budget) throws InterruptedException {
         if (closed) {
@@ -261,30 +219,15 @@ public final class Collector implements AutoCloseable {
         closed = true;
         LOG.info("teleflux stopping");
         long deadline = System.nanoTime() + budget.toNanos();
-        if (dialout != null) {
-            // stop() may wait its grace twice (streams, then decoding): a fifth of the budget each
-            dialout.stop(Math.max(100, Math.min(5_000, budget.toMillis() / 5)));
-        }
-        if (snmp != null) {
-            snmp.close();
-        }
-        if (reporter != null) {
-            reporter.close();
-            if (writer != null && !writer.holdingBack()) {
-                reporter.report(); // the last counts; skipped when it would only wait for room in a full writer
-            }
-        }
-        if (writer != null) {
-            // drain for at most half of what is left, then wait for the senders for what remains
-            // but a second, which is left for putting what is still in memory into the spool
+        // what was built but not started is closed too (a failed start): close is safe before start
+        for (int i = components.size() - 1; i >= 0; i--) {
+            Component c = components.get(i);
             long left = Math.max(0, deadline - System.nanoTime());
-            long drain = Math.min(cfg.influx().timeout().plus(cfg.influx().flushInterval()).toNanos(), left / 2);
-            long join = Math.min(cfg.influx().timeout().plusSeconds(2).toNanos(),
-                    Math.max(100_000_000L, left - drain - 1_000_000_000L));
-            writer.close(Duration.ofNanos(drain), Duration.ofNanos(join));
-        }
-        if (http != null) {
-            http.close();
+            try {
+                c.close(Duration.ofNanos(left));
+            } catch (RuntimeException e) {
+                LOG.warn("closing {}: {}", c.name(), e.toString(), e); // the others still close
+            }
         }
         LOG.info("teleflux stopped");
     }

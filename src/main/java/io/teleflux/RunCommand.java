@@ -31,7 +31,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TelefluxConfig cfg;
         try {
-            cfg = ConfigLoader.load(config);
+            cfg = Components.load(config);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;

@@ -26,15 +26,18 @@ class ArchitectureTest {
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?(io\\.teleflux\\.[a-z0-9_.]+?)\\.[A-Z]", Pattern.MULTILINE);
 
     /** package → packages it may not import (directly). */
-    static final Map<String, Set<String>> FORBIDDEN = Map.of(
-            "io.teleflux.point", Set.of("*"),
-            "io.teleflux.config", Set.of("*"),
-            "io.teleflux.selfmon", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim"),
-            "io.teleflux.rate", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.influx", "io.teleflux.sim"),
-            "io.teleflux.influx", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.sim"),
-            "io.teleflux.dialout", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.snmp", "io.teleflux.sim"),
-            "io.teleflux.snmp", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.sim"),
-            "io.teleflux.sim", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp"));
+    static final Map<String, Set<String>> FORBIDDEN = Map.ofEntries(
+            Map.entry("io.teleflux.point", Set.of("*")),
+            Map.entry("io.teleflux.config", Set.of("*")),
+            Map.entry("io.teleflux.component", Set.of("*")),
+            Map.entry("io.teleflux.input", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.gnmi", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim")),
+            Map.entry("io.teleflux.gnmi", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.sim")),
+            Map.entry("io.teleflux.selfmon", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi", "io.teleflux.input")),
+            Map.entry("io.teleflux.rate", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.influx", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.dialout", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.snmp", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.snmp", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.sim", Set.of("io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.gnmi")));
 
     static Map<String, Set<String>> graph() throws IOException {
         Map<String, Set<String>> g = new TreeMap<>();

@@ -3,7 +3,7 @@ package io.teleflux;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.teleflux.config.ConfigLoader;
 import io.teleflux.config.HostPort;
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.grafana.GrafanaMacros;
 import io.teleflux.grafana.GrafanaMacros.Context;
 import io.teleflux.grafana.GrafanaMacros.Variable;
@@ -79,9 +79,9 @@ class DashboardQueriesIT {
     static final ReplayClock clock = new ReplayClock();
     static InfluxdFixture influx;
     static SnmpAgentSimulator agent;
-    static Collector collector;
+    static Replay collector;
     static VictoriaMetricsFixture vm;
-    static Collector v2Collector;
+    static Replay v2Collector;
     static DialoutSimulator v2Sim;
     static DialoutSimulator sim;
     static CounterModel model;
@@ -110,14 +110,14 @@ class DashboardQueriesIT {
                 teleflux.snmp { interval = 60s, timeout = 500ms, retries = 1, targets = [
                 %s] }
                 """.formatted(targets);
-        collector = TestCollector.start(TestCollector.v1(influx.url()) + snmp, clock);
+        collector = Replay.start(TestCollector.v1(influx.url()), snmp, clock);
         sim = new DialoutSimulator(model, DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), DEVICES));
         sim.start();
         // the same switches, in lockstep, also feed a second collector that writes with the v2 API
         // (influxdb-client-java) into VictoriaMetrics: the stand-in for InfluxDB 2.x's write API
         vm = VictoriaMetricsFixture.launch();
-        v2Collector = TestCollector.start("teleflux.influx { api = v2, url = \"" + vm.url()
-                + "\", org = it-org, bucket = telemetry, token = it-token }\n" + snmp, clock);
+        v2Collector = Replay.start("teleflux.influx { api = v2, url = \"" + vm.url()
+                + "\", org = it-org, bucket = telemetry, token = it-token }\n", snmp, clock);
         v2Sim = new DialoutSimulator(model, DialoutSettings.defaults(new HostPort("127.0.0.1", v2Collector.dialoutPort()), DEVICES));
         v2Sim.start();
         assertThat(sim.awaitConnected(DEVICES, Duration.ofSeconds(60))).isTrue();
@@ -135,7 +135,7 @@ class DashboardQueriesIT {
             long t = tStart + k * STEP;
             while (nextPoll < polls.size() && polls.get(nextPoll) < t) {
                 clock.set(polls.get(nextPoll++));
-                for (Collector c : List.of(collector, v2Collector)) {
+                for (Replay c : List.of(collector, v2Collector)) {
                     Map<SnmpTarget, PollResult> results = c.pollSnmpNow();
                     assertThat(results.values()).containsExactly(PollResult.OK, PollResult.OK, PollResult.OK, PollResult.TIMEOUT);
                 }

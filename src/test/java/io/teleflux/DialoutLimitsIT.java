@@ -166,7 +166,7 @@ class DialoutLimitsIT {
                 assertThat(logs.containing("'sw-bound' expected from 127.0.0.1 but sent from 127.0.0.2")).hasSize(1);
 
                 assertThat(DialoutClients.stream(real, msg("sw-bound", "GE1/0/1", T + 10_000, 300)).getResponse()).isEqualTo("ok");
-                c.flush();
+                TestCollector.flush(c);
                 assertThat(influx.query("telemetry", "SELECT in_octets FROM interface WHERE device = 'sw-bound' ORDER BY time")
                         .single().column("in_octets")).containsExactly(100L, 300L);
                 assertThat(c.metrics().value("teleflux_dialout_messages_total", "device", "sw-bound"))

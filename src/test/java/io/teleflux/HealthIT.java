@@ -31,7 +31,7 @@ class HealthIT {
         AtomicBoolean wedged = new AtomicBoolean(false);
         CountDownLatch release = new CountDownLatch(1);
         try (RecordingHttpServer influx = RecordingHttpServer.start(r -> RecordingHttpServer.Reply.of(204))) {
-            TelefluxConfig cfg = ConfigLoader.fromConfig(ConfigFactory.parseString("""
+            TelefluxConfig cfg = Components.fromConfig(ConfigFactory.parseString("""
                     teleflux {
                       instance = health-it
                       dialout.listen = "127.0.0.1:0"

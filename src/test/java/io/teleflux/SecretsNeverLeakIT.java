@@ -92,8 +92,8 @@ class SecretsNeverLeakIT {
                     }
                     """.formatted(echoing.url(), tokenFile, dir.resolve("spool-v2")));
 
-            try (Collector v1 = new Collector(ConfigLoader.load(v1Conf, java.util.Map.of())).start();
-                 Collector v2 = new Collector(ConfigLoader.load(v2Conf, java.util.Map.of())).start()) {
+            try (Collector v1 = new Collector(Components.load(v1Conf, java.util.Map.of())).start();
+                 Collector v2 = new Collector(Components.load(v2Conf, java.util.Map.of())).start()) {
                 ManagedChannel ch = DialoutClients.plaintext(v1.dialoutPort(), null);
                 ManagedChannel ch2 = DialoutClients.plaintext(v2.dialoutPort(), null);
                 try {
@@ -114,7 +114,7 @@ class SecretsNeverLeakIT {
                         + v2.metrics().value("teleflux_write_errors_total", "status", "401") > 0)).isTrue();
                 metricsText = get("http://127.0.0.1:" + v1.httpPort() + "/metrics") + get("http://127.0.0.1:" + v2.httpPort() + "/metrics");
                 assertThat(metricsText).contains("teleflux_dialout_messages_total{device=\"<redacted>\"} 1");
-                v1.flush();
+                TestCollector.flush(v1);
                 assertThat(TestCollector.await(30, () -> !influx.query("telemetry",
                         "SELECT * FROM teleflux WHERE device = '<redacted>'").isEmpty())).isTrue();
                 InfluxQueryResult tags = influx.query("telemetry", "SHOW TAG VALUES FROM teleflux WITH KEY = device");

@@ -14,11 +14,6 @@ final class TestCollector {
 
     /** {@code extra} is HOCON under the root; dial-out and HTTP listen on 127.0.0.1:0 unless it says otherwise. */
     static Collector start(String extra) throws Exception {
-        return start(extra, null);
-    }
-
-    /** As {@link #start(String)}, in replay mode when {@code replayClock} is not null (see {@link Collector}). */
-    static Collector start(String extra, java.util.function.LongSupplier replayClock) throws Exception {
         String base = """
                 teleflux {
                   instance = it
@@ -29,9 +24,14 @@ final class TestCollector {
                   influx.spool.dir = "%s"
                 }
                 """.formatted(spoolDir());
-        TelefluxConfig cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(extra)
+        TelefluxConfig cfg = Components.fromConfig(ConfigFactory.parseString(extra)
                 .withFallback(ConfigFactory.parseString(base)), Map.of());
-        return new Collector(cfg, replayClock).start();
+        return new Collector(cfg).start();
+    }
+
+    /** Waits until everything the collector accepted so far is written. */
+    static void flush(Collector c) throws InterruptedException {
+        c.component(io.teleflux.influx.InfluxWriter.class).orElseThrow().flush();
     }
 
     /** A fresh spool directory per collector: collectors in one JVM must never share one (it is locked). */

@@ -1,8 +1,11 @@
 package io.teleflux.bench;
 
+import io.teleflux.Components;
+import io.teleflux.snmp.SnmpConfig;
+
 import com.typesafe.config.ConfigFactory;
 import io.teleflux.config.ConfigLoader;
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.config.TelefluxConfig;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
@@ -36,7 +39,7 @@ final class SnmpCycleBench {
                 targets.append("{ address = \"127.0.0.1:").append(agent.port()).append("\", community = \"")
                         .append(model.deviceName(d)).append("\" }\n");
             }
-            TelefluxConfig cfg = ConfigLoader.fromConfig(ConfigFactory.parseString("""
+            TelefluxConfig cfg = Components.fromConfig(ConfigFactory.parseString("""
                     teleflux.influx { api = v1, spool.enabled = false }
                     teleflux.snmp { interval = 60s, timeout = 5s, retries = 1, max-concurrent = 64, targets = [
                     %s] }
@@ -47,7 +50,7 @@ final class SnmpCycleBench {
                     + "%d cores%n", agents, Runtime.getRuntime().availableProcessors());
             double teleflux;
             Map<PollResult, Integer> results = new EnumMap<>(PollResult.class);
-            try (SnmpPoller poller = new SnmpPoller(cfg.snmp(), count, new Metrics())) {
+            try (SnmpPoller poller = new SnmpPoller(cfg.get(SnmpConfig.SECTION), count, new Metrics())) {
                 System.out.println("  warm-up cycle ...");
                 poller.pollAllOnce();
                 points.set(0);

@@ -1,6 +1,5 @@
 package io.teleflux.dialout;
 
-import io.teleflux.config.DialoutConfig;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
 

@@ -13,7 +13,8 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.teleflux.config.DialoutConfig;
+import io.teleflux.component.BindFailure;
+import io.teleflux.component.Component;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.selfmon.RateLimitedLog;
@@ -24,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * certificates that {@link TlsReloader} keeps current); at most {@code max-streams} dial-out
  * streams are open at once. Refusals are counted as {@code teleflux_dialout_rejected_total{reason}}.
  */
-public final class DialoutServer implements AutoCloseable {
+public final class DialoutServer implements Component, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DialoutServer.class);
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
     /** Distinct unknown method names kept as metric labels; beyond this they are counted as "other". */
@@ -75,6 +77,7 @@ public final class DialoutServer implements AutoCloseable {
     private ExecutorService callbackExecutor;
     private ScheduledExecutorService timer;
     private Server server;
+    private boolean stopped;
 
     public DialoutServer(DialoutConfig config, Metrics metrics) {
         this.config = config;
@@ -142,7 +145,23 @@ public final class DialoutServer implements AutoCloseable {
         return this;
     }
 
+    @Override
+    public String name() {
+        return "dialout";
+    }
+
+    /** Binds {@code teleflux.dialout.listen}; a port in use is an error naming the key. */
+    @Override
     public void start() throws IOException {
+        try {
+            startServer();
+        } catch (IOException e) {
+            throw BindFailure.of("the dial-out listener", config.listen().host() + ":" + config.listen().port(),
+                    "teleflux.dialout.listen", e);
+        }
+    }
+
+    private void startServer() throws IOException {
         if (config.tls().enabled()) {
             tls = new TlsReloader(config.tls(), gate::useTls);
         }
@@ -209,9 +228,10 @@ public final class DialoutServer implements AutoCloseable {
 
     /** Stops accepting streams, lets open ones end for up to {@code graceMillis}, then decodes what was received. */
     public void stop(long graceMillis) throws InterruptedException {
-        if (server == null) {
+        if (server == null || stopped) {
             return;
         }
+        stopped = true;
         server.shutdown();
         if (timer != null) {
             timer.shutdownNow();
@@ -231,6 +251,12 @@ public final class DialoutServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop(5_000);
+    }
+
+    /** stop() may wait its grace twice (streams, then decoding): a fifth of the timeout each. */
+    @Override
+    public void close(Duration timeout) throws InterruptedException {
+        stop(Math.max(100, Math.min(5_000, timeout.toMillis() / 5)));
     }
 
     /**

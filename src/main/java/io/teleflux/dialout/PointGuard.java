@@ -1,6 +1,5 @@
 package io.teleflux.dialout;
 
-import io.teleflux.config.DialoutConfig;
 import io.teleflux.point.Names;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;

@@ -4,7 +4,6 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.teleflux.config.TlsConfig;
 import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

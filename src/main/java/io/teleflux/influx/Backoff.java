@@ -1,6 +1,5 @@
 package io.teleflux.influx;
 
-import io.teleflux.config.InfluxConfig;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;

@@ -1,6 +1,6 @@
 package io.teleflux.influx;
 
-import io.teleflux.config.InfluxConfig;
+import io.teleflux.component.Component;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Liveness;
@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lifecycle: construct, {@link #start()}, {@link #accept} from any number of threads,
  * {@link #close()}.
  */
-public final class InfluxWriter implements PointSink, AutoCloseable {
+public final class InfluxWriter implements PointSink, Component, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InfluxWriter.class);
     private static final long POLL_MS = 200;
 
@@ -272,21 +272,33 @@ public final class InfluxWriter implements PointSink, AutoCloseable {
      */
     @Override
     public void close() {
-        close(cfg.timeout().plus(cfg.flushInterval()));
+        close(cfg.timeout().plus(cfg.flushInterval()), cfg.timeout().plus(Duration.ofSeconds(2)));
+    }
+
+    /**
+     * Stops accepting points and closes within about {@code timeout}: it drains what waits in
+     * memory for at most half of it (and no longer than one more request may take), waits for the
+     * senders for what remains but a second, and keeps that second for putting what is still in
+     * memory into the spool. See {@link #close(Duration, Duration)}.
+     */
+    @Override
+    public void close(Duration timeout) {
+        long left = timeout.toNanos();
+        long drain = Math.min(cfg.timeout().plus(cfg.flushInterval()).toNanos(), left / 2);
+        long join = Math.min(cfg.timeout().plusSeconds(2).toNanos(), Math.max(100_000_000L, left - drain - 1_000_000_000L));
+        close(Duration.ofNanos(drain), Duration.ofNanos(join));
+    }
+
+    @Override
+    public String name() {
+        return "influx";
     }
 
     /**
      * Stops accepting points, tries to write what waits in memory for at most {@code drain}, then
      * stops the threads. With the spool, whatever is not written by then is spooled, to be replayed
      * on the next start; what cannot be kept (no spool, or a full one with on-full = block) is
-     * counted as dropped (reason {@code shutdown}) and logged.
-     */
-    public void close(Duration drain) {
-        close(drain, cfg.timeout().plus(Duration.ofSeconds(2)));
-    }
-
-    /**
-     * As {@link #close(Duration)}, waiting at most {@code join} for the sender threads to stop
+     * counted as dropped (reason {@code shutdown}) and logged. Waits at most {@code join} for the sender threads to stop
      * after the drain (a v2 request in flight does not notice the interrupt; by default its timeout
      * bounds the wait). A sender still busy then keeps its batch, which is counted when it ends;
      * everything else is spooled (or counted) before this returns.

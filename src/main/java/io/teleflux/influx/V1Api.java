@@ -1,6 +1,5 @@
 package io.teleflux.influx;
 
-import io.teleflux.config.InfluxConfig;
 import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

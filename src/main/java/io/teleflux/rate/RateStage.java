@@ -1,15 +1,18 @@
 package io.teleflux.rate;
 
+import io.teleflux.component.Component;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.Metrics;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -27,7 +30,7 @@ import java.util.function.ToLongFunction;
  * <p>Thread-safe: inputs call it from many workers; a series is only ever fed by one stream or
  * poll at a time, and its state is updated under its own lock.
  */
-public final class RateStage implements PointSink {
+public final class RateStage implements PointSink, Component {
     public static final String MEASUREMENT = "interface";
     private static final double TWO_POW_32 = 4294967296.0;
     /** Smallest Ethernet frame on the wire (64 B + preamble + gap) bounds the plausible packet rate. */
@@ -40,6 +43,7 @@ public final class RateStage implements PointSink {
     private static final double[] SCALE = {8.0, 8.0, 1.0, 1.0};
 
     private final PointSink downstream;
+    private final LongSupplier clock;
     private final ToLongFunction<String> maxGapMsBySource;
     private final long idleExpiryMs;
     private final int maxSeries;
@@ -56,6 +60,16 @@ public final class RateStage implements PointSink {
      */
     public RateStage(PointSink downstream, ToLongFunction<String> maxGapMsBySource, long idleExpiryMs, int maxSeries,
                      Metrics metrics) {
+        this(downstream, maxGapMsBySource, idleExpiryMs, maxSeries, metrics, System::currentTimeMillis);
+    }
+
+    /**
+     * @param clock epoch ms, for when a series was last seen (idle expiry); rates themselves come
+     *              from the points' own timestamps
+     */
+    public RateStage(PointSink downstream, ToLongFunction<String> maxGapMsBySource, long idleExpiryMs, int maxSeries,
+                     Metrics metrics, LongSupplier clock) {
+        this.clock = clock;
         this.downstream = downstream;
         this.maxGapMsBySource = maxGapMsBySource;
         this.idleExpiryMs = idleExpiryMs;
@@ -87,7 +101,7 @@ public final class RateStage implements PointSink {
                 out.set(i, withRates);
             }
         }
-        maybeSweep(System.currentTimeMillis());
+        maybeSweep(clock.getAsLong());
         downstream.accept(out == null ? points : out);
     }
 
@@ -110,7 +124,7 @@ public final class RateStage implements PointSink {
         double[] rates = null;
         double speed;
         synchronized (s) {
-            s.lastSeenMs = System.currentTimeMillis();
+            s.lastSeenMs = clock.getAsLong();
             int si = p.fieldIndex("speed_bps");
             if (si >= 0 && p.fieldType(si) == Point.LONG && p.longValue(si) > 0) {
                 s.speedBps = p.longValue(si);
@@ -239,5 +253,20 @@ public final class RateStage implements PointSink {
             time[c] = t;
             known[c] = true;
         }
+    }
+
+    @Override
+    public String name() {
+        return "rates";
+    }
+
+    /** Nothing to start: the stage works on the threads that hand it points. */
+    @Override
+    public void start() {
+    }
+
+    /** Nothing to release: what it remembers is only of use while points arrive. */
+    @Override
+    public void close(Duration timeout) {
     }
 }

@@ -1,5 +1,6 @@
 package io.teleflux.selfmon;
 
+import io.teleflux.component.Component;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +19,7 @@ import java.util.function.Supplier;
  * {@code GET /metrics} (Prometheus text) and {@code GET /health} (JSON) on the JDK's built-in
  * HTTP server: two read-only endpoints do not justify a web framework.
  */
-public final class HttpEndpoint implements AutoCloseable {
+public final class HttpEndpoint implements Component, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
 
     /** What /health reports. {@code healthy = false} answers 503. */
@@ -26,14 +28,12 @@ public final class HttpEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile boolean started;
+    private boolean closed;
 
     public HttpEndpoint(String host, int port, Metrics metrics, Supplier<Health> health) throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "selfmon-http");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("selfmon-http").daemon().factory());
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> {
             if (!allowGet(ex)) {
@@ -51,7 +51,18 @@ public final class HttpEndpoint implements AutoCloseable {
         server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", "not found: try /metrics or /health\n"));
     }
 
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    /** Serves; the port was bound by the constructor, so that a port in use fails before anything else starts. */
+    @Override
     public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
         server.start();
         LOG.info("metrics and health on http://{}:{}/metrics", server.getAddress().getHostString(), port());
     }
@@ -84,8 +95,17 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        close();
     }
 }

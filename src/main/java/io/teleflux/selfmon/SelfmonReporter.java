@@ -1,18 +1,21 @@
 package io.teleflux.selfmon;
 
+import io.teleflux.component.Component;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /** Writes the registry as measurement {@code teleflux} every interval, so dashboards and alerts can see the collector. */
-public final class SelfmonReporter implements AutoCloseable {
+public final class SelfmonReporter implements Component, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SelfmonReporter.class);
 
     private final Metrics metrics;
@@ -20,11 +23,9 @@ public final class SelfmonReporter implements AutoCloseable {
     private final String instance;
     private final long intervalMs;
     private final LongSupplier clock;
-    private final ScheduledExecutorService timer = FatalErrors.scheduler(1, r -> {
-        Thread t = new Thread(r, "selfmon-report");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            FatalErrors.scheduler(1, Thread.ofPlatform().name("selfmon-report").daemon().factory());
+    private BooleanSupplier holdingBack = () -> false;
     private volatile ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
@@ -41,6 +42,21 @@ public final class SelfmonReporter implements AutoCloseable {
         this.intervalMs = intervalMs;
     }
 
+    /**
+     * At close, one last snapshot is written so that the final counts reach InfluxDB, unless
+     * {@code holdingBack} says the output is full: then it would only wait for room.
+     */
+    public SelfmonReporter finalReportUnless(BooleanSupplier holdingBack) {
+        this.holdingBack = holdingBack;
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return "selfmon";
+    }
+
+    @Override
     public void start() {
         schedule = timer.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
@@ -78,9 +94,21 @@ public final class SelfmonReporter implements AutoCloseable {
         }
     }
 
+    /** Stops the schedule without a last snapshot. */
     @Override
     public void close() {
         closed = true;
         timer.shutdownNow();
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        close();
+        if (!holdingBack.getAsBoolean()) {
+            report();
+        }
     }
 }

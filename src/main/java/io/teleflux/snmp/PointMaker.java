@@ -1,6 +1,5 @@
 package io.teleflux.snmp;
 
-import io.teleflux.config.SnmpTarget;
 import io.teleflux.point.Point;
 import io.teleflux.snmp.IfMib.Column;
 import org.snmp4j.smi.Counter64;

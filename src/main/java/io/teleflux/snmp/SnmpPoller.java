@@ -1,7 +1,6 @@
 package io.teleflux.snmp;
 
-import io.teleflux.config.SnmpConfig;
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.component.Component;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.FatalErrors;
 import io.teleflux.selfmon.Liveness;
@@ -14,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -55,7 +55,7 @@ import java.util.regex.Pattern;
  * <p>A device's failures and oddities are counted on every poll but logged only when its state
  * changes ("polls failing (timeout)" once, then "polls succeed again").
  */
-public final class SnmpPoller implements AutoCloseable {
+public final class SnmpPoller implements Component, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnmpPoller.class);
     private static final RateLimitedLog SINK_ERRORS = new RateLimitedLog(LOG, 60_000);
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
@@ -143,15 +143,17 @@ public final class SnmpPoller implements AutoCloseable {
     }
 
     private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
+        return Thread.ofPlatform().name(name).daemon().factory();
+    }
+
+    @Override
+    public String name() {
+        return "snmp";
     }
 
     /** Starts polling every target, each at its own offset within the interval. */
-    public synchronized SnmpPoller start() {
+    @Override
+    public synchronized void start() {
         if (started || closed) {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
@@ -166,7 +168,6 @@ public final class SnmpPoller implements AutoCloseable {
             schedules.add(scheduler.scheduleAtFixedRate(() -> due(d, null), delay, intervalMs, TimeUnit.MILLISECONDS));
         }
         schedules.add(scheduler.scheduleWithFixedDelay(schedulerBeat::beat, 1, 1, TimeUnit.SECONDS));
-        return this;
     }
 
     /**
@@ -500,6 +501,12 @@ public final class SnmpPoller implements AutoCloseable {
         d.interfaces = metrics.settableGauge(INTERFACES, "device", label);
         d.interfaces.set(0);
         d.skipped = metrics.counter(SKIPPED, "device", label);
+    }
+
+    /** As {@link #close()}: its waits are bounded on their own (5 s each at most). */
+    @Override
+    public void close(Duration timeout) {
+        close();
     }
 
     /** Stops polling. Polls in flight are abandoned; points already handed on stay handed on. */

@@ -1,6 +1,5 @@
 package io.teleflux.snmp;
 
-import io.teleflux.config.SnmpTarget;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.DirectUserTarget;
 import org.snmp4j.MessageDispatcherImpl;

@@ -1,5 +1,7 @@
 package io.teleflux.config;
 
+import io.teleflux.Components;
+
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,7 +26,7 @@ class ConfigLoaderFindingsTest {
             "teleflux.snmp.targets-file = \"targets\\u0000.conf\"|teleflux.snmp.targets-file: not a valid path"})
     void aPathWithANulIsAProblemNamingItsKey(String caseText) {
         String[] c = caseText.split("\\|");
-        assertThatThrownBy(() -> ConfigLoader.fromConfig(
+        assertThatThrownBy(() -> Components.fromConfig(
                 ConfigFactory.parseString("teleflux.influx { org = acme, token = t0k }\n" + c[0]), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(c[1]);

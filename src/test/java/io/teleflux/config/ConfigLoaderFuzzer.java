@@ -1,5 +1,7 @@
 package io.teleflux.config;
 
+import io.teleflux.Components;
+
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
@@ -95,7 +97,7 @@ class ConfigLoaderFuzzer {
         }
         TelefluxConfig cfg;
         try {
-            cfg = ConfigLoader.fromConfig(user, ENV);
+            cfg = Components.fromConfig(user, ENV);
         } catch (ConfigException e) {
             assertThat(e.problems()).isNotEmpty().allSatisfy(p -> assertThat(p).isNotBlank());
             assertThat(e.getMessage()).isNotBlank();

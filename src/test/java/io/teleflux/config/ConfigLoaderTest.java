@@ -1,5 +1,14 @@
 package io.teleflux.config;
 
+import io.teleflux.influx.spool.SpoolConfig;
+
+import io.teleflux.Components;
+import io.teleflux.dialout.DialoutConfig;
+import io.teleflux.influx.InfluxConfig;
+import io.teleflux.rate.RateConfig;
+import io.teleflux.selfmon.HttpConfig;
+import io.teleflux.selfmon.SelfmonConfig;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,27 +32,27 @@ class ConfigLoaderTest {
 
     @Test
     void minimalV2ConfigGetsEveryDefault() throws Exception {
-        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = t0k }"), Map.of());
-        assertThat(c.influx().api()).isEqualTo(InfluxConfig.Api.V2);
-        assertThat(c.influx().bucket()).isEqualTo("telemetry");
-        assertThat(c.influx().batchSize()).isEqualTo(5000);
-        assertThat(c.influx().flushInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.dialout().listen()).isEqualTo(new HostPort("0.0.0.0", 50051));
-        assertThat(c.dialout().maxMessageSize()).isEqualTo(64 * 1024 * 1024);
-        assertThat(c.http().listen().port()).isEqualTo(9273);
-        assertThat(c.selfmon().interval()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.rate().maxGap()).isNull();
-        assertThat(c.rate().maxGapFor(Duration.ofSeconds(5))).isEqualTo(Duration.ofMinutes(3));
-        assertThat(c.rate().maxGapFor(Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(15));
+        TelefluxConfig c = Components.load(write("teleflux.influx { org = acme, token = t0k }"), Map.of());
+        assertThat(c.get(InfluxConfig.SECTION).api()).isEqualTo(InfluxConfig.Api.V2);
+        assertThat(c.get(InfluxConfig.SECTION).bucket()).isEqualTo("telemetry");
+        assertThat(c.get(InfluxConfig.SECTION).batchSize()).isEqualTo(5000);
+        assertThat(c.get(InfluxConfig.SECTION).flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.get(DialoutConfig.SECTION).listen()).isEqualTo(new HostPort("0.0.0.0", 50051));
+        assertThat(c.get(DialoutConfig.SECTION).maxMessageSize()).isEqualTo(64 * 1024 * 1024);
+        assertThat(c.get(HttpConfig.SECTION).listen().port()).isEqualTo(9273);
+        assertThat(c.get(SelfmonConfig.SECTION).interval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.get(RateConfig.SECTION).maxGap()).isNull();
+        assertThat(c.get(RateConfig.SECTION).maxGapFor(Duration.ofSeconds(5))).isEqualTo(Duration.ofMinutes(3));
+        assertThat(c.get(RateConfig.SECTION).maxGapFor(Duration.ofMinutes(5))).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.instance()).isNotEmpty();
     }
 
     @Test
     void environmentOverridesSecretsAndTheyNeverPrint() throws Exception {
-        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = from-file, api = v1, password = pw-file }"),
+        TelefluxConfig c = Components.load(write("teleflux.influx { org = acme, token = from-file, api = v1, password = pw-file }"),
                 Map.of("TELEFLUX_INFLUX_TOKEN", "s3cr3t-token", "TELEFLUX_INFLUX_PASSWORD", "s3cr3t-pw"));
-        assertThat(c.influx().token().reveal()).isEqualTo("s3cr3t-token");
-        assertThat(c.influx().password().reveal()).isEqualTo("s3cr3t-pw");
+        assertThat(c.get(InfluxConfig.SECTION).token().reveal()).isEqualTo("s3cr3t-token");
+        assertThat(c.get(InfluxConfig.SECTION).password().reveal()).isEqualTo("s3cr3t-pw");
         String described = ConfigLoader.describe(c);
         assertThat(described).doesNotContain("s3cr3t").doesNotContain("from-file").doesNotContain("pw-file")
                 .contains("teleflux.influx.token = (set, redacted)");
@@ -54,22 +63,22 @@ class ConfigLoaderTest {
     void secretFromFile() throws Exception {
         Path tokenFile = dir.resolve("token");
         Files.writeString(tokenFile, "file-token\n");
-        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token-file = \"" + tokenFile + "\" }"), Map.of());
-        assertThat(c.influx().token().reveal()).isEqualTo("file-token");
+        TelefluxConfig c = Components.load(write("teleflux.influx { org = acme, token-file = \"" + tokenFile + "\" }"), Map.of());
+        assertThat(c.get(InfluxConfig.SECTION).token().reveal()).isEqualTo("file-token");
     }
 
     @Test
     void unknownKeyIsAnErrorWithDidYouMean() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = a, token = t, batch-szie = 10 }"), Map.of()))
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx { org = a, token = t, batch-szie = 10 }"), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("teleflux.influx.batch-szie: unknown key (did you mean teleflux.influx.batch-size?)");
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.dialuot.listen = \":1\"\nteleflux.influx { org = a, token = t }"), Map.of()))
+        assertThatThrownBy(() -> Components.load(write("teleflux.dialuot.listen = \":1\"\nteleflux.influx { org = a, token = t }"), Map.of()))
                 .hasMessageContaining("teleflux.dialuot.listen: unknown key (did you mean teleflux.dialout.listen?)");
     }
 
     @Test
     void badValuesNameTheirKeysAllAtOnce() throws Exception {
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ConfigLoader.load(write("""
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> Components.load(write("""
                 teleflux {
                   dialout.listen = "0.0.0.0:99999"
                   influx { api = v3, batch-size = lots, flush-interval = soon, url = "ftp://x" }
@@ -86,19 +95,19 @@ class ConfigLoaderTest {
 
     @Test
     void v2RequiresOrgAndTokenV1RequiresDatabase() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx.api = v2"), Map.of()))
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx.api = v2"), Map.of()))
                 .hasMessageContaining("teleflux.influx.org: required when api = v2")
                 .hasMessageContaining("teleflux.influx.token: required when api = v2");
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { api = v1, database = \"\" }"), Map.of()))
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx { api = v1, database = \"\" }"), Map.of()))
                 .hasMessageContaining("teleflux.influx.database: required when api = v1");
-        assertThat(ConfigLoader.load(write("teleflux.influx.api = v1"), Map.of()).influx().database()).isEqualTo("telemetry");
+        assertThat(Components.load(write("teleflux.influx.api = v1"), Map.of()).get(InfluxConfig.SECTION).database()).isEqualTo("telemetry");
     }
 
     @Test
     void missingFileAndSyntaxErrorsAreClear() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.conf"), Map.of()))
+        assertThatThrownBy(() -> Components.load(dir.resolve("nope.conf"), Map.of()))
                 .hasMessageContaining("nope.conf does not exist");
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux { influx { "), Map.of()))
+        assertThatThrownBy(() -> Components.load(write("teleflux { influx { "), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("teleflux.conf");
     }
 
@@ -125,14 +134,14 @@ class ConfigLoaderTest {
 
     @Test
     void theSpoolIsOnByDefaultInTheWorkingDirectory() throws Exception {
-        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = t }"), Map.of());
-        InfluxConfig.Spool s = c.influx().spool();
+        TelefluxConfig c = Components.load(write("teleflux.influx { org = acme, token = t }"), Map.of());
+        SpoolConfig s = c.get(InfluxConfig.SECTION).spool();
         assertThat(s.enabled()).isTrue();
         assertThat(s.dir()).isEqualTo(Path.of("spool"));
         assertThat(s.maxBytes()).isEqualTo(1L << 30);
         assertThat(s.segmentBytes()).isEqualTo(64L << 20);
-        assertThat(s.onFull()).isEqualTo(InfluxConfig.OnFull.DROP_OLDEST);
-        assertThat(s.fsync()).isEqualTo(InfluxConfig.Fsync.BATCH);
+        assertThat(s.onFull()).isEqualTo(SpoolConfig.OnFull.DROP_OLDEST);
+        assertThat(s.fsync()).isEqualTo(SpoolConfig.Fsync.BATCH);
         assertThat(s.replayShare()).isEqualTo(0.5);
         assertThat(ConfigLoader.describe(c)).contains("teleflux.influx.spool.on-full = drop-oldest",
                 "teleflux.influx.spool.dir = spool");
@@ -140,16 +149,16 @@ class ConfigLoaderTest {
 
     @Test
     void aSegmentIsAtMostAnEighthOfTheSpool() throws Exception {
-        TelefluxConfig c = ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool.max-bytes = 8 MiB }"),
+        TelefluxConfig c = Components.load(write("teleflux.influx { org = acme, token = t, spool.max-bytes = 8 MiB }"),
                 Map.of());
-        assertThat(c.influx().spool().segmentBytes()).isEqualTo(1L << 20);
+        assertThat(c.get(InfluxConfig.SECTION).spool().segmentBytes()).isEqualTo(1L << 20);
     }
 
     @Test
     void badSpoolSettingsNameTheirKeys() throws Exception {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool { dir = \""
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx { org = acme, token = t, spool { dir = \""
                 + file.resolve("spool") + "\", on-full = discard, fsync = sometimes, replay-share = 0, max-bytes = 1 KiB } }"),
                 Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("teleflux.influx.spool.dir: '" + file.resolve("spool") + "' cannot be created: "
@@ -158,16 +167,16 @@ class ConfigLoaderTest {
                 .hasMessageContaining("teleflux.influx.spool.fsync: 'sometimes' is not batch, interval or never")
                 .hasMessageContaining("teleflux.influx.spool.replay-share: 0.0 is out of range")
                 .hasMessageContaining("teleflux.influx.spool.max-bytes: 1024 bytes is out of range");
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool.dir = \""
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx { org = acme, token = t, spool.dir = \""
                 + file + "\" }"), Map.of())).hasMessageContaining("exists and is not a directory");
         // a disabled spool's directory is not checked
-        ConfigLoader.load(write("teleflux.influx { org = acme, token = t, spool { enabled = false, dir = \"" + file
+        Components.load(write("teleflux.influx { org = acme, token = t, spool { enabled = false, dir = \"" + file
                 + "\" } }"), Map.of());
     }
 
     @Test
     void dialoutSecurityKeysAreValidatedAndNamed() {
-        var e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromConfig(
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> Components.fromConfig(
                 com.typesafe.config.ConfigFactory.parseString("""
                         teleflux.dialout { tls { enabled = true, client-auth = sometimes }, allow = ["10.0.0.0/8", "bogus"],
                           max-streams = 0, max-depth = 3 }
@@ -179,7 +188,7 @@ class ConfigLoaderTest {
                 "teleflux.dialout.max-depth: 3 is out of range 6..1000");
         assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.dialout.allow: 'bogus' is not an IPv4 or IPv6 network"));
 
-        var missing = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> ConfigLoader.fromConfig(
+        var missing = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> Components.fromConfig(
                 com.typesafe.config.ConfigFactory.parseString("""
                         teleflux.dialout.tls { enabled = true, cert = "/nonexistent/c.pem", key = "/nonexistent/k.pem", client-auth = require }
                         """), java.util.Map.of()));
@@ -189,12 +198,12 @@ class ConfigLoaderTest {
 
     @Test
     void dialoutSecurityDefaultsAreOpenAndDescribed() {
-        TelefluxConfig cfg = ConfigLoader.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+        TelefluxConfig cfg = Components.fromConfig(com.typesafe.config.ConfigFactory.parseString(
                 "teleflux.influx { api = v1 }\nteleflux.dialout { allow = [\"192.0.2.0/24\", \"2001:db8::/32\"], require-device-name-match = true }"), java.util.Map.of());
-        assertThat(cfg.dialout().tls().enabled()).isFalse();
-        assertThat(cfg.dialout().maxStreams()).isEqualTo(10_000);
-        assertThat(cfg.dialout().maxRows()).isEqualTo(100_000);
-        assertThat(cfg.dialout().maxDepth()).isEqualTo(32);
+        assertThat(cfg.get(DialoutConfig.SECTION).tls().enabled()).isFalse();
+        assertThat(cfg.get(DialoutConfig.SECTION).maxStreams()).isEqualTo(10_000);
+        assertThat(cfg.get(DialoutConfig.SECTION).maxRows()).isEqualTo(100_000);
+        assertThat(cfg.get(DialoutConfig.SECTION).maxDepth()).isEqualTo(32);
         assertThat(ConfigLoader.describe(cfg)).contains("teleflux.dialout.allow = [192.0.2.0/24, 2001:db8:0:0:0:0:0:0/32]",
                 "teleflux.dialout.tls.cert = (not set)", "teleflux.dialout.tls.client-auth = none",
                 "teleflux.dialout.require-device-name-match = true");
@@ -202,11 +211,11 @@ class ConfigLoaderTest {
 
     @Test
     void gzipLevelDefaultsToTheFastestAndIsBounded() throws Exception {
-        assertThat(ConfigLoader.load(write("teleflux.influx { org = acme, token = t }"), Map.of()).influx().gzipLevel())
+        assertThat(Components.load(write("teleflux.influx { org = acme, token = t }"), Map.of()).get(InfluxConfig.SECTION).gzipLevel())
                 .isEqualTo(1);
-        assertThat(ConfigLoader.load(write("teleflux.influx { org = acme, token = t, gzip-level = 9 }"), Map.of())
-                .influx().gzipLevel()).isEqualTo(9);
-        assertThatThrownBy(() -> ConfigLoader.load(write("teleflux.influx { org = acme, token = t, gzip-level = 0 }"), Map.of()))
+        assertThat(Components.load(write("teleflux.influx { org = acme, token = t, gzip-level = 9 }"), Map.of())
+                .get(InfluxConfig.SECTION).gzipLevel()).isEqualTo(9);
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx { org = acme, token = t, gzip-level = 0 }"), Map.of()))
                 .hasMessageContaining("teleflux.influx.gzip-level: 0 is out of range 1..9");
     }
 }

@@ -4,7 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import io.teleflux.config.DialoutConfig;
+import io.teleflux.dialout.DialoutConfig;
 import io.teleflux.config.HostPort;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.dialout.h3c.H3cDialoutService;

@@ -1,6 +1,6 @@
 package io.teleflux.dialout;
 
-import io.teleflux.config.DialoutConfig;
+import io.teleflux.dialout.DialoutConfig;
 import io.teleflux.point.Point;
 import io.teleflux.selfmon.Metrics;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package io.teleflux.grafana;
 
+import io.teleflux.Components;
+import io.teleflux.influx.InfluxConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -255,7 +258,7 @@ class ComposeStackTest {
         assertThat(c.getString("teleflux.influx.bucket")).isEqualTo(GrafanaRepo.envExample().get("INFLUXDB_BUCKET"));
         assertThat(c.getString("teleflux.influx.org")).isEqualTo(GrafanaRepo.envExample().get("INFLUXDB_ORG"));
         assertThat(c.hasPath("teleflux.influx.token")).as("the token comes from TELEFLUX_INFLUX_TOKEN").isFalse();
-        assertThat(environment("teleflux")).containsEntry(ConfigLoader.ENV_INFLUX_TOKEN, GrafanaRepo.envExample().get("INFLUXDB_TOKEN"));
+        assertThat(environment("teleflux")).containsEntry(io.teleflux.influx.InfluxConfig.ENV_INFLUX_TOKEN, GrafanaRepo.envExample().get("INFLUXDB_TOKEN"));
 
         int dialout = HostPort.parse("dialout", c.getString("teleflux.dialout.listen"), 0).port();
         int http = HostPort.parse("http", c.getString("teleflux.http.listen"), 0).port();
@@ -282,7 +285,7 @@ class ComposeStackTest {
         assertThat(targetsFile).startsWith("/etc/teleflux/");
         Path onHost = GrafanaRepo.ROOT.resolve("docker/teleflux").resolve(targetsFile.substring("/etc/teleflux/".length()));
         assertThat(onHost).isEqualTo(GrafanaRepo.SNMP_TARGETS).exists();
-        Map<String, String> env = Map.of(ConfigLoader.ENV_INFLUX_TOKEN, environment("teleflux").get(ConfigLoader.ENV_INFLUX_TOKEN));
+        Map<String, String> env = Map.of(io.teleflux.influx.InfluxConfig.ENV_INFLUX_TOKEN, environment("teleflux").get(io.teleflux.influx.InfluxConfig.ENV_INFLUX_TOKEN));
         // Until the SNMP poller is merged, this tree's reference.conf has no teleflux.snmp and would
         // call the block an unknown key: the rest is validated now, the snmp block structurally in
         // theSnmpTargetsAreTheSimulatorsSwitches. After the merge the whole file is validated here,
@@ -291,9 +294,9 @@ class ComposeStackTest {
         Config checked = pollerMerged
                 ? c.withValue("teleflux.snmp.targets-file", ConfigValueFactory.fromAnyRef(onHost.toString()))
                 : c.withoutPath("teleflux.snmp");
-        TelefluxConfig cfg = ConfigLoader.fromConfig(checked, env);
-        assertThat(cfg.influx().url().getHost()).isEqualTo("influxdb");
-        assertThat(cfg.influx().token().isEmpty()).isFalse();
+        TelefluxConfig cfg = Components.fromConfig(checked, env);
+        assertThat(cfg.get(InfluxConfig.SECTION).url().getHost()).isEqualTo("influxdb");
+        assertThat(cfg.get(InfluxConfig.SECTION).token().isEmpty()).isFalse();
         assertThat(cfg.instance()).isEqualTo("teleflux");
     }
 

@@ -1,6 +1,6 @@
 package io.teleflux.influx;
 
-import io.teleflux.config.InfluxConfig;
+import io.teleflux.influx.InfluxConfig;
 import io.teleflux.point.Point;
 import io.teleflux.selfmon.Metrics;
 import org.junit.jupiter.api.Test;
@@ -151,7 +151,7 @@ class InfluxWriterTest {
         InfluxWriter w = new InfluxWriter(cfg("batch-size = 4\nqueue-max-points = 100"), metrics, api, Clock.systemUTC());
         w.start();
         w.accept(points(10));
-        w.close(Duration.ofMillis(300));
+        w.close(Duration.ofMillis(300), Duration.ofSeconds(7));
         assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isEqualTo(10);
         assertThat(metrics.value(WriterMetrics.WRITTEN)).isZero();
         assertThat(metrics.value(WriterMetrics.QUEUE)).isZero();
@@ -230,7 +230,7 @@ class InfluxWriterTest {
         InfluxWriter w = new InfluxWriter(spooled("batch-size = 4\nflush-interval = 1h"), metrics, down, Clock.systemUTC());
         w.start();
         w.accept(points(10)); // two batches cut, two points in the buffer
-        w.close(Duration.ofMillis(200));
+        w.close(Duration.ofMillis(200), Duration.ofSeconds(7));
         assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isZero();
         assertThat(metrics.value(WriterMetrics.SPOOL_POINTS)).isEqualTo(10);
 

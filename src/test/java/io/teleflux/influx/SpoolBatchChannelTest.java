@@ -1,6 +1,6 @@
 package io.teleflux.influx;
 
-import io.teleflux.config.InfluxConfig;
+import io.teleflux.influx.InfluxConfig;
 import io.teleflux.selfmon.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

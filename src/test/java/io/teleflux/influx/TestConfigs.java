@@ -1,8 +1,10 @@
 package io.teleflux.influx;
 
+import io.teleflux.Components;
+
 import com.typesafe.config.ConfigFactory;
 import io.teleflux.config.ConfigLoader;
-import io.teleflux.config.InfluxConfig;
+import io.teleflux.influx.InfluxConfig;
 
 import java.net.URI;
 import java.util.Map;
@@ -18,8 +20,8 @@ final class TestConfigs {
      * never share the default {@code ./spool}.
      */
     static InfluxConfig influx(String hocon) {
-        return ConfigLoader.fromConfig(ConfigFactory.parseString("teleflux.influx {\nspool.enabled = false\n" + hocon
-                + "\n}"), Map.of()).influx();
+        return Components.fromConfig(ConfigFactory.parseString("teleflux.influx {\nspool.enabled = false\n" + hocon
+                + "\n}"), Map.of()).get(InfluxConfig.SECTION);
     }
 
     static InfluxConfig v1(URI url, String database, String extra) {

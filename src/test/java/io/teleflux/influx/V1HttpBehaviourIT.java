@@ -1,6 +1,6 @@
 package io.teleflux.influx;
 
-import io.teleflux.config.InfluxConfig;
+import io.teleflux.influx.InfluxConfig;
 import io.teleflux.point.LineProtocol;
 import io.teleflux.point.Point;
 import io.teleflux.selfmon.Metrics;

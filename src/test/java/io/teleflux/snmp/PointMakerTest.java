@@ -1,6 +1,6 @@
 package io.teleflux.snmp;
 
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.point.Point;
 import io.teleflux.snmp.IfMib.Column;
 import org.junit.jupiter.api.Test;

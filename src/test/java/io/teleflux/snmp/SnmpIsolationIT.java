@@ -1,6 +1,6 @@
 package io.teleflux.snmp;
 
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.testsupport.FreePorts;
 import io.teleflux.testsupport.IfMibAgent;
 import io.teleflux.testsupport.InfluxQueryResult;

@@ -1,8 +1,12 @@
 package io.teleflux.snmp;
 
+import io.teleflux.Components;
+import io.teleflux.influx.InfluxConfig;
+import io.teleflux.rate.RateConfig;
+
 import com.typesafe.config.ConfigFactory;
 import io.teleflux.config.ConfigLoader;
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.config.TelefluxConfig;
 import io.teleflux.influx.InfluxWriter;
 import io.teleflux.point.Point;
@@ -31,11 +35,11 @@ final class SnmpPipeline implements AutoCloseable {
 
     /** {@code snmp} is HOCON under {@code teleflux.snmp}; {@code env} feeds its ${?VAR} substitutions. */
     SnmpPipeline(InfluxdFixture influx, String snmp, Map<String, String> env) {
-        this.cfg = ConfigLoader.fromConfig(ConfigFactory.parseString(
+        this.cfg = Components.fromConfig(ConfigFactory.parseString(
                 "teleflux.influx { api = v1, url = \"" + influx.url() + "\", database = telemetry, flush-interval = 100ms, spool.enabled = false }\n"
                         + "teleflux.snmp {\n" + snmp + "\n}\n"), env);
         try {
-            writer = new InfluxWriter(cfg.influx(), metrics);
+            writer = new InfluxWriter(cfg.get(InfluxConfig.SECTION), metrics);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -46,13 +50,13 @@ final class SnmpPipeline implements AutoCloseable {
             }
             writer.accept(points);
         };
-        long snmpGap = cfg.rate().maxGapFor(cfg.snmp().interval()).toMillis();
-        rates = new RateStage(tap, source -> snmpGap, cfg.rate().idleExpiry().toMillis(), cfg.rate().maxSeries(), metrics);
-        poller = new SnmpPoller(cfg.snmp(), rates, metrics);
+        long snmpGap = cfg.get(RateConfig.SECTION).maxGapFor(cfg.get(SnmpConfig.SECTION).interval()).toMillis();
+        rates = new RateStage(tap, source -> snmpGap, cfg.get(RateConfig.SECTION).idleExpiry().toMillis(), cfg.get(RateConfig.SECTION).maxSeries(), metrics);
+        poller = new SnmpPoller(cfg.get(SnmpConfig.SECTION), rates, metrics);
     }
 
     SnmpTarget target(int i) {
-        return cfg.snmp().targets().get(i);
+        return cfg.get(SnmpConfig.SECTION).targets().get(i);
     }
 
     /** Points (after the rate stage) matching {@code filter}, in the order they were handed on. */

@@ -1,8 +1,10 @@
 package io.teleflux.snmp;
 
+import io.teleflux.Components;
+
 import com.typesafe.config.ConfigFactory;
 import io.teleflux.config.ConfigLoader;
-import io.teleflux.config.SnmpConfig;
+import io.teleflux.snmp.SnmpConfig;
 import io.teleflux.point.Point;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.testsupport.FreePorts;
@@ -22,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SnmpPollerTest {
 
     static SnmpConfig config(String snmp) {
-        return ConfigLoader.fromConfig(ConfigFactory.parseString("teleflux.influx.api = v1\nteleflux.snmp {\n" + snmp + "\n}"),
-                Map.of()).snmp();
+        return Components.fromConfig(ConfigFactory.parseString("teleflux.influx.api = v1\nteleflux.snmp {\n" + snmp + "\n}"),
+                Map.of()).get(SnmpConfig.SECTION);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.teleflux.snmp;
 
 import ch.qos.logback.classic.Level;
-import io.teleflux.config.SnmpTarget;
+import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.point.Point;
 import io.teleflux.testsupport.InfluxQueryResult;
 import io.teleflux.testsupport.InfluxdFixture;
@@ -195,7 +195,7 @@ class SnmpdPollerIT {
         assertThat(logs.containing("level-too-high: polls failing (auth_error)")).hasSize(1);
         assertThat(logs.containing("wrong-priv: polls failing (timeout)")).hasSize(1);
         assertThat(logs.messages(Level.WARN)).noneMatch(m -> m.startsWith(SHA_AES) || m.startsWith(hostName));
-        String everything = String.join("\n", logs.messages()) + pipe.metrics.prometheusText() + pipe.cfg + pipe.cfg.snmp().targets();
+        String everything = String.join("\n", logs.messages()) + pipe.metrics.prometheusText() + pipe.cfg + pipe.cfg.get(SnmpConfig.SECTION).targets();
         List<String> secrets = new java.util.ArrayList<>(List.of(snmpd.community(), "not-the-passphrase",
                 "not-the-priv-passphrase", "some-priv-passphrase"));
         for (SnmpdFixture.User u : SnmpdFixture.users()) {

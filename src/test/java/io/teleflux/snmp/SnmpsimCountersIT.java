@@ -39,7 +39,7 @@ class SnmpsimCountersIT {
     static SnmpsimFixture.BootWindow boot;
     /** Wall clock just before each poll started. */
     static List<Long> startedMs = new ArrayList<>();
-    static List<Map<io.teleflux.config.SnmpTarget, PollResult>> results = new ArrayList<>();
+    static List<Map<io.teleflux.snmp.SnmpTarget, PollResult>> results = new ArrayList<>();
 
     @BeforeAll
     static void poll() throws Exception {

@@ -51,6 +51,11 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
     private final Metrics.Counter emptyJson;
     private final Metrics.Counter pointsIn;
 
+    /** The H3C service of a dial-out listener, decoding with the listener's row and depth limits. */
+    public static H3cDialoutService create(DialoutContext ctx) {
+        return new H3cDialoutService(new H3cDecoder(ctx.metrics(), ctx.config().maxRows(), ctx.config().maxDepth()), ctx);
+    }
+
     public H3cDialoutService(H3cDecoder decoder, DialoutContext ctx) {
         this.ctx = ctx;
         this.decoder = decoder;

@@ -1,6 +1,5 @@
 package io.teleflux.influx.spool;
 
-import io.teleflux.config.InfluxConfig;
 import io.teleflux.selfmon.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +109,7 @@ public final class SegmentLog implements AutoCloseable {
     private final long maxBytes;
     private final long segmentBytes;
     private final boolean dropOldest;
-    private final InfluxConfig.Fsync fsync;
+    private final SpoolConfig.Fsync fsync;
     private final long fsyncIntervalMs;
     private final Clock clock;
     private final Listener listener;
@@ -136,11 +135,11 @@ public final class SegmentLog implements AutoCloseable {
     private long evictedRecords;
     private long syncs;
 
-    private SegmentLog(InfluxConfig.Spool cfg, Clock clock, Listener listener, FileChannel lockChannel, FileLock lock) {
+    private SegmentLog(SpoolConfig cfg, Clock clock, Listener listener, FileChannel lockChannel, FileLock lock) {
         this.dir = cfg.dir();
         this.maxBytes = cfg.maxBytes();
         this.segmentBytes = cfg.segmentBytes();
-        this.dropOldest = cfg.onFull() == InfluxConfig.OnFull.DROP_OLDEST;
+        this.dropOldest = cfg.onFull() == SpoolConfig.OnFull.DROP_OLDEST;
         this.fsync = cfg.fsync();
         this.fsyncIntervalMs = cfg.fsyncInterval().toMillis();
         this.clock = clock;
@@ -155,7 +154,7 @@ public final class SegmentLog implements AutoCloseable {
      * earlier run left. Fails when the directory cannot be created or written, or another process
      * holds it.
      */
-    public static SegmentLog open(InfluxConfig.Spool cfg, Clock clock, Listener listener) throws IOException {
+    public static SegmentLog open(SpoolConfig cfg, Clock clock, Listener listener) throws IOException {
         Files.createDirectories(cfg.dir());
         FileChannel lc = FileChannel.open(cfg.dir().resolve(LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
@@ -260,7 +259,7 @@ public final class SegmentLog implements AutoCloseable {
             active = Segment.create(dir, nextId++);
             segments.put(active.id, active);
             totalBytes += active.size;
-            if (fsync == InfluxConfig.Fsync.BATCH) {
+            if (fsync == SpoolConfig.Fsync.BATCH) {
                 forceDirectory(); // the new file's name must survive a power cut too
             }
         }
@@ -293,7 +292,7 @@ public final class SegmentLog implements AutoCloseable {
 
     /** For fsync = interval: forces what was appended since the last force, once the interval has passed. */
     public synchronized void sync() throws IOException {
-        if (closed || fsync != InfluxConfig.Fsync.INTERVAL) {
+        if (closed || fsync != SpoolConfig.Fsync.INTERVAL) {
             return;
         }
         if (clock.millis() - lastSyncMs >= fsyncIntervalMs) {
@@ -325,7 +324,7 @@ public final class SegmentLog implements AutoCloseable {
     }
 
     private void rotate() throws IOException {
-        if (active != null && active.dirty && fsync == InfluxConfig.Fsync.INTERVAL) {
+        if (active != null && active.dirty && fsync == SpoolConfig.Fsync.INTERVAL) {
             force(active);
         }
         Segment done = active;

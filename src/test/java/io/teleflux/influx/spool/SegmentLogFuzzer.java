@@ -3,7 +3,6 @@ package io.teleflux.influx.spool;
 import ch.qos.logback.classic.Level;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.teleflux.config.InfluxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
@@ -164,8 +163,8 @@ class SegmentLogFuzzer {
             written.addAll(here);
         }
 
-        InfluxConfig.Spool cfg = new InfluxConfig.Spool(true, dir, 1L << 30, 16L << 20, InfluxConfig.OnFull.DROP_OLDEST,
-                InfluxConfig.Fsync.NEVER, Duration.ofSeconds(1), 0.5);
+        SpoolConfig cfg = new SpoolConfig(true, dir, 1L << 30, 16L << 20, SpoolConfig.OnFull.DROP_OLDEST,
+                SpoolConfig.Fsync.NEVER, Duration.ofSeconds(1), 0.5);
         long bound = 16 + written.size() + Files.size(dir) / RecordFormat.HEADER;
         List<SegmentLog.Entry> replayed = new ArrayList<>();
         long newSeq;

@@ -1,7 +1,6 @@
 package io.teleflux.influx.spool;
 
 import ch.qos.logback.classic.Level;
-import io.teleflux.config.InfluxConfig;
 import io.teleflux.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,12 +70,12 @@ class SegmentLogTest {
         }
     }
 
-    private InfluxConfig.Spool cfg(long maxBytes, long segmentBytes, InfluxConfig.OnFull onFull, InfluxConfig.Fsync fsync) {
-        return new InfluxConfig.Spool(true, dir, maxBytes, segmentBytes, onFull, fsync, Duration.ofSeconds(1), 0.5);
+    private SpoolConfig cfg(long maxBytes, long segmentBytes, SpoolConfig.OnFull onFull, SpoolConfig.Fsync fsync) {
+        return new SpoolConfig(true, dir, maxBytes, segmentBytes, onFull, fsync, Duration.ofSeconds(1), 0.5);
     }
 
     private SegmentLog open(long maxBytes, long segmentBytes) throws IOException {
-        return SegmentLog.open(cfg(maxBytes, segmentBytes, InfluxConfig.OnFull.DROP_OLDEST, InfluxConfig.Fsync.BATCH),
+        return SegmentLog.open(cfg(maxBytes, segmentBytes, SpoolConfig.OnFull.DROP_OLDEST, SpoolConfig.Fsync.BATCH),
                 clock, listener);
     }
 
@@ -462,7 +461,7 @@ class SegmentLogTest {
 
     @Test
     void blockRefusesNewRecordsWhenFullAndNeverEvicts() throws IOException {
-        InfluxConfig.Spool c = cfg(8 * 1024, 2048, InfluxConfig.OnFull.BLOCK, InfluxConfig.Fsync.NEVER);
+        SpoolConfig c = cfg(8 * 1024, 2048, SpoolConfig.OnFull.BLOCK, SpoolConfig.Fsync.NEVER);
         try (SegmentLog log = SegmentLog.open(c, clock, listener)) {
             long seq = 0;
             while (log.append(seq + 1, 1, payload(seq + 1, 1, 500))) {
@@ -480,8 +479,8 @@ class SegmentLogTest {
 
     @Test
     void fsyncBatchForcesEveryAppend() throws IOException {
-        try (SegmentLog log = SegmentLog.open(cfg(1 << 20, 4096, InfluxConfig.OnFull.DROP_OLDEST,
-                InfluxConfig.Fsync.BATCH), clock, listener)) {
+        try (SegmentLog log = SegmentLog.open(cfg(1 << 20, 4096, SpoolConfig.OnFull.DROP_OLDEST,
+                SpoolConfig.Fsync.BATCH), clock, listener)) {
             for (long seq = 1; seq <= 7; seq++) {
                 log.append(seq, 1, payload(seq, 1, 700));
             }
@@ -491,7 +490,7 @@ class SegmentLogTest {
 
     @Test
     void fsyncNeverLeavesItToTheOsUntilClose() throws IOException {
-        SegmentLog log = SegmentLog.open(cfg(1 << 20, 4096, InfluxConfig.OnFull.DROP_OLDEST, InfluxConfig.Fsync.NEVER),
+        SegmentLog log = SegmentLog.open(cfg(1 << 20, 4096, SpoolConfig.OnFull.DROP_OLDEST, SpoolConfig.Fsync.NEVER),
                 clock, listener);
         for (long seq = 1; seq <= 7; seq++) {
             log.append(seq, 1, payload(seq, 1, 700));
@@ -505,8 +504,8 @@ class SegmentLogTest {
 
     @Test
     void fsyncIntervalForcesOncePerInterval() throws IOException {
-        try (SegmentLog log = SegmentLog.open(cfg(1 << 20, 64 << 10, InfluxConfig.OnFull.DROP_OLDEST,
-                InfluxConfig.Fsync.INTERVAL), clock, listener)) {
+        try (SegmentLog log = SegmentLog.open(cfg(1 << 20, 64 << 10, SpoolConfig.OnFull.DROP_OLDEST,
+                SpoolConfig.Fsync.INTERVAL), clock, listener)) {
             log.append(1, 1, payload(1, 1, 100));
             log.append(2, 1, payload(2, 1, 100));
             log.sync();

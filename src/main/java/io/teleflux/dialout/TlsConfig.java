@@ -1,4 +1,4 @@
-package io.teleflux.config;
+package io.teleflux.dialout;
 
 import java.nio.file.Path;
 import java.time.Duration;

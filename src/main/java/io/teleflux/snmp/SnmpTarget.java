@@ -1,4 +1,9 @@
-package io.teleflux.config;
+package io.teleflux.snmp;
+
+import io.teleflux.config.HostPort;
+import io.teleflux.config.Secret;
+import io.teleflux.config.Summarized;
+
 
 import java.util.regex.Pattern;
 
@@ -11,7 +16,7 @@ import java.util.regex.Pattern;
 public record SnmpTarget(String key, HostPort address, String name, Version version, Secret community,
                          String securityName, AuthProtocol authProtocol, Secret authPassphrase,
                          PrivProtocol privProtocol, Secret privPassphrase, String contextName,
-                         InterfaceFilter interfaces) {
+                         InterfaceFilter interfaces) implements Summarized {
 
     /** SNMP versions polled. v1 is not offered: it has neither 64-bit counters nor GETBULK. */
     public enum Version {
@@ -83,6 +88,7 @@ public record SnmpTarget(String key, HostPort address, String name, Version vers
      * One line for {@code check-config}: the settings that apply to this target's version, secrets
      * shown only as set or not.
      */
+    @Override
     public String summary() {
         StringBuilder b = new StringBuilder("{address = \"").append(address).append('"');
         if (hasName()) {

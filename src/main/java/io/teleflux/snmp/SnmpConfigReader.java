@@ -1,4 +1,10 @@
-package io.teleflux.config;
+package io.teleflux.snmp;
+
+import io.teleflux.config.ConfigException;
+import io.teleflux.config.ConfigReader;
+import io.teleflux.config.HostPort;
+import io.teleflux.config.Secret;
+
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -54,65 +60,39 @@ final class SnmpConfigReader {
         PRIV.put("aes", SnmpTarget.PrivProtocol.AES_128);
     }
 
-    private final ConfigLoader loader;
+    private final ConfigReader r;
     private final Config c;
-    private final Function<Config, Config> resolve;
-    /** Problems in a shared setting (defaults, global filter) would repeat for every target: reported once. */
-    private final Set<String> problems = new LinkedHashSet<>();
     /** Where each address and name was first configured: a duplicate is an error even if the first had others. */
     private final Map<String, String> byAddress = new HashMap<>();
     private final Map<String, String> byName = new HashMap<>();
 
-    /**
-     * @param loader  the loader, for its typed readers of the global keys
-     * @param c       the merged, resolved configuration
-     * @param resolve resolves substitutions in a separately parsed file ({@code targets-file}) the way the main file was
-     */
-    SnmpConfigReader(ConfigLoader loader, Config c, Function<Config, Config> resolve) {
-        this.loader = loader;
-        this.c = c;
-        this.resolve = resolve;
+    SnmpConfigReader(ConfigReader r) {
+        this.r = r;
+        this.c = r.config();
     }
 
     /** Reads and validates; problems are returned, each naming its key, rather than thrown. */
-    SnmpConfig read(List<String> out) {
-        Duration interval = loader.duration(P + ".interval", Duration.ofSeconds(1));
-        Duration timeout = loader.duration(P + ".timeout", Duration.ofMillis(100));
-        int retries = loader.intIn(P + ".retries", 0, 10);
-        Duration deadline = loader.duration(P + ".deadline", Duration.ZERO);
-        int maxConcurrent = loader.intIn(P + ".max-concurrent", 1, 100_000);
-        int maxRepetitions = loader.intIn(P + ".max-repetitions", 1, 1000);
-        String targetsFile = loader.str(P + ".targets-file");
+    SnmpConfig read() {
+        Duration interval = r.duration(P + ".interval", Duration.ofSeconds(1));
+        Duration timeout = r.duration(P + ".timeout", Duration.ofMillis(100));
+        int retries = r.intIn(P + ".retries", 0, 10);
+        Duration deadline = r.duration(P + ".deadline", Duration.ZERO);
+        int maxConcurrent = r.intIn(P + ".max-concurrent", 1, 100_000);
+        int maxRepetitions = r.intIn(P + ".max-repetitions", 1, 1000);
+        String targetsFile = r.str(P + ".targets-file");
 
         Config defaults = object(P + ".defaults");
         Config globalFilter = object(P + ".interfaces");
 
         List<SnmpTarget> targets = new ArrayList<>();
-        List<Entry> entries = new ArrayList<>();
-        try {
-            if (c.hasPath(P + ".targets")) {
-                collect(c.getValue(P + ".targets"), P + ".targets", entries);
-            }
-        } catch (com.typesafe.config.ConfigException e) {
-            problems.add(P + ": must be an object");
-        }
-        if (!targetsFile.isEmpty()) {
-            Config file = targetsFile(targetsFile);
-            if (file != null) {
-                collect(file.getValue("targets"), targetsFile + ": targets", entries);
-            }
-        }
-        for (Entry e : entries) {
-            SnmpTarget t = target(e.key, e.value, defaults, globalFilter);
+        List<ConfigReader.Item> entries = r.items(P + ".targets", P + ".targets-file");
+        for (ConfigReader.Item e : entries) {
+            SnmpTarget t = target(e.key(), e.value(), defaults, globalFilter);
             if (t != null) {
                 targets.add(t);
             }
         }
-        out.addAll(problems);
         return new SnmpConfig(interval, timeout, retries, deadline, maxConcurrent, maxRepetitions, targetsFile, targets);
-    }
-
-    private record Entry(String key, ConfigValue value) {
     }
 
     /** An object setting; when it is something else the unknown-key check has said so already. */
@@ -122,50 +102,6 @@ final class SnmpConfigReader {
         } catch (com.typesafe.config.ConfigException e) {
             return ConfigFactory.empty();
         }
-    }
-
-    private void collect(ConfigValue list, String key, List<Entry> out) {
-        if (list.valueType() != ConfigValueType.LIST) {
-            problems.add(key + ": must be a list of targets, got " + typeName(list));
-            return;
-        }
-        List<?> items = (List<?>) list;
-        for (int i = 0; i < items.size(); i++) {
-            out.add(new Entry(key + "[" + i + "]", (ConfigValue) items.get(i)));
-        }
-    }
-
-    private Config targetsFile(String name) {
-        String key = P + ".targets-file";
-        Path f = loader.path(key, name);
-        if (f == null) {
-            return null;
-        }
-        if (!Files.isRegularFile(f)) {
-            problems.add(key + ": '" + name + "' does not exist or is not a file");
-            return null;
-        }
-        Config file;
-        try {
-            file = resolve.apply(ConfigFactory.parseFile(f.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
-            return null;
-        } catch (com.typesafe.config.ConfigException e) {
-            problems.add(key + ": " + e.getMessage() + ConfigLoader.includeHint(e));
-            return null;
-        }
-        for (String k : file.root().keySet()) {
-            if (!k.equals("targets")) {
-                problems.add(name + ": " + k + ": unknown key" + hint(k, List.of("targets"))
-                        + " (a targets file holds only `targets = [...]`)");
-            }
-        }
-        if (!file.hasPath("targets")) {
-            problems.add(name + ": no `targets = [...]` in it");
-            return null;
-        }
-        return file;
     }
 
     // ---- one target ----
@@ -178,18 +114,18 @@ final class SnmpConfigReader {
         } else if (value.valueType() == ConfigValueType.OBJECT) {
             t = ((ConfigObject) value).toConfig();
         } else {
-            problems.add(key + ": must be an object like { address = \"192.0.2.1\" } or an address string, got "
+            r.problem(key + ": must be an object like { address = \"192.0.2.1\" } or an address string, got "
                     + typeName(value));
             return null;
         }
-        int before = problems.size();
-        checkKeys(key, t.root(), TARGET_KEYS);
+        int before = r.problemCount();
+        r.checkKeys(key, t.root(), TARGET_KEYS);
         if (t.hasPath("interfaces")) {
             ConfigValue f = t.root().get("interfaces");
             if (f.valueType() == ConfigValueType.OBJECT) {
-                checkKeys(key + ".interfaces", (ConfigObject) f, FILTER_KEYS);
+                r.checkKeys(key + ".interfaces", (ConfigObject) f, FILTER_KEYS);
             } else {
-                problems.add(key + ".interfaces: must be an object { include = \"...\", exclude = \"...\" }");
+                r.problem(key + ".interfaces: must be an object { include = \"...\", exclude = \"...\" }");
             }
         }
 
@@ -198,22 +134,22 @@ final class SnmpConfigReader {
         String addressText = s.text("address", false);
         HostPort address = null;
         if (addressText.isEmpty()) {
-            problems.add(key + ".address: required (host, host:port or [IPv6]:port)");
+            r.problem(key + ".address: required (host, host:port or [IPv6]:port)");
         } else {
             try {
                 address = HostPort.parse(key + ".address", addressText, port);
                 if (address.port() == 0) {
-                    problems.add(key + ".address: port 0 is not a valid SNMP port");
+                    r.problem(key + ".address: port 0 is not a valid SNMP port");
                 }
             } catch (ConfigException e) {
-                problems.addAll(e.problems());
+                e.problems().forEach(r::problem);
             }
         }
         String name = s.text("name", false).strip();
         if (!name.isEmpty()) {
             String nameAt = byName.putIfAbsent(name, key);
             if (nameAt != null) {
-                problems.add(key + ".name: '" + name + "' is already the name of " + nameAt
+                r.problem(key + ".name: '" + name + "' is already the name of " + nameAt
                         + " (two devices would write the same series)");
             }
         }
@@ -232,7 +168,7 @@ final class SnmpConfigReader {
             String firstAt = byAddress.putIfAbsent(address.host().toLowerCase(Locale.ROOT) + "|" + address.port()
                     + "|" + selector, key);
             if (firstAt != null) {
-                problems.add(key + ".address: " + address + " is already polled by " + firstAt
+                r.problem(key + ".address: " + address + " is already polled by " + firstAt
                         + " with the same community or v3 user and context");
             }
         }
@@ -240,21 +176,21 @@ final class SnmpConfigReader {
                 regex(key, t, globalFilter, "include"), regex(key, t, globalFilter, "exclude"));
 
         if (version == SnmpTarget.Version.V2C && community.isEmpty()) {
-            problems.add(key + ".community: required for version 2c (set it on the target or in " + P
+            r.problem(key + ".community: required for version 2c (set it on the target or in " + P
                     + ".defaults, e.g. community = ${?SNMP_COMMUNITY})");
         }
         if (version == SnmpTarget.Version.V3) {
             if (securityName.isEmpty()) {
-                problems.add(key + ".security-name: required for version 3");
+                r.problem(key + ".security-name: required for version 3");
             }
             if (priv != SnmpTarget.PrivProtocol.NONE && auth == SnmpTarget.AuthProtocol.NONE) {
-                problems.add(key + ".priv-protocol: privacy needs authentication too (set auth-protocol); "
+                r.problem(key + ".priv-protocol: privacy needs authentication too (set auth-protocol); "
                         + "SNMPv3 has no noAuthPriv level");
             }
             passphrase(key, "auth", auth != SnmpTarget.AuthProtocol.NONE, authPass);
             passphrase(key, "priv", priv != SnmpTarget.PrivProtocol.NONE, privPass);
         }
-        if (problems.size() > before || address == null || version == null || auth == null || priv == null
+        if (r.problemCount() > before || address == null || version == null || auth == null || priv == null
                 || filter.include() == null || filter.exclude() == null) {
             return null;
         }
@@ -264,12 +200,12 @@ final class SnmpConfigReader {
 
     private void passphrase(String key, String kind, boolean protocolSet, Secret pass) {
         if (protocolSet && pass.isEmpty()) {
-            problems.add(key + "." + kind + "-passphrase: required with " + kind + "-protocol");
+            r.problem(key + "." + kind + "-passphrase: required with " + kind + "-protocol");
         } else if (protocolSet && pass.reveal().length() < MIN_PASSPHRASE) {
-            problems.add(key + "." + kind + "-passphrase: shorter than " + MIN_PASSPHRASE
+            r.problem(key + "." + kind + "-passphrase: shorter than " + MIN_PASSPHRASE
                     + " characters, the SNMPv3 minimum (RFC 3414)");
         } else if (!protocolSet && !pass.isEmpty()) {
-            problems.add(key + "." + kind + "-passphrase: set, but " + kind + "-protocol is empty");
+            r.problem(key + "." + kind + "-passphrase: set, but " + kind + "-protocol is empty");
         }
     }
 
@@ -290,7 +226,7 @@ final class SnmpConfigReader {
         try {
             return Pattern.compile(re);
         } catch (PatternSyntaxException e) {
-            problems.add(k + ": '" + re + "' is not a valid regular expression: " + e.getDescription()
+            r.problem(k + ": '" + re + "' is not a valid regular expression: " + e.getDescription()
                     + " near index " + e.getIndex());
             return null;
         }
@@ -330,12 +266,12 @@ final class SnmpConfigReader {
             try {
                 int p = src.getInt("port");
                 if (p < 1 || p > 65535) {
-                    problems.add(k + ": " + p + " is out of range 1..65535");
+                    r.problem(k + ": " + p + " is out of range 1..65535");
                     return 161;
                 }
                 return p;
             } catch (com.typesafe.config.ConfigException e) {
-                problems.add(k + ": must be a port number");
+                r.problem(k + ": must be a port number");
                 return 161;
             }
         }
@@ -347,7 +283,7 @@ final class SnmpConfigReader {
             }
             T v = allowed.get(norm(raw));
             if (v == null) {
-                problems.add(where(k) + ": '" + raw + "' is not one of " + listed);
+                r.problem(where(k) + ": '" + raw + "' is not one of " + listed);
             }
             return v;
         }
@@ -357,30 +293,9 @@ final class SnmpConfigReader {
         try {
             return cfg.getString(k);
         } catch (com.typesafe.config.ConfigException.WrongType e) {
-            problems.add(fullKey + ": must be a string, got " + typeName(cfg.getValue(k)));
+            r.problem(fullKey + ": must be a string, got " + typeName(cfg.getValue(k)));
             return null;
         }
-    }
-
-    private void checkKeys(String key, ConfigObject obj, List<String> allowed) {
-        for (String k : new TreeSet<>(obj.keySet())) {
-            if (!allowed.contains(k)) {
-                problems.add(key + "." + k + ": unknown key" + hint(k, allowed));
-            }
-        }
-    }
-
-    private static String hint(String k, List<String> allowed) {
-        String best = null;
-        int bestScore = Integer.MAX_VALUE;
-        for (String a : allowed) {
-            int d = ConfigLoader.levenshtein(k, a);
-            if (d < bestScore) {
-                bestScore = d;
-                best = a;
-            }
-        }
-        return best != null && bestScore <= Math.max(2, k.length() / 3) ? " (did you mean " + best + "?)" : "";
     }
 
     /** Protocol and version names compare case-insensitively, with or without dashes: SHA-256 = sha256. */

@@ -1,4 +1,8 @@
-package io.teleflux.config;
+package io.teleflux.snmp;
+
+import io.teleflux.config.ConfigReader;
+import io.teleflux.config.Section;
+
 
 import java.time.Duration;
 import java.util.List;
@@ -23,4 +27,17 @@ public record SnmpConfig(Duration interval, Duration timeout, int retries, Durat
     public Duration effectiveDeadline() {
         return deadline.isZero() ? interval : deadline;
     }
+
+    /** {@code teleflux.snmp}. */
+    public static final Section<SnmpConfig> SECTION = new Section<>() {
+        @Override
+        public String path() {
+            return "teleflux.snmp";
+        }
+
+        @Override
+        public SnmpConfig read(ConfigReader r) {
+            return new SnmpConfigReader(r).read();
+        }
+    };
 }

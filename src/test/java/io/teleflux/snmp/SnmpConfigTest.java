@@ -1,4 +1,12 @@
-package io.teleflux.config;
+package io.teleflux.snmp;
+
+import io.teleflux.config.ConfigException;
+import io.teleflux.config.ConfigLoader;
+import io.teleflux.config.HostPort;
+import io.teleflux.config.TelefluxConfig;
+import io.teleflux.Components;
+
+import io.teleflux.Components;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +37,7 @@ class SnmpConfigTest {
     }
 
     private TelefluxConfig load(String hocon, Map<String, String> env) throws Exception {
-        return ConfigLoader.load(write("teleflux.conf", INFLUX + hocon), env);
+        return Components.load(write("teleflux.conf", INFLUX + hocon), env);
     }
 
     private List<String> problems(String hocon) throws Exception {
@@ -38,12 +46,12 @@ class SnmpConfigTest {
 
     private List<String> problems(String hocon, Map<String, String> env) throws Exception {
         Path f = write("teleflux.conf", INFLUX + hocon);
-        return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, env)).problems();
+        return assertThrows(ConfigException.class, () -> Components.load(f, env)).problems();
     }
 
     @Test
     void noTargetsMeansSnmpIsOffWithReferenceDefaults() throws Exception {
-        SnmpConfig s = load("").snmp();
+        SnmpConfig s = load("").get(SnmpConfig.SECTION);
         assertThat(s.enabled()).isFalse();
         assertThat(s.interval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(5));
@@ -73,7 +81,7 @@ class SnmpConfigTest {
                       auth-passphrase = "authpass1" }
                   ]
                 }
-                """).snmp();
+                """).get(SnmpConfig.SECTION);
         assertThat(s.enabled()).isTrue();
         assertThat(s.effectiveDeadline()).isEqualTo(Duration.ofSeconds(20));
         List<SnmpTarget> t = s.targets();
@@ -124,7 +132,7 @@ class SnmpConfigTest {
             for (String[] p : priv) {
                 SnmpTarget t = load("teleflux.snmp.targets = [{ address = \"192.0.2.1\", version = 3, security-name = u,"
                         + " auth-protocol = \"" + a[0] + "\", auth-passphrase = \"12345678\", priv-protocol = \"" + p[0]
-                        + "\", priv-passphrase = \"abcdefgh\" }]").snmp().targets().get(0);
+                        + "\", priv-passphrase = \"abcdefgh\" }]").get(SnmpConfig.SECTION).targets().get(0);
                 assertThat(t.authProtocol()).hasToString(a[1]);
                 assertThat(t.privProtocol()).hasToString(p[1]);
             }
@@ -143,7 +151,7 @@ class SnmpConfigTest {
                   ]
                 }
                 """, Map.of("SNMP_COMMUNITY", "c0mmun1ty-from-env", "SW2_AUTH", "auth-from-env", "SW2_PRIV", "priv-from-env"));
-        List<SnmpTarget> t = c.snmp().targets();
+        List<SnmpTarget> t = c.get(SnmpConfig.SECTION).targets();
         assertThat(t.get(0).community().reveal()).isEqualTo("c0mmun1ty-from-env");
         assertThat(t.get(1).authPassphrase().reveal()).isEqualTo("auth-from-env");
         assertThat(t.get(1).privPassphrase().reveal()).isEqualTo("priv-from-env");
@@ -178,13 +186,13 @@ class SnmpConfigTest {
                 {"targets": [{"address": "198.51.100.3:1161", "name": "j1"}, "198.51.100.4"]}
                 """);
         SnmpConfig s = load("teleflux.snmp { defaults.community = pub, targets-file = \"" + targets + "\","
-                + " targets = [{ address = \"192.0.2.1\" }] }", Map.of("FILE_COMMUNITY", "file-secret")).snmp();
+                + " targets = [{ address = \"192.0.2.1\" }] }", Map.of("FILE_COMMUNITY", "file-secret")).get(SnmpConfig.SECTION);
         assertThat(s.targets()).extracting(SnmpTarget::key).containsExactly("teleflux.snmp.targets[0]",
                 targets + ": targets[0]", targets + ": targets[1]");
         assertThat(s.targets().get(1).community().reveal()).isEqualTo("file-secret");
         assertThat(s.targets().get(2).community().reveal()).isEqualTo("pub");
 
-        SnmpConfig j = load("teleflux.snmp { defaults.community = pub, targets-file = \"" + json + "\" }").snmp();
+        SnmpConfig j = load("teleflux.snmp { defaults.community = pub, targets-file = \"" + json + "\" }").get(SnmpConfig.SECTION);
         assertThat(j.targets()).extracting(t -> t.address().toString()).containsExactly("198.51.100.3:1161", "198.51.100.4:161");
     }
 
@@ -281,7 +289,7 @@ class SnmpConfigTest {
                   { address = "192.0.2.1", version = 3, security-name = u, auth-protocol = SHA, auth-passphrase = "12345678", context-name = sw3 }
                   { address = "192.0.2.1", version = 3, security-name = u, auth-protocol = SHA, auth-passphrase = "12345678", context-name = sw4 }
                 ]
-                """).snmp().targets()).hasSize(4);
+                """).get(SnmpConfig.SECTION).targets()).hasSize(4);
     }
 
     @Test
@@ -300,7 +308,7 @@ class SnmpConfigTest {
     @Test
     void anUnquotedIncludeKeyGetsAHint() throws Exception {
         Path f = write("teleflux.conf", "teleflux.snmp.interfaces { include = \"Gi.*\" }\n");
-        assertThat(assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of())).getMessage())
+        assertThat(assertThrows(ConfigException.class, () -> Components.load(f, Map.of())).getMessage())
                 .contains("include keyword").contains("write \"include\" = \"...\" with quotes, or interfaces.include = \"...\"");
     }
 

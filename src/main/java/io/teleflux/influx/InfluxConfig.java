@@ -1,0 +1,143 @@
+package io.teleflux.influx;
+
+import io.teleflux.influx.spool.SpoolConfig;
+
+import io.teleflux.config.ConfigReader;
+import io.teleflux.config.Secret;
+import io.teleflux.config.Section;
+
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** {@code teleflux.influx}: where and how points are written. */
+public record InfluxConfig(Api api, URI url, String org, String bucket, Secret token, String database,
+                           String retentionPolicy, String username, Secret password, boolean createDatabase,
+                           int batchSize, Duration flushInterval, boolean gzip, int gzipLevel,
+                           int writers, Duration timeout,
+                           int queueMaxPoints, Retry retry, SpoolConfig spool) {
+
+    public enum Api { V1, V2 }
+
+    /** Backoff for retriable failures (network errors, 5xx, 429). */
+    public record Retry(Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
+    }
+
+
+    public static final String ENV_INFLUX_TOKEN = "TELEFLUX_INFLUX_TOKEN";
+    public static final String ENV_INFLUX_PASSWORD = "TELEFLUX_INFLUX_PASSWORD";
+
+    /** {@code teleflux.influx}. */
+    public static final Section<InfluxConfig> SECTION = new Section<>() {
+        @Override
+        public String path() {
+            return "teleflux.influx";
+        }
+
+        @Override
+        public InfluxConfig read(ConfigReader r) {
+            return InfluxConfig.read(r);
+        }
+    };
+
+    static InfluxConfig read(ConfigReader r) {
+        String p = "teleflux.influx.";
+        InfluxConfig.Api api = null;
+        String apiStr = r.str(p + "api").toLowerCase(Locale.ROOT);
+        switch (apiStr) {
+            case "v1" -> api = InfluxConfig.Api.V1;
+            case "v2" -> api = InfluxConfig.Api.V2;
+            default -> r.problem(p + "api: '" + apiStr + "' is not v1 or v2");
+        }
+        URI url = null;
+        String urlStr = r.str(p + "url");
+        try {
+            url = new URI(urlStr);
+            if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
+                    || url.getHost() == null) {
+                r.problem(p + "url: '" + urlStr + "' must be an http:// or https:// URL with a host");
+                url = null;
+            } else if (url.getUserInfo() != null) {
+                r.problem(p + "url: credentials in the URL are not allowed; use token or username/password");
+                url = null;
+            }
+        } catch (URISyntaxException e) {
+            r.problem(p + "url: '" + urlStr + "' is not a valid URL (" + e.getReason() + ")");
+        }
+        Secret token = r.secret(p + "token", p + "token-file", ENV_INFLUX_TOKEN);
+        Secret password = r.secret(p + "password", p + "password-file", ENV_INFLUX_PASSWORD);
+        String org = r.str(p + "org");
+        String bucket = r.str(p + "bucket");
+        String database = r.str(p + "database");
+        if (api == InfluxConfig.Api.V2) {
+            if (org.isEmpty()) {
+                r.problem(p + "org: required when api = v2");
+            }
+            if (bucket.isEmpty()) {
+                r.problem(p + "bucket: required when api = v2");
+            }
+            if (token.isEmpty()) {
+                r.problem(p + "token: required when api = v2 (set it, token-file, or the environment variable "
+                        + ENV_INFLUX_TOKEN + ")");
+            }
+        } else if (api == InfluxConfig.Api.V1 && database.isEmpty()) {
+            r.problem(p + "database: required when api = v1");
+        }
+        InfluxConfig.Retry retry = new InfluxConfig.Retry(
+                r.duration(p + "retry.initial-backoff", Duration.ofMillis(1)),
+                r.duration(p + "retry.max-backoff", Duration.ofMillis(1)),
+                r.doubleIn(p + "retry.multiplier", 1.0, 100.0),
+                r.doubleIn(p + "retry.jitter", 0.0, 1.0));
+        int batchSize = r.intIn(p + "batch-size", 1, 1_000_000);
+        int queueMax = r.intIn(p + "queue-max-points", 1, Integer.MAX_VALUE);
+        if (queueMax < batchSize) {
+            r.problem(p + "queue-max-points: " + queueMax + " is smaller than batch-size " + batchSize);
+        }
+        return new InfluxConfig(api, url, org, bucket, token, database, r.str(p + "retention-policy"),
+                r.str(p + "username"), password, r.bool(p + "create-database"), batchSize,
+                r.duration(p + "flush-interval", Duration.ofMillis(1)), r.bool(p + "gzip"), r.intIn(p + "gzip-level", 1, 9),
+                r.intIn(p + "writers", 1, 64), r.duration(p + "timeout", Duration.ofMillis(100)), queueMax, retry,
+                spool(r, p + "spool."));
+    }
+
+    private static SpoolConfig spool(ConfigReader r, String p) {
+        boolean enabled = r.bool(p + "enabled");
+        String dirStr = r.str(p + "dir");
+        Path dir = dirStr.isEmpty() ? null : r.path(p + "dir", dirStr);
+        if (dirStr.isEmpty()) {
+            r.problem(p + "dir: must not be empty (set enabled = false to run without a spool)");
+        }
+        if (dir == null) {
+            dir = Path.of("."); // a problem is recorded: the record is never used
+        } else if (enabled) {
+            String why = ConfigReader.unusableDir(dir);
+            if (why != null) {
+                r.problem(p + "dir: '" + dirStr + "' " + why);
+            }
+        }
+        long maxBytes = r.bytes(p + "max-bytes", 64 * 1024, Long.MAX_VALUE);
+        long segment = r.bytes(p + "segment-size", 16 * 1024, 1L << 30);
+        SpoolConfig.OnFull onFull = null;
+        switch (r.str(p + "on-full").toLowerCase(Locale.ROOT)) {
+            case "drop-oldest" -> onFull = SpoolConfig.OnFull.DROP_OLDEST;
+            case "block" -> onFull = SpoolConfig.OnFull.BLOCK;
+            default -> r.problem(p + "on-full: '" + r.str(p + "on-full") + "' is not drop-oldest or block");
+        }
+        SpoolConfig.Fsync fsync = null;
+        switch (r.str(p + "fsync").toLowerCase(Locale.ROOT)) {
+            case "batch" -> fsync = SpoolConfig.Fsync.BATCH;
+            case "interval" -> fsync = SpoolConfig.Fsync.INTERVAL;
+            case "never" -> fsync = SpoolConfig.Fsync.NEVER;
+            default -> r.problem(p + "fsync: '" + r.str(p + "fsync") + "' is not batch, interval or never");
+        }
+        Duration interval = r.duration(p + "fsync-interval", Duration.ofMillis(1));
+        double share = r.doubleIn(p + "replay-share", 0.01, 1.0);
+        // eviction works on whole segments: keep one segment a small part of the spool
+        long effectiveSegment = Math.max(16 * 1024, Math.min(segment, maxBytes / 8));
+        return new SpoolConfig(enabled, dir, maxBytes, effectiveSegment, onFull, fsync, interval, share);
+    }
+
+}

@@ -1,0 +1,35 @@
+package io.teleflux.snmp;
+
+import io.teleflux.component.Component;
+import io.teleflux.config.ConfigReader;
+import io.teleflux.input.InputContext;
+import io.teleflux.input.InputType;
+
+/** SNMP polling ({@code teleflux.snmp}): on when at least one target is configured. */
+public final class SnmpInput implements InputType<SnmpConfig> {
+    public static final SnmpInput TYPE = new SnmpInput();
+
+    private SnmpInput() {
+    }
+
+    @Override
+    public String path() {
+        return SnmpConfig.SECTION.path();
+    }
+
+    @Override
+    public SnmpConfig read(ConfigReader r) {
+        return SnmpConfig.SECTION.read(r);
+    }
+
+    @Override
+    public Component create(SnmpConfig config, InputContext ctx) {
+        if (!config.enabled()) {
+            return null;
+        }
+        SnmpPoller poller = new SnmpPoller(config, ctx.sink(), ctx.metrics(), ctx.clock());
+        ctx.declareInterval(PointMaker.SOURCE, config.interval());
+        ctx.health("snmp", now -> poller.problem(now, ctx.stallMs()));
+        return poller;
+    }
+}
