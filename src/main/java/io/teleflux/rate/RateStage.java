@@ -3,6 +3,7 @@ package io.teleflux.rate;
 import io.teleflux.component.Component;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
+import io.teleflux.point.Schema;
 import io.teleflux.selfmon.Metrics;
 
 import java.time.Duration;
@@ -31,16 +32,16 @@ import java.util.function.ToLongFunction;
  * poll at a time, and its state is updated under its own lock.
  */
 public final class RateStage implements PointSink, Component {
-    public static final String MEASUREMENT = "interface";
+    public static final String MEASUREMENT = Schema.INTERFACE;
     private static final double TWO_POW_32 = 4294967296.0;
     /** Smallest Ethernet frame on the wire (64 B + preamble + gap) bounds the plausible packet rate. */
     private static final double MIN_WIRE_BITS_PER_PACKET = 84 * 8;
     /** Headroom over the nominal speed before a wrapped 32-bit rate is judged implausible. */
     private static final double SPEED_HEADROOM = 1.1;
 
-    private static final String[] COUNTERS = {"in_octets", "out_octets", "in_pkts", "out_pkts"};
-    private static final String[] RATES = {"in_bps", "out_bps", "in_pps", "out_pps"};
-    private static final double[] SCALE = {8.0, 8.0, 1.0, 1.0};
+    private static final String[] COUNTERS = Schema.RATES.stream().map(Schema.Rate::counter).toArray(String[]::new);
+    private static final String[] RATES = Schema.RATES.stream().map(Schema.Rate::rate).toArray(String[]::new);
+    private static final double[] SCALE = Schema.RATES.stream().mapToDouble(Schema.Rate::scale).toArray();
 
     private final PointSink downstream;
     private final LongSupplier clock;
@@ -107,12 +108,12 @@ public final class RateStage implements PointSink, Component {
 
     /** Returns the point with rate fields added, or the same instance when there is nothing to add. */
     Point apply(Point p) {
-        String device = p.tag("device");
-        String iface = p.tag("interface");
+        String device = p.tag(Schema.TAG_DEVICE);
+        String iface = p.tag(Schema.TAG_INTERFACE);
         if (device == null || iface == null) {
             return p;
         }
-        String source = p.tag("source");
+        String source = p.tag(Schema.TAG_SOURCE);
         SeriesKey key = new SeriesKey(device, iface, source == null ? "" : source);
         Series s = series.get(key); // get first: computeIfAbsent locks the bin even when the series exists
         if (s == null) {
@@ -125,7 +126,7 @@ public final class RateStage implements PointSink, Component {
         double speed;
         synchronized (s) {
             s.lastSeenMs = clock.getAsLong();
-            int si = p.fieldIndex("speed_bps");
+            int si = p.fieldIndex(Schema.SPEED_BPS);
             if (si >= 0 && p.fieldType(si) == Point.LONG && p.longValue(si) > 0) {
                 s.speedBps = p.longValue(si);
             }
@@ -159,11 +160,11 @@ public final class RateStage implements PointSink, Component {
         }
         if (speed > 0) {
             if (!Double.isNaN(rates[0])) {
-                keys[n] = "in_util_pct";
+                keys[n] = Schema.IN_UTIL_PCT;
                 values[n++] = rates[0] / speed * 100.0;
             }
             if (!Double.isNaN(rates[1])) {
-                keys[n] = "out_util_pct";
+                keys[n] = Schema.OUT_UTIL_PCT;
                 values[n++] = rates[1] / speed * 100.0;
             }
         }

@@ -12,6 +12,8 @@ import static io.teleflux.dialout.h3c.Column.tag;
 import static io.teleflux.dialout.h3c.Mapping.Extras.IGNORE;
 import static io.teleflux.dialout.h3c.Mapping.Extras.KEEP;
 
+import io.teleflux.point.Schema;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -80,14 +82,8 @@ final class H3cMappings {
                     ratio("mem_used_pct", "Used", "Total", 100.0)),
             generic("Device/Transceivers", INT32_NOT_AVAILABLE));
 
-    /**
-     * Fields of the data model that other stages compute (rates, utilisation) or other inputs set:
-     * an extra column must never take these names.
-     */
-    private static final Map<String, Set<String>> COMPUTED = Map.of(
-            "interface", Set.of("in_bps", "out_bps", "in_pps", "out_pps", "in_util_pct", "out_util_pct",
-                    "speed_bps", "oper_status", "admin_status", "ifindex"),
-            "device", Set.of("cpu_pct", "mem_used_pct", "uptime_s", "model", "vendor", "device_ip"));
+    /** An extra column must never take a name the data model reserves. */
+    private static final Map<String, Set<String>> COMPUTED = Schema.RESERVED;
 
     private static final int MAX_GENERIC_CACHED = 1024;
     private static final H3cMappings STANDARD = new H3cMappings(TABLE);
