@@ -1,15 +1,18 @@
 package io.teleflux;
 
+import io.teleflux.dialout.DialoutMetrics;
+import io.teleflux.influx.WriterMetrics;
+
 /**
- * The metric names the collector itself uses: its own gauge, and the components' metrics that
- * /health summarises (named here once, as the catalogues of their packages name them).
+ * The collector's own metric, and the components' metrics that /health summarises (named by
+ * their packages' catalogues).
  */
 final class CollectorMetrics {
     static final String UP = "teleflux_up";
-    static final String DIALOUT_STREAMS = "teleflux_dialout_streams";
-    static final String QUEUE_POINTS = "teleflux_queue_points";
-    static final String SPOOL_POINTS = "teleflux_spool_points";
-    static final String LAST_WRITE = "teleflux_write_last_success_ms";
+    static final String DIALOUT_STREAMS = DialoutMetrics.DIALOUT_STREAMS;
+    static final String QUEUE_POINTS = WriterMetrics.QUEUE;
+    static final String SPOOL_POINTS = WriterMetrics.SPOOL_POINTS;
+    static final String LAST_WRITE = WriterMetrics.LAST_SUCCESS;
 
     private CollectorMetrics() {
     }

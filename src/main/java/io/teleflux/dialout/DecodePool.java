@@ -29,7 +29,7 @@ final class DecodePool implements AutoCloseable {
     }
 
     /** Read by the collector's /health (see {@link #stalledSeconds()}). */
-    static final String STALLED = "teleflux_dialout_decode_stalled_seconds";
+    static final String STALLED = DialoutMetrics.DIALOUT_DECODE_STALLED_SECONDS;
 
     private final long maxBytes;
     private final ExecutorService workers;
@@ -47,14 +47,14 @@ final class DecodePool implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        metrics.describe("teleflux_dialout_queue_bytes", Metrics.Type.GAUGE,
+        metrics.describe(DialoutMetrics.DIALOUT_QUEUE_BYTES, Metrics.Type.GAUGE,
                 "Bytes of dial-out messages received and waiting for a decode worker");
-        metrics.describe("teleflux_dialout_flow_paused_total", Metrics.Type.COUNTER,
+        metrics.describe(DialoutMetrics.DIALOUT_FLOW_PAUSED_TOTAL, Metrics.Type.COUNTER,
                 "Times a stream was paused because the decode queue was full");
-        metrics.gauge("teleflux_dialout_queue_bytes", this::queuedBytes);
-        metrics.describe("teleflux_dialout_streams_waiting", Metrics.Type.GAUGE, "Streams paused for decode queue space");
-        metrics.gauge("teleflux_dialout_streams_waiting", this::waiting);
-        this.paused = metrics.counter("teleflux_dialout_flow_paused_total");
+        metrics.gauge(DialoutMetrics.DIALOUT_QUEUE_BYTES, this::queuedBytes);
+        metrics.describe(DialoutMetrics.DIALOUT_STREAMS_WAITING, Metrics.Type.GAUGE, "Streams paused for decode queue space");
+        metrics.gauge(DialoutMetrics.DIALOUT_STREAMS_WAITING, this::waiting);
+        this.paused = metrics.counter(DialoutMetrics.DIALOUT_FLOW_PAUSED_TOTAL);
         metrics.describe(STALLED, Metrics.Type.GAUGE,
                 "Seconds since a decode worker last finished a message while messages wait (0 when none wait); "
                         + "/health reports the decoders stuck when it exceeds teleflux.health.stall-timeout");

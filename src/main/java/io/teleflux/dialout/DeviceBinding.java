@@ -32,7 +32,7 @@ public final class DeviceBinding {
 
     DeviceBinding(Metrics metrics, int maxNames) {
         this.maxNames = maxNames;
-        this.mismatches = metrics.counter("teleflux_decode_errors_total", "reason", "device_name_mismatch");
+        this.mismatches = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "device_name_mismatch");
     }
 
     /** Whether {@code name} may be used from {@code peer}; a refusal is counted and logged (rate-limited). */

@@ -23,8 +23,8 @@ import java.util.Map;
  */
 public final class DeviceLabels {
     private static final RateLimitedLog RL = new RateLimitedLog(LoggerFactory.getLogger(DeviceLabels.class), 60_000);
-    static final String MESSAGES = "teleflux_dialout_messages_total";
-    static final String LAST_MESSAGE = "teleflux_dialout_last_message_ms";
+    static final String MESSAGES = DialoutMetrics.DIALOUT_MESSAGES_TOTAL;
+    static final String LAST_MESSAGE = DialoutMetrics.DIALOUT_LAST_MESSAGE_MS;
     static final String OTHER = "other";
 
     /** One device's label and series; {@link #touch} on every message. */
@@ -82,17 +82,17 @@ public final class DeviceLabels {
         metrics.describe(MESSAGES, Metrics.Type.COUNTER, "Dial-out messages received, by device");
         metrics.describe(LAST_MESSAGE, Metrics.Type.GAUGE,
                 "Epoch ms of the last dial-out message per device (for silent-device alerts)");
-        metrics.describe("teleflux_dialout_device_labels_reclaimed_total", Metrics.Type.COUNTER,
+        metrics.describe(DialoutMetrics.DIALOUT_DEVICE_LABELS_RECLAIMED_TOTAL, Metrics.Type.COUNTER,
                 "Device labels removed from the metrics after being quiet for device-label-expiry, to make room"
                         + " in a full table");
-        metrics.describe("teleflux_dialout_device_labels_folded_total", Metrics.Type.COUNTER,
+        metrics.describe(DialoutMetrics.DIALOUT_DEVICE_LABELS_FOLDED_TOTAL, Metrics.Type.COUNTER,
                 "Devices counted under device=\"other\": the label table was full (reason=full) or their peer"
                         + " address holds max-device-labels-per-peer labels already (reason=peer_share)");
-        this.reclaimed = metrics.counter("teleflux_dialout_device_labels_reclaimed_total");
-        this.folded = metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "full");
-        metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share");
-        metrics.describe("teleflux_dialout_device_labels", Metrics.Type.GAUGE, "Device names held as metric labels");
-        metrics.gauge("teleflux_dialout_device_labels", this::size);
+        this.reclaimed = metrics.counter(DialoutMetrics.DIALOUT_DEVICE_LABELS_RECLAIMED_TOTAL);
+        this.folded = metrics.counter(DialoutMetrics.DIALOUT_DEVICE_LABELS_FOLDED_TOTAL, "reason", "full");
+        metrics.counter(DialoutMetrics.DIALOUT_DEVICE_LABELS_FOLDED_TOTAL, "reason", "peer_share");
+        metrics.describe(DialoutMetrics.DIALOUT_DEVICE_LABELS, Metrics.Type.GAUGE, "Device names held as metric labels");
+        metrics.gauge(DialoutMetrics.DIALOUT_DEVICE_LABELS, this::size);
     }
 
     /** The label of {@code device} as sent from {@code peerAddress}, taking a slot when it is new. */
@@ -102,7 +102,7 @@ public final class DeviceLabels {
             return l;
         }
         if (perPeer.getOrDefault(peerAddress, 0) >= maxPerPeer) {
-            metrics.counter("teleflux_dialout_device_labels_folded_total", "reason", "peer_share").inc();
+            metrics.counter(DialoutMetrics.DIALOUT_DEVICE_LABELS_FOLDED_TOTAL, "reason", "peer_share").inc();
             RL.warn("peer:" + peerAddress, "dial-out device '{}' from {} is counted as device=\"other\" in the metrics:"
                     + " that address holds {} device labels already (teleflux.dialout.limits.max-device-labels-per-peer)",
                     device, peerAddress, maxPerPeer);

@@ -51,8 +51,8 @@ public final class DialoutServer implements Component, AutoCloseable {
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
     /** Distinct unknown method names kept as metric labels; beyond this they are counted as "other". */
     private static final int MAX_METHOD_LABELS = 50;
-    static final String REJECTED = "teleflux_dialout_rejected_total";
-    static final String IDLE_CLOSED = "teleflux_dialout_idle_closed_total";
+    static final String REJECTED = DialoutMetrics.DIALOUT_REJECTED_TOTAL;
+    static final String IDLE_CLOSED = DialoutMetrics.DIALOUT_IDLE_CLOSED_TOTAL;
     /**
      * Per-stream and per-connection HTTP/2 receive window. Fixed, because grpc's auto-tuning pings the
      * device (older Comware clients drop the stream when pinged) and may grow a window to 8 MiB,
@@ -84,15 +84,15 @@ public final class DialoutServer implements Component, AutoCloseable {
         this.metrics = metrics;
         int workers = config.workers() > 0 ? config.workers() : Runtime.getRuntime().availableProcessors();
         this.pool = new DecodePool(workers, config.queueMaxBytes(), metrics);
-        metrics.describe("teleflux_dialout_streams", Metrics.Type.GAUGE, "Open dial-out streams");
-        metrics.describe("teleflux_dialout_streams_total", Metrics.Type.COUNTER, "Dial-out streams opened");
-        metrics.describe("teleflux_dialout_streams_closed_total", Metrics.Type.COUNTER,
+        metrics.describe(DialoutMetrics.DIALOUT_STREAMS, Metrics.Type.GAUGE, "Open dial-out streams");
+        metrics.describe(DialoutMetrics.DIALOUT_STREAMS_TOTAL, Metrics.Type.COUNTER, "Dial-out streams opened");
+        metrics.describe(DialoutMetrics.DIALOUT_STREAMS_CLOSED_TOTAL, Metrics.Type.COUNTER,
                 "Dial-out streams closed, by gRPC status code");
-        metrics.describe("teleflux_dialout_unknown_method_total", Metrics.Type.COUNTER,
+        metrics.describe(DialoutMetrics.DIALOUT_UNKNOWN_METHOD_TOTAL, Metrics.Type.COUNTER,
                 "Calls to a gRPC method no dial-out protocol serves (answered UNIMPLEMENTED)");
-        metrics.describe("teleflux_decode_errors_total", Metrics.Type.COUNTER,
+        metrics.describe(DialoutMetrics.DECODE_ERRORS_TOTAL, Metrics.Type.COUNTER,
                 "Dial-out messages that could not be decoded, by reason");
-        metrics.gauge("teleflux_dialout_streams", activeStreams::get);
+        metrics.gauge(DialoutMetrics.DIALOUT_STREAMS, activeStreams::get);
         metrics.describe(REJECTED, Metrics.Type.COUNTER,
                 "Dial-out connections or streams refused: allowlist (peer not allowed), tls (handshake failed:"
                         + " no or untrusted certificate, not TLS), max_streams, max_streams_per_peer, receive_buffer (the"
@@ -109,13 +109,13 @@ public final class DialoutServer implements Component, AutoCloseable {
         this.gate = new ConnectionGate(config.allow(), metrics);
         this.chunks = new ChunkBudget(limits.chunkBuffer());
         this.receive = new ReceiveBudget(limits.receiveBuffer());
-        metrics.describe("teleflux_dialout_receive_buffer_bytes", Metrics.Type.GAUGE,
+        metrics.describe(DialoutMetrics.DIALOUT_RECEIVE_BUFFER_BYTES, Metrics.Type.GAUGE,
                 "Bytes of dial-out messages still arriving, all streams (limit: limits.receive-buffer)");
-        metrics.gauge("teleflux_dialout_receive_buffer_bytes", receive::used);
+        metrics.gauge(DialoutMetrics.DIALOUT_RECEIVE_BUFFER_BYTES, receive::used);
         metrics.counter(REJECTED, "reason", "receive_buffer");
-        metrics.describe("teleflux_dialout_chunk_buffer_bytes", Metrics.Type.GAUGE,
+        metrics.describe(DialoutMetrics.DIALOUT_CHUNK_BUFFER_BYTES, Metrics.Type.GAUGE,
                 "Bytes of chunk fragments held for incomplete samples, all streams (limit: limits.chunk-buffer)");
-        metrics.gauge("teleflux_dialout_chunk_buffer_bytes", chunks::used);
+        metrics.gauge(DialoutMetrics.DIALOUT_CHUNK_BUFFER_BYTES, chunks::used);
         this.labels = new DeviceLabels(metrics, limits.maxDeviceLabels(), limits.maxDeviceLabelsPerPeer(),
                 limits.deviceLabelExpiry().toMillis());
         this.binding = config.requireDeviceNameMatch() ? new DeviceBinding(metrics) : null;
@@ -289,13 +289,13 @@ public final class DialoutServer implements Component, AutoCloseable {
                 public void streamClosed(Status status) {
                     receive.closed(slot);
                     activeStreams.decrementAndGet();
-                    metrics.counter("teleflux_dialout_streams_closed_total", "code", status.getCode().name()).inc();
+                    metrics.counter(DialoutMetrics.DIALOUT_STREAMS_CLOSED_TOTAL, "code", status.getCode().name()).inc();
                     String why = status.getDescription();
                     boolean refusedByUs = FlowControlledHandler.TOO_MANY_STREAMS.equals(why)
                             || FlowControlledHandler.TOO_MANY_FROM_PEER.equals(why)
                             || FlowControlledHandler.RECEIVE_BUFFER_FULL.equals(why);
                     if ((status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !refusedByUs) || tooLargeCause(status)) {
-                        metrics.counter("teleflux_decode_errors_total", "reason", "message_too_large").inc();
+                        metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "message_too_large").inc();
                         RL.warn("too_large", "dial-out stream {} closed: message over teleflux.dialout.max-message-size"
                                 + " ({} bytes): {}", fullMethodName, config.maxMessageSize(), why);
                     }
@@ -344,8 +344,8 @@ public final class DialoutServer implements Component, AutoCloseable {
                         && (unknownMethodLabels.contains(methodName) || unknownMethodLabels.size() < MAX_METHOD_LABELS)
                         ? methodName : "other";
                 unknownMethodLabels.add(label);
-                metrics.counter("teleflux_dialout_unknown_method_total", "method", label).inc();
-                metrics.counter("teleflux_decode_errors_total", "reason", "unknown_method").inc();
+                metrics.counter(DialoutMetrics.DIALOUT_UNKNOWN_METHOD_TOTAL, "method", label).inc();
+                metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "unknown_method").inc();
                 RL.warn("unknown:" + label, "unknown gRPC method {} called from {}", label,
                         Peer.of(call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
                 call.close(Status.UNIMPLEMENTED.withDescription("Teleflux does not serve " + label), new Metadata());

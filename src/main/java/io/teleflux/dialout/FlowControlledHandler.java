@@ -101,8 +101,8 @@ final class FlowControlledHandler<Q, R> implements ServerCallHandler<Q, R> {
         this.limit = limit;
         this.idleClosed = metrics.counter(DialoutServer.IDLE_CLOSED);
         this.receiveAborted = metrics.counter(DialoutServer.REJECTED, "reason", "receive_buffer");
-        this.internalErrors = metrics.counter("teleflux_decode_errors_total", "reason", "internal_error");
-        this.streamsOpened = metrics.counter("teleflux_dialout_streams_total");
+        this.internalErrors = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "internal_error");
+        this.streamsOpened = metrics.counter(DialoutMetrics.DIALOUT_STREAMS_TOTAL);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.teleflux.dialout;
 
+import io.teleflux.selfmon.PipelineMetrics;
 import io.teleflux.point.Names;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
@@ -27,7 +28,7 @@ import java.util.Map;
 public final class PointGuard implements PointSink {
     private static final Logger LOG = LoggerFactory.getLogger(PointGuard.class);
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
-    static final String TRUNCATED = "teleflux_names_truncated_total";
+    static final String TRUNCATED = DialoutMetrics.NAMES_TRUNCATED_TOTAL;
 
     private final PointSink downstream;
     private final int maxName;
@@ -59,17 +60,13 @@ public final class PointGuard implements PointSink {
         metrics.describe(TRUNCATED, Metrics.Type.COUNTER,
                 "Names longer than teleflux.dialout.limits.max-name-length, cut to it with a hash suffix, by kind"
                         + " (measurement, tag_key, tag_value, field_key)");
-        metrics.describe("teleflux_points_dropped_total", Metrics.Type.COUNTER,
-                "Points dropped, by reason: the writer's (no_fields, too_large, http_<status>, shutdown, spool_full,"
-                        + " spool_corrupt) and the dial-out limits' (measurement_limit).");
-        metrics.describe("teleflux_fields_dropped_total", Metrics.Type.COUNTER,
-                "Fields left out of a point, by reason");
+        PipelineMetrics.describe(metrics);
         measurementTruncated = metrics.counter(TRUNCATED, "kind", "measurement");
         tagKeyTruncated = metrics.counter(TRUNCATED, "kind", "tag_key");
         tagValueTruncated = metrics.counter(TRUNCATED, "kind", "tag_value");
         fieldKeyTruncated = metrics.counter(TRUNCATED, "kind", "field_key");
-        fieldLimit = metrics.counter("teleflux_fields_dropped_total", "reason", "field_limit");
-        measurementLimit = metrics.counter("teleflux_points_dropped_total", "reason", "measurement_limit");
+        fieldLimit = metrics.counter(PipelineMetrics.FIELDS_DROPPED, "reason", "field_limit");
+        measurementLimit = metrics.counter(PipelineMetrics.POINTS_DROPPED, "reason", "measurement_limit");
     }
 
     @Override

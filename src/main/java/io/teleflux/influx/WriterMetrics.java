@@ -2,6 +2,7 @@ package io.teleflux.influx;
 
 import io.teleflux.influx.spool.SegmentLog;
 import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.PipelineMetrics;
 
 import java.time.Clock;
 import java.util.function.DoubleSupplier;
@@ -10,16 +11,16 @@ import java.util.function.DoubleSupplier;
  * The writer's counters and gauges. The names are a contract with the dashboards and alerts.
  * Labels only ever carry reasons and HTTP statuses, never a URL, user or token.
  */
-final class WriterMetrics {
+public final class WriterMetrics {
     static final String WRITTEN = "teleflux_points_written_total";
-    static final String DROPPED = "teleflux_points_dropped_total";
+    static final String DROPPED = PipelineMetrics.POINTS_DROPPED;
     static final String ERRORS = "teleflux_write_errors_total";
     static final String REQUESTS = "teleflux_write_requests_total";
     static final String RETRIES = "teleflux_write_retries_total";
-    static final String QUEUE = "teleflux_queue_points";
-    static final String LAST_SUCCESS = "teleflux_write_last_success_ms";
+    public static final String QUEUE = "teleflux_queue_points";
+    public static final String LAST_SUCCESS = "teleflux_write_last_success_ms";
     static final String SPOOL_BYTES = "teleflux_spool_bytes";
-    static final String SPOOL_POINTS = "teleflux_spool_points";
+    public static final String SPOOL_POINTS = "teleflux_spool_points";
     static final String SPOOL_OLDEST = "teleflux_spool_oldest_age_seconds";
     static final String SPOOL_WRITTEN = "teleflux_spool_records_written_total";
     static final String SPOOL_REPLAYED = "teleflux_spool_records_replayed_total";
@@ -35,10 +36,8 @@ final class WriterMetrics {
 
     WriterMetrics(Metrics m, DoubleSupplier queuedPoints) {
         this.m = m;
+        PipelineMetrics.describe(m);
         m.describe(WRITTEN, Metrics.Type.COUNTER, "Points stored by InfluxDB.")
-                .describe(DROPPED, Metrics.Type.COUNTER,
-                        "Points dropped, by reason: the writer's (no_fields, too_large, http_<status>, shutdown, "
-                                + "spool_full, spool_corrupt) and the dial-out limits' (measurement_limit).")
                 .describe(ERRORS, Metrics.Type.COUNTER,
                         "Failed write requests, by HTTP status or 'network' when no response arrived.")
                 .describe(REQUESTS, Metrics.Type.COUNTER, "Write requests sent to InfluxDB, retries included.")

@@ -75,15 +75,15 @@ public final class RateStage implements PointSink, Component {
         this.maxGapMsBySource = maxGapMsBySource;
         this.idleExpiryMs = idleExpiryMs;
         this.maxSeries = maxSeries;
-        metrics.describe("teleflux_rate_skipped_total", Metrics.Type.COUNTER,
+        metrics.describe(RateMetrics.RATE_SKIPPED_TOTAL, Metrics.Type.COUNTER,
                 "Counter samples that produced no rate, by reason (reset, gap, out_of_order); wraps were Counter32 wraps handled");
-        metrics.describe("teleflux_rate_series", Metrics.Type.GAUGE, "Series whose last sample is remembered for rates");
-        this.resets = metrics.counter("teleflux_rate_skipped_total", "reason", "reset");
-        this.gaps = metrics.counter("teleflux_rate_skipped_total", "reason", "gap");
-        this.outOfOrder = metrics.counter("teleflux_rate_skipped_total", "reason", "out_of_order");
-        this.wraps = metrics.counter("teleflux_rate_counter32_wraps_total");
-        this.evicted = metrics.counter("teleflux_rate_series_evicted_total");
-        metrics.gauge("teleflux_rate_series", series::size);
+        metrics.describe(RateMetrics.RATE_SERIES, Metrics.Type.GAUGE, "Series whose last sample is remembered for rates");
+        this.resets = metrics.counter(RateMetrics.RATE_SKIPPED_TOTAL, "reason", "reset");
+        this.gaps = metrics.counter(RateMetrics.RATE_SKIPPED_TOTAL, "reason", "gap");
+        this.outOfOrder = metrics.counter(RateMetrics.RATE_SKIPPED_TOTAL, "reason", "out_of_order");
+        this.wraps = metrics.counter(RateMetrics.RATE_COUNTER32_WRAPS_TOTAL);
+        this.evicted = metrics.counter(RateMetrics.RATE_SERIES_EVICTED_TOTAL);
+        metrics.gauge(RateMetrics.RATE_SERIES, series::size);
     }
 
     @Override

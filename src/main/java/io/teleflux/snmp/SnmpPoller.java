@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.selfmon.PipelineMetrics;
 import io.teleflux.component.Component;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.FatalErrors;
@@ -60,12 +61,12 @@ public final class SnmpPoller implements Component, AutoCloseable {
     private static final RateLimitedLog SINK_ERRORS = new RateLimitedLog(LOG, 60_000);
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|.*:.*");
 
-    static final String POLLS = "teleflux_snmp_polls_total";
-    static final String POLL_SECONDS = "teleflux_snmp_poll_seconds";
-    static final String LAST_SUCCESS = "teleflux_snmp_last_success_ms";
-    static final String INTERFACES = "teleflux_snmp_interfaces";
-    static final String SKIPPED = "teleflux_snmp_polls_skipped_total";
-    static final String WARNINGS = "teleflux_snmp_warnings_total";
+    static final String POLLS = SnmpMetrics.SNMP_POLLS_TOTAL;
+    static final String POLL_SECONDS = SnmpMetrics.SNMP_POLL_SECONDS;
+    static final String LAST_SUCCESS = SnmpMetrics.SNMP_LAST_SUCCESS_MS;
+    static final String INTERFACES = SnmpMetrics.SNMP_INTERFACES;
+    static final String SKIPPED = SnmpMetrics.SNMP_POLLS_SKIPPED_TOTAL;
+    static final String WARNINGS = SnmpMetrics.SNMP_WARNINGS_TOTAL;
 
     private final SnmpConfig cfg;
     private final LongSupplier clock;
@@ -120,20 +121,18 @@ public final class SnmpPoller implements Component, AutoCloseable {
                 "SNMP poll cycles skipped because the device's previous poll was still running");
         metrics.describe(WARNINGS, Metrics.Type.COUNTER,
                 "Oddities in SNMP answers that Teleflux worked around, by device and reason");
-        metrics.describe("teleflux_points_received_total", Metrics.Type.COUNTER, "Points produced by the inputs, by source");
-        metrics.describe("teleflux_fields_dropped_total", Metrics.Type.COUNTER,
-                "Values dropped from otherwise decoded points, by reason");
-        metrics.describe("teleflux_snmp_targets", Metrics.Type.GAUGE, "Configured SNMP targets");
-        metrics.describe("teleflux_snmp_polls_running", Metrics.Type.GAUGE, "SNMP polls in progress");
-        this.pointsIn = metrics.counter("teleflux_points_received_total", "source", PointMaker.SOURCE);
-        this.overflowDropped = metrics.counter("teleflux_fields_dropped_total", "reason", "uint64_overflow");
+        PipelineMetrics.describe(metrics);
+        metrics.describe(SnmpMetrics.SNMP_TARGETS, Metrics.Type.GAUGE, "Configured SNMP targets");
+        metrics.describe(SnmpMetrics.SNMP_POLLS_RUNNING, Metrics.Type.GAUGE, "SNMP polls in progress");
+        this.pointsIn = metrics.counter(PipelineMetrics.POINTS_RECEIVED, "source", PointMaker.SOURCE);
+        this.overflowDropped = metrics.counter(PipelineMetrics.FIELDS_DROPPED, "reason", "uint64_overflow");
         for (SnmpTarget t : cfg.targets()) {
             Device d = new Device(t);
             devices.put(t, d);
             claim(d, t.hasName() ? t.name() : d.fallbackName);
         }
-        metrics.gauge("teleflux_snmp_targets", devices::size);
-        metrics.gauge("teleflux_snmp_polls_running", running::get);
+        metrics.gauge(SnmpMetrics.SNMP_TARGETS, devices::size);
+        metrics.gauge(SnmpMetrics.SNMP_POLLS_RUNNING, running::get);
 
         // its tasks' VirtualMachineErrors halt the process, instead of silently ending a device's polls
         this.scheduler = FatalErrors.scheduler(1, daemon("teleflux-snmp-scheduler"));

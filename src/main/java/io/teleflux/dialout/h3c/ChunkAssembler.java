@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.dialout.ChunkBudget;
 import io.teleflux.selfmon.Metrics;
 
@@ -34,8 +35,8 @@ import java.util.TreeMap;
  */
 public final class ChunkAssembler implements ChunkBudget.Holder {
     static final int FRAGMENT_OVERHEAD = 64;
-    private static final String ERRORS = "teleflux_decode_errors_total";
-    private static final String WARNINGS = "teleflux_decode_warnings_total";
+    private static final String ERRORS = DialoutMetrics.DECODE_ERRORS_TOTAL;
+    private static final String WARNINGS = DialoutMetrics.DECODE_WARNINGS_TOTAL;
 
     private final long maxBytes;
     private final long timeoutMs;

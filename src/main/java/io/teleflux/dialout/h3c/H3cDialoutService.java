@@ -1,5 +1,7 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.selfmon.PipelineMetrics;
+import io.teleflux.dialout.DialoutMetrics;
 import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DeviceBinding;
 import io.teleflux.dialout.DeviceLabels;
@@ -66,12 +68,12 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
         this.maxNameLength = ctx.limits().maxNameLength();
         this.chunkTimeoutMs = ctx.config().chunkTimeout().toMillis();
         this.clock = ctx.clock();
-        metrics.describe("teleflux_points_received_total", Metrics.Type.COUNTER, "Points produced by the inputs, by source");
-        this.missingDevice = metrics.counter("teleflux_decode_errors_total", "reason", "missing_device");
-        this.nameTooLong = metrics.counter("teleflux_decode_errors_total", "reason", "name_too_long");
-        this.missingPath = metrics.counter("teleflux_decode_warnings_total", "reason", "missing_sensor_path");
-        this.emptyJson = metrics.counter("teleflux_decode_errors_total", "reason", "empty_json");
-        this.pointsIn = metrics.counter("teleflux_points_received_total", "source", "telemetry");
+        PipelineMetrics.describe(metrics);
+        this.missingDevice = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "missing_device");
+        this.nameTooLong = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "name_too_long");
+        this.missingPath = metrics.counter(DialoutMetrics.DECODE_WARNINGS_TOTAL, "reason", "missing_sensor_path");
+        this.emptyJson = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "empty_json");
+        this.pointsIn = metrics.counter(PipelineMetrics.POINTS_RECEIVED, "source", "telemetry");
     }
 
     @Override
@@ -179,7 +181,7 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
             try {
                 decoder.decode(device, path, json, 0, json.length, now, out);
             } catch (DecodeException e) {
-                metrics.counter("teleflux_decode_errors_total", "reason", e.reason()).inc();
+                metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", e.reason()).inc();
                 RL.warn("decode:" + e.reason() + ":" + device, "cannot decode {} from {} ({}): {} [{}]",
                         path.isEmpty() ? "a message" : "'" + path + "'", device, peer, e.getMessage(), e.reason());
             }

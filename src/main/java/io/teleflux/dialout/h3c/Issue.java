@@ -1,5 +1,7 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.selfmon.PipelineMetrics;
+import io.teleflux.dialout.DialoutMetrics;
 /**
  * Field- and row-level problems the decoder counts itself. Message-level failures are
  * {@link DecodeException}s, counted by the caller.
@@ -14,8 +16,8 @@ enum Issue {
     EMPTY_ROW(Issue.WARNINGS, "empty_row", "row without any usable field skipped"),
     ROW_WITHOUT_KEY(Issue.WARNINGS, "row_without_key", "row without its key column skipped");
 
-    static final String FIELDS_DROPPED = "teleflux_fields_dropped_total";
-    static final String WARNINGS = "teleflux_decode_warnings_total";
+    static final String FIELDS_DROPPED = PipelineMetrics.FIELDS_DROPPED;
+    static final String WARNINGS = DialoutMetrics.DECODE_WARNINGS_TOTAL;
     static final int COUNT = values().length;
     private static final Issue[] ALL = values();
 
