@@ -6,7 +6,7 @@
 # Grafana's InfluxQL queries (database = the bucket name) find the data. InfluxDB 2.7 would also
 # answer through a "virtual" mapping of the same name, but an explicit one is visible in
 # `influx v1 dbrp list`, survives renaming the bucket, and works on 2.x releases without virtual
-# mappings. On an existing volume, run the same command by hand (see README, "The DBRP mapping").
+# mappings. On an existing volume, run the same command by hand (see docs/deployment.md, "The DBRP mapping").
 set -euo pipefail
 
 influx v1 dbrp create \

@@ -24,7 +24,7 @@ final class RunCommand implements Callable<Integer> {
     static final int SHUTDOWN_TIMEOUT_EXIT = 124;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "HOCON configuration file (keys under `teleflux`, see reference.conf / README).")
+            description = "HOCON configuration file (keys under `teleflux`, see reference.conf / docs/configuration.md).")
     Path config;
 
     @Override

@@ -42,7 +42,7 @@ class ManyStreamsIT {
     static final int DEVICES = 2_000;
     static final int INTERFACES = 4;
     static final String XMX = "256m";
-    /** The documented bound on the live heap for this load (README, "Security" → limits). */
+    /** The documented bound on the live heap for this load (docs/security.md, "Limits against hostile input"). */
     static final long LIVE_HEAP_BOUND = 128L << 20;
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 

@@ -44,7 +44,7 @@ class SpoolCrashIT {
     static final int SAMPLES = 20;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** One record of a segment file, read with the layout the README documents (independently of the code). */
+    /** One record of a segment file, read with the layout docs/durability.md documents (independently of the code). */
     record Rec(long offset, int length, int points, long seq) {
     }
 

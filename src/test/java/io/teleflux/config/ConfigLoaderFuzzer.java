@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Coverage-guided fuzzing of the config loader (Jazzer): arbitrary HOCON text, parsed as
  * {@link ConfigLoader#load} parses a file, then validated by {@link ConfigLoader#fromConfig}. Seeds:
  * {@code reference.conf}, the collector config of the compose stack, every HOCON block of the README
- * and a few minimal configs.
+ * and of the pages in {@code docs/}, and a few minimal configs.
  *
  * <p>Invariants: the text gives either a config (which {@link ConfigLoader#describe} can print) or
  * a {@link ConfigException} with at least one problem, never another exception (a syntax error is
@@ -63,9 +63,16 @@ class ConfigLoaderFuzzer {
                 texts.add(Files.readString(p));
             }
         }
-        Matcher m = Pattern.compile("```hocon\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(Path.of("README.md")));
-        while (m.find()) {
-            texts.add(m.group(1));
+        List<Path> pages = new ArrayList<>(List.of(Path.of("README.md")));
+        try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        Pattern hocon = Pattern.compile("```hocon\n(.*?)```", Pattern.DOTALL);
+        for (Path page : pages) {
+            Matcher m = hocon.matcher(Files.readString(page));
+            while (m.find()) {
+                texts.add(m.group(1));
+            }
         }
         texts.add("teleflux.influx { org = acme, token = t0k }");
         texts.add("teleflux.influx { api = v1, url = \"http://127.0.0.1:8086\", database = telemetry }\n"

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Invariants: a point from the reused builder equals the point a new builder makes from the same
  * calls; the line appended to the shared buffer is byte for byte the line of the point alone; the
  * buffer counts its lines; and every line parses back, by InfluxDB 1.6.7's rules
- * ({@link LineProtocol16}), to exactly the point, normalised as the README documents ("What InfluxDB
+ * ({@link LineProtocol16}), to exactly the point, normalised as docs/data-model.md documents ("What InfluxDB
  * cannot store exactly"), or there is no line and the point has nothing writable. The limits of 1.6.7
  * that the encoder documents it leaves alone (key {@code time}, backslashes in measurements, a
  * leading tab or NUL) are skipped, as in {@code LineProtocolFuzzTest}.

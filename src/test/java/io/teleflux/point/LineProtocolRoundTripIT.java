@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@link LineProtocol16}) must agree with influxd on every line.
  *
  * <p>The generator leaves out exactly what cannot round-trip by design (documented on
- * {@link LineProtocol} and in the README), and the examples below pin what happens to those
+ * {@link LineProtocol} and in docs/data-model.md), and the examples below pin what happens to those
  * instead: line breaks (become spaces), trailing backslashes in tags and field keys (removed), an
  * odd run of backslashes before a comma, equals sign or space in a field key (loses one), a tab or
  * NUL at the start of the first field key (skipped by influxd), the key {@code time} (rejected by
