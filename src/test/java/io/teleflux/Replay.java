@@ -1,6 +1,5 @@
 package io.teleflux;
 
-import com.typesafe.config.ConfigFactory;
 import io.teleflux.selfmon.SelfmonReporter;
 import io.teleflux.snmp.PollResult;
 import io.teleflux.snmp.SnmpConfig;
@@ -32,7 +31,7 @@ final class Replay implements AutoCloseable {
     /** {@code extra} configures the collector; {@code snmp} is a {@code teleflux.snmp} block for the test's poller. */
     static Replay start(String extra, String snmp, ReplayClock clock) throws Exception {
         Collector c = TestCollector.start(extra + "\nteleflux.selfmon.enabled = false\n");
-        SnmpConfig snmpCfg = Components.fromConfig(ConfigFactory.parseString(snmp), Map.of()).get(SnmpConfig.SECTION);
+        SnmpConfig snmpCfg = TestCollector.config(extra + "\n" + snmp).get(SnmpConfig.SECTION);
         SnmpPoller poller = new SnmpPoller(snmpCfg, c.pipeline(), c.metrics(), clock);
         SelfmonReporter reporter = new SelfmonReporter(c.metrics(), c.pipeline(), "it", 1_000, clock);
         return new Replay(c, poller, reporter);

@@ -14,6 +14,11 @@ final class TestCollector {
 
     /** {@code extra} is HOCON under the root; dial-out and HTTP listen on 127.0.0.1:0 unless it says otherwise. */
     static Collector start(String extra) throws Exception {
+        return new Collector(config(extra)).start();
+    }
+
+    /** The configuration {@link #start(String)} runs with. */
+    static TelefluxConfig config(String extra) {
         String base = """
                 teleflux {
                   instance = it
@@ -26,7 +31,7 @@ final class TestCollector {
                 """.formatted(spoolDir());
         TelefluxConfig cfg = Components.fromConfig(ConfigFactory.parseString(extra)
                 .withFallback(ConfigFactory.parseString(base)), Map.of());
-        return new Collector(cfg).start();
+        return cfg;
     }
 
     /** Waits until everything the collector accepted so far is written. */
