@@ -8,6 +8,9 @@ import io.teleflux.sim.dialout.DialoutSettings;
 import io.teleflux.sim.dialout.DialoutSimulator;
 import io.teleflux.sim.dialout.DialoutStats;
 import io.teleflux.sim.dialout.SensorPath;
+import io.teleflux.sim.gnmi.GnmiSettings;
+import io.teleflux.sim.gnmi.GnmiSimulator;
+import io.teleflux.sim.gnmi.GnmiStats;
 import io.teleflux.sim.snmp.SnmpAgentSimulator;
 import io.teleflux.sim.snmp.SnmpAgentStats;
 import io.teleflux.sim.snmp.V3User;
@@ -36,15 +39,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code teleflux simulate}: plays N H3C devices that dial out to a collector and/or answer SNMP. */
+/** {@code teleflux simulate}: plays N H3C devices that dial out to a collector, answer SNMP and/or serve gNMI. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Simulates H3C switches that stream gRPC dial-out telemetry (Comware 7 JSON) to a collector,"
-                + " answer SNMP (--snmp-listen), or both: the same devices with the same counters.",
+                + " answer SNMP (--snmp-listen), serve gNMI (--gnmi-listen), or any mix: the same devices with the"
+                + " same counters.",
             "Counters are a deterministic function of seed, device, interface and time: daily rhythm, bursts,"
                 + " idle and down ports. On every device the port with ifIndex 1 is a burst port: 3 minutes"
-                + " above 80%% utilisation in every 10. A progress line (dial-out messages/s, SNMP requests/s) goes"
+                + " above 80%% utilisation in every 10. A progress line (dial-out messages/s, SNMP requests/s, gNMI"
+                + " notifications/s) goes"
                 + " to stderr every 5 seconds."})
 public final class SimulateCommand implements Callable<Integer> {
     static final int MAX_DEVICES = 100_000;
@@ -58,7 +63,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--dialout", paramLabel = "HOST:PORT",
             description = "Collector's gRPC dial-out listener to stream to (plaintext unless a --tls-* option is given)."
-                    + " IPv6 as [addr]:port. Required unless --snmp-listen is given.")
+                    + " IPv6 as [addr]:port. Required unless --snmp-listen or --gnmi-listen is given.")
     String dialout;
 
     @Option(names = "--snmp-listen", paramLabel = "HOST:PORT",
@@ -74,6 +79,38 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " Passphrases: at least 8 characters, no ':'. A user may not read with less security than"
                     + " given here.")
     List<String> snmpV3Users = new ArrayList<>();
+
+    @Option(names = "--gnmi-listen", paramLabel = "HOST:PORT",
+            description = "Also (or only) serve gNMI for the same devices on this TCP address (plaintext unless"
+                    + " --gnmi-tls-cert is given); binds only this address, port 0 picks a free one. One server for"
+                    + " all devices: a SubscriptionList's prefix.target is the device name (e.g. sim-0001); an"
+                    + " empty target is accepted only with --devices 1, an unknown one gets NOT_FOUND. RPCs:"
+                    + " Capabilities, Subscribe in STREAM or ONCE mode (POLL: UNIMPLEMENTED); subscription modes"
+                    + " SAMPLE (sample_interval in ns; 0 = --interval), ON_CHANGE, TARGET_DEFINED (counters"
+                    + " sampled, state on change). Samples are taken at multiples of the interval and stamped with"
+                    + " that instant in ns. Served (OpenConfig, paths by element; '*' and left-out keys match"
+                    + " all): /interfaces/interface[name=IFNAME]/state/{name,description,ifindex,mtu,admin-status,"
+                    + "oper-status,counters/{in,out}-{octets,pkts,unicast-pkts,broadcast-pkts,multicast-pkts,"
+                    + "discards,errors}}, .../ethernet/state/{port-speed,mac-address},"
+                    + " /components/component[name=CPU0]/cpu/utilization/state/instant and"
+                    + " .../state/memory/{available,utilized} (bytes). Encodings PROTO (typed values) and JSON_IETF"
+                    + " (RFC 7951: 64-bit integers as strings); others: UNIMPLEMENTED.")
+    String gnmiListen;
+
+    @Option(names = "--gnmi-tls-cert", paramLabel = "FILE",
+            description = "Serve --gnmi-listen over TLS with this PEM certificate (chain); needs --gnmi-tls-key.")
+    Path gnmiTlsCert;
+
+    @Option(names = "--gnmi-tls-key", paramLabel = "FILE", description = "PEM PKCS#8 private key of --gnmi-tls-cert.")
+    Path gnmiTlsKey;
+
+    @Option(names = "--gnmi-username", paramLabel = "NAME",
+            description = "Require gRPC metadata 'username' = NAME and 'password' = --gnmi-password on every gNMI"
+                    + " call; other calls get UNAUTHENTICATED. Needs --gnmi-password.")
+    String gnmiUsername;
+
+    @Option(names = "--gnmi-password", paramLabel = "PASSWORD", description = "See --gnmi-username; never printed.")
+    String gnmiPassword;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "3",
             description = "Number of simulated devices (1-" + MAX_DEVICES + "). Default: ${DEFAULT-VALUE}.")
@@ -128,11 +165,13 @@ public final class SimulateCommand implements Callable<Integer> {
         HostPort snmp = snmpListen();
         ClientTls tls = tls();
         List<V3User> users = v3Users();
+        GnmiSettings gnmiSettings = gnmiSettings();
         CounterModel model = new CounterModel(seed, interfaces, devicePrefix);
         PrintWriter err = spec.commandLine().getErr();
         DialoutSimulator sim = settings == null ? null : new DialoutSimulator(model, settings, tls);
         SnmpAgentSimulator agent = snmp == null ? null
                 : new SnmpAgentSimulator(model, devices, snmp.host(), snmp.port(), users);
+        GnmiSimulator gnmi = gnmiSettings == null ? null : new GnmiSimulator(model, devices, gnmiSettings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stopAll = () -> {
             if (sim != null) {
@@ -140,6 +179,9 @@ public final class SimulateCommand implements Callable<Integer> {
             }
             if (agent != null) {
                 agent.close();
+            }
+            if (gnmi != null) {
+                gnmi.close();
             }
             stopped.countDown();
         };
@@ -155,6 +197,22 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " (community or v3 context = device name, e.g. " + model.deviceName(0) + ")");
             err.flush();
         }
+        if (gnmi != null) {
+            try {
+                gnmi.start();
+            } catch (IOException | RuntimeException e) {
+                err.println("--gnmi-listen: cannot serve gNMI on tcp " + gnmiSettings.host() + ":"
+                        + gnmiSettings.port() + ": " + e.getMessage());
+                err.flush();
+                stopAll.run();
+                return 1;
+            }
+            err.println("sim: serving gNMI for " + devices + " devices on tcp " + gnmiSettings.host() + ":"
+                    + gnmi.port() + " (" + (gnmiSettings.tls() ? "TLS" : "plaintext")
+                    + (gnmiSettings.username() == null ? "" : ", username/password required")
+                    + "; prefix.target = device name, e.g. " + model.deviceName(0) + ")");
+            err.flush();
+        }
         Thread hook = new Thread(stopAll, "sim-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -162,10 +220,10 @@ public final class SimulateCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        Progress[] last = {Progress.of(sim, agent)};
+        Progress[] last = {Progress.of(sim, agent, gnmi)};
         long[] lastNanos = {System.nanoTime()};
         progress.scheduleAtFixedRate(() -> {
-            Progress now = Progress.of(sim, agent);
+            Progress now = Progress.of(sim, agent, gnmi);
             long nanos = System.nanoTime();
             err.println(now.line(last[0], (nanos - lastNanos[0]) / 1e9, devices));
             err.flush();
@@ -189,30 +247,33 @@ public final class SimulateCommand implements Callable<Integer> {
                 // already shutting down: the hook is running
             }
         }
-        err.println(Progress.of(sim, agent).line(last[0], (System.nanoTime() - lastNanos[0]) / 1e9, devices)
+        err.println(Progress.of(sim, agent, gnmi).line(last[0], (System.nanoTime() - lastNanos[0]) / 1e9, devices)
                 + " (stopped)");
         err.flush();
         return 0;
     }
 
-    /** What the progress line reports: the dial-out and SNMP counters, whichever run. */
-    private record Progress(DialoutStats dialout, SnmpAgentStats snmp) {
-        static Progress of(DialoutSimulator sim, SnmpAgentSimulator agent) {
-            return new Progress(sim == null ? null : sim.stats(), agent == null ? null : agent.stats());
+    /** What the progress line reports: the dial-out, SNMP and gNMI counters, whichever run. */
+    private record Progress(DialoutStats dialout, SnmpAgentStats snmp, GnmiStats gnmi) {
+        static Progress of(DialoutSimulator sim, SnmpAgentSimulator agent, GnmiSimulator gnmi) {
+            return new Progress(sim == null ? null : sim.stats(), agent == null ? null : agent.stats(),
+                    gnmi == null ? null : gnmi.stats());
         }
 
         String line(Progress previous, double seconds, int devices) {
             String d = dialout == null ? "sim: " + devices + " devices"
                     : dialout.progressLine(previous.dialout, seconds);
-            return snmp == null ? d : d + ", " + snmp.progressLine(previous.snmp, seconds);
+            d = snmp == null ? d : d + ", " + snmp.progressLine(previous.snmp, seconds);
+            return gnmi == null ? d : d + ", " + gnmi.progressLine(previous.gnmi, seconds);
         }
     }
 
-    /** Validates every option; errors name the option. Null when there is no --dialout (SNMP only). */
+    /** Validates every option; errors name the option. Null when there is no --dialout (SNMP or gNMI only). */
     DialoutSettings settings() {
         CommandLine cl = spec.commandLine();
-        if (dialout == null && snmpListen == null) {
-            throw new ParameterException(cl, "Missing option: --dialout=HOST:PORT, --snmp-listen=HOST:PORT, or both");
+        if (dialout == null && snmpListen == null && gnmiListen == null) {
+            throw new ParameterException(cl, "Missing option: at least one of --dialout=HOST:PORT,"
+                    + " --snmp-listen=HOST:PORT, --gnmi-listen=HOST:PORT");
         }
         HostPort target = null;
         if (dialout != null) {
@@ -252,6 +313,44 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), e.problems().get(0));
         }
+    }
+
+    /** The --gnmi-* options: null when there is no --gnmi-listen (and then no other --gnmi-* option may be given). */
+    private GnmiSettings gnmiSettings() {
+        CommandLine cl = spec.commandLine();
+        if (gnmiListen == null) {
+            String stray = gnmiTlsCert != null ? "--gnmi-tls-cert" : gnmiTlsKey != null ? "--gnmi-tls-key"
+                    : gnmiUsername != null ? "--gnmi-username" : gnmiPassword != null ? "--gnmi-password" : null;
+            if (stray != null) {
+                throw new ParameterException(cl, stray + ": needs --gnmi-listen");
+            }
+            return null;
+        }
+        HostPort listen;
+        try {
+            listen = HostPort.parse("--gnmi-listen", gnmiListen, 0);
+        } catch (ConfigException e) {
+            throw new ParameterException(cl, e.problems().get(0));
+        }
+        if ((gnmiTlsCert == null) != (gnmiTlsKey == null)) {
+            throw new ParameterException(cl, "--gnmi-tls-cert and --gnmi-tls-key go together");
+        }
+        for (Path p : new Path[] {gnmiTlsCert, gnmiTlsKey}) {
+            if (p != null && !Files.isReadable(p)) {
+                throw new ParameterException(cl, "cannot read TLS file " + p);
+            }
+        }
+        if ((gnmiUsername == null) != (gnmiPassword == null)) {
+            throw new ParameterException(cl, "--gnmi-username and --gnmi-password go together");
+        }
+        if (gnmiUsername != null && (gnmiUsername.isEmpty() || gnmiPassword.isEmpty())) {
+            throw new ParameterException(cl, "--gnmi-username and --gnmi-password must not be empty");
+        }
+        GnmiSettings s = GnmiSettings.plaintext(listen.host(), listen.port(), interval);
+        if (gnmiTlsCert != null) {
+            s = s.withTls(gnmiTlsCert, gnmiTlsKey);
+        }
+        return gnmiUsername == null ? s : s.withCredentials(gnmiUsername, gnmiPassword);
     }
 
     private List<V3User> v3Users() {

@@ -37,7 +37,7 @@ class SimulateCommandSnmpTest {
         SimulateCommandTest.Run help = run("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out().replaceAll("\\s+", " ")).contains("--snmp-listen=HOST:PORT",
-                "Required unless --snmp-listen is given", "community, or the v3 context name, is the device name",
+                "Required unless --snmp-listen or --gnmi-listen is given", "community, or the v3 context name, is the device name",
                 "binds only this address", "--snmp-v3-user=NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]", "SHA-512",
                 "AES-256", "authNoPriv", "SNMP requests/s");
     }

@@ -37,7 +37,8 @@ class SimulateCommandTest {
         assertThat(run("--dialout", "::1:50051").err()).contains("IPv6 addresses must be written in brackets");
         Run missing = run("--devices", "2");
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err()).contains("Missing option: --dialout=HOST:PORT, --snmp-listen=HOST:PORT, or both");
+        assertThat(missing.err()).contains("Missing option: at least one of --dialout=HOST:PORT,"
+                + " --snmp-listen=HOST:PORT, --gnmi-listen=HOST:PORT");
     }
 
     @Test
