@@ -228,7 +228,7 @@ public final class ConfigLoader {
                     sb.append(prefix).append('.').append(kebab(rc.getName())).append(" = (not set)\n");
                     continue;
                 }
-                describe(prefix + "." + kebab(rc.getName()), v, sb);
+                describe(v instanceof Inline ? prefix : prefix + "." + kebab(rc.getName()), v, sb);
             }
             return;
         }

@@ -3,6 +3,7 @@ package io.teleflux.influx;
 import io.teleflux.influx.spool.SpoolConfig;
 
 import io.teleflux.config.ConfigReader;
+import io.teleflux.config.Inline;
 import io.teleflux.config.Secret;
 import io.teleflux.config.Section;
 
@@ -13,14 +14,80 @@ import java.util.Locale;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** {@code teleflux.influx}: where and how points are written. */
-public record InfluxConfig(Api api, URI url, String org, String bucket, Secret token, String database,
-                           String retentionPolicy, String username, Secret password, boolean createDatabase,
-                           int batchSize, Duration flushInterval, boolean gzip, int gzipLevel,
-                           int writers, Duration timeout,
-                           int queueMaxPoints, Retry retry, SpoolConfig spool) {
+/**
+ * {@code teleflux.influx}: where and how points are written. The keys of {@link Target} and
+ * {@link Batching} sit directly in the block (they are groups in the code, not in the file).
+ */
+public record InfluxConfig(Api api, URI url, Target target, Batching batching, Duration timeout, Retry retry,
+                           SpoolConfig spool) {
 
     public enum Api { V1, V2 }
+
+    /** Where, and as whom: v2 uses org, bucket and token; v1 database, retention policy and username/password. */
+    public record Target(String org, String bucket, Secret token, String database, String retentionPolicy,
+                         String username, Secret password, boolean createDatabase) implements Inline {
+    }
+
+    /** How points are grouped into requests, and how many requests run at once. */
+    public record Batching(int batchSize, Duration flushInterval, boolean gzip, int gzipLevel, int writers,
+                           int queueMaxPoints) implements Inline {
+    }
+
+    public String org() {
+        return target.org();
+    }
+
+    public String bucket() {
+        return target.bucket();
+    }
+
+    public Secret token() {
+        return target.token();
+    }
+
+    public String database() {
+        return target.database();
+    }
+
+    public String retentionPolicy() {
+        return target.retentionPolicy();
+    }
+
+    public String username() {
+        return target.username();
+    }
+
+    public Secret password() {
+        return target.password();
+    }
+
+    public boolean createDatabase() {
+        return target.createDatabase();
+    }
+
+    public int batchSize() {
+        return batching.batchSize();
+    }
+
+    public Duration flushInterval() {
+        return batching.flushInterval();
+    }
+
+    public boolean gzip() {
+        return batching.gzip();
+    }
+
+    public int gzipLevel() {
+        return batching.gzipLevel();
+    }
+
+    public int writers() {
+        return batching.writers();
+    }
+
+    public int queueMaxPoints() {
+        return batching.queueMaxPoints();
+    }
 
     /** Backoff for retriable failures (network errors, 5xx, 429). */
     public record Retry(Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
@@ -96,10 +163,11 @@ public record InfluxConfig(Api api, URI url, String org, String bucket, Secret t
         if (queueMax < batchSize) {
             r.problem(p + "queue-max-points: " + queueMax + " is smaller than batch-size " + batchSize);
         }
-        return new InfluxConfig(api, url, org, bucket, token, database, r.str(p + "retention-policy"),
-                r.str(p + "username"), password, r.bool(p + "create-database"), batchSize,
-                r.duration(p + "flush-interval", Duration.ofMillis(1)), r.bool(p + "gzip"), r.intIn(p + "gzip-level", 1, 9),
-                r.intIn(p + "writers", 1, 64), r.duration(p + "timeout", Duration.ofMillis(100)), queueMax, retry,
+        Target target = new Target(org, bucket, token, database, r.str(p + "retention-policy"),
+                r.str(p + "username"), password, r.bool(p + "create-database"));
+        Batching batching = new Batching(batchSize, r.duration(p + "flush-interval", Duration.ofMillis(1)),
+                r.bool(p + "gzip"), r.intIn(p + "gzip-level", 1, 9), r.intIn(p + "writers", 1, 64), queueMax);
+        return new InfluxConfig(api, url, target, batching, r.duration(p + "timeout", Duration.ofMillis(100)), retry,
                 spool(r, p + "spool."));
     }
 
