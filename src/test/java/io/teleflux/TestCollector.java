@@ -36,7 +36,7 @@ final class TestCollector {
 
     /** Waits until everything the collector accepted so far is written. */
     static void flush(Collector c) throws InterruptedException {
-        c.component(io.teleflux.influx.InfluxWriter.class).orElseThrow().flush();
+        io.teleflux.influx.Drain.await(c.metrics());
     }
 
     /** A fresh spool directory per collector: collectors in one JVM must never share one (it is locked). */

@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,11 +55,10 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
     private final BatchBuffer buffer;
     /** Each caller's scratch for encoding outside {@link #bufferLock}. */
     private final ThreadLocal<EncodedLines> encoded = ThreadLocal.withInitial(EncodedLines::new);
-    private long bufferStartNanos; // when the first line of the current batch was appended
+    private long bufferStartMs; // when the first line of the current batch was appended (the injected clock)
     private long nextSeq;
 
-    /** Seqs of batches cut and not yet settled; {@link #flush} waits on {@link #settled} for them. */
-    private final ConcurrentSkipListSet<Long> unsettled = new ConcurrentSkipListSet<>();
+    /** Notified when a batch is settled or memory is released: close() waits on it for memory to empty. */
     private final Object settled = new Object();
     private final AtomicLong shutdownDropped = new AtomicLong();
 
@@ -82,7 +80,15 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
      * @throws IOException when the spool directory cannot be used (the message names the key)
      */
     public InfluxWriter(InfluxConfig cfg, Metrics metrics) throws IOException {
-        this(cfg, metrics, cfg.api() == InfluxConfig.Api.V1 ? new V1Api(cfg) : new V2Api(cfg), Clock.systemUTC());
+        this(cfg, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock what a batch's age (flush-interval), backoff and the spool's times are read
+     *              from: the system clock, except where a test moves time on
+     */
+    InfluxWriter(InfluxConfig cfg, Metrics metrics, Clock clock) throws IOException {
+        this(cfg, metrics, cfg.api() == InfluxConfig.Api.V1 ? new V1Api(cfg) : new V2Api(cfg), clock);
     }
 
     InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, Clock clock) throws IOException {
@@ -92,7 +98,7 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
         BatchChannel.Owner owner = new ChannelOwner();
         this.channel = cfg.spool().enabled() ? SpoolBatchChannel.open(cfg, owner, this.metrics, clock)
                 : new MemoryBatchChannel(owner);
-        this.nextSeq = channel.maxSeq() + 1; // flush() tracks batches by seq: never reuse a spooled one's
+        this.nextSeq = channel.maxSeq() + 1; // a seq names one batch, also in the spool: never reuse a spooled one's
         this.clock = clock;
         this.delivery = new Delivery(api, new ErrorPolicy(new Backoff(cfg.retry()), clock), this.metrics,
                 this::stoppingBeat, clock);
@@ -219,7 +225,7 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
             int take = Math.min(cfg.batchSize() - buffer.lines(), count - i);
             int end = enc.end(i + take - 1);
             if (buffer.lines() == 0) {
-                bufferStartNanos = System.nanoTime();
+                bufferStartMs = clock.millis();
             }
             buffer.append(enc.bytes(), off, end - off, take);
             queued.addAndGet(take);
@@ -237,33 +243,7 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
         }
         int lines = buffer.lines();
         Batch b = new Batch(nextSeq++, buffer.take(), lines);
-        unsettled.add(b.seq());
         channel.put(b);
-    }
-
-    /**
-     * Returns once every point accepted before the call is written or dropped (spooled is not
-     * enough). Meant for tests; it waits as long as InfluxDB stays unreachable.
-     */
-    public void flush() throws InterruptedException {
-        if (!started) {
-            throw new IllegalStateException("flush() before start(): nothing would ever be sent");
-        }
-        long upTo;
-        synchronized (bufferLock) {
-            cutLocked();
-            upTo = nextSeq - 1;
-        }
-        synchronized (settled) {
-            while (oldestUnsettled() <= upTo) {
-                settled.wait();
-            }
-        }
-    }
-
-    private long oldestUnsettled() {
-        Long first = unsettled.ceiling(Long.MIN_VALUE);
-        return first == null ? Long.MAX_VALUE : first;
     }
 
     /**
@@ -345,7 +325,6 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
             }
         }
         lostAtShutdown(channel.close());
-        unsettled.clear();
         synchronized (settled) {
             settled.notifyAll();
         }
@@ -449,14 +428,13 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
     }
 
     private void settle(long seq) {
-        unsettled.remove(seq);
         synchronized (settled) {
             settled.notifyAll();
         }
     }
 
     private void flushLoop(Liveness.Heartbeat hb) {
-        long intervalNanos = cfg.flushInterval().toNanos();
+        long intervalMs = cfg.flushInterval().toMillis();
         long tickMs = Math.max(5, Math.min(250, cfg.flushInterval().toMillis() / 4));
         while (!stopping) {
             hb.beat();
@@ -466,7 +444,7 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
                 continue; // close() interrupts after setting stopping
             }
             synchronized (bufferLock) {
-                if (buffer.lines() > 0 && System.nanoTime() - bufferStartNanos >= intervalNanos) {
+                if (buffer.lines() > 0 && clock.millis() - bufferStartMs >= intervalMs) {
                     cutLocked();
                 }
             }

@@ -34,7 +34,8 @@ class BackPressureIT {
             for (int i = 0; i < 20; i++) {
                 points.add(Point.builder("m").tag("i", Integer.toString(i)).field("f", (long) i).time(1000 + i).build());
             }
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock1 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock1)) {
                 w.start();
                 Thread[] producer = new Thread[1];
                 CompletableFuture<Void> accepted = new CompletableFuture<>();
@@ -59,7 +60,7 @@ class BackPressureIT {
 
                 stall.countDown();
                 accepted.get(60, TimeUnit.SECONDS); // returns once the server answers again
-                w.flush();
+                Drain.flush(metrics, clock1, cfg);
             }
             int lines = 0;
             for (Request r : server.requests()) {

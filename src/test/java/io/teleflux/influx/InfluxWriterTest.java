@@ -37,10 +37,12 @@ class InfluxWriterTest {
     @Test
     void cutsBatchesAtBatchSizeAndFlushSendsTheRest() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
-        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 4\nflush-interval = 1h"), metrics, api, Clock.systemUTC())) {
+        InfluxConfig wc1 = cfg("batch-size = 4\nflush-interval = 1h");
+        MovableClock clock1 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(wc1, metrics, api, clock1)) {
             w.start();
             w.accept(points(10));
-            w.flush();
+            Drain.flush(metrics, clock1, wc1);
             assertThat(api.requests).extracting(InfluxWriterTest::lines).containsExactly(4, 4, 2);
             assertThat(String.join("", api.requests)).startsWith("m,i=0 f=0i 1000\nm,i=1 f=1i 1001\n");
             assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(10);
@@ -52,7 +54,9 @@ class InfluxWriterTest {
     @Test
     void cutsABatchWhenItIsFlushIntervalOld() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
-        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 1000\nflush-interval = 50ms"), metrics, api, Clock.systemUTC())) {
+        InfluxConfig wc2 = cfg("batch-size = 1000\nflush-interval = 50ms");
+        MovableClock clock2 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(wc2, metrics, api, clock2)) {
             w.start();
             w.accept(points(3));
             long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -67,12 +71,14 @@ class InfluxWriterTest {
     @Test
     void pointsWithoutFieldsAreCountedAndTheRestWritten() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
-        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 10"), metrics, api, Clock.systemUTC())) {
+        InfluxConfig wc3 = cfg("batch-size = 10");
+        MovableClock clock3 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(wc3, metrics, api, clock3)) {
             w.start();
             List<Point> in = new ArrayList<>(points(3));
             in.add(1, Point.builder("empty").tag("a", "b").time(1).build());
             w.accept(in);
-            w.flush();
+            Drain.flush(metrics, clock3, wc3);
             assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "no_fields")).isEqualTo(1);
             assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(3);
             assertThat(String.join("", api.requests)).doesNotContain("empty");
@@ -82,14 +88,16 @@ class InfluxWriterTest {
     @Test
     void aPointWithoutFieldsAtACutDoesNotShiftTheBatchBoundaries() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
-        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 3\nflush-interval = 1h"), metrics, api, Clock.systemUTC())) {
+        InfluxConfig wc4 = cfg("batch-size = 3\nflush-interval = 1h");
+        MovableClock clock4 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(wc4, metrics, api, clock4)) {
             w.start();
             List<Point> in = new ArrayList<>(points(6));
             in.add(2, Point.builder("empty").time(1).build());
             in.add(5, Point.builder("empty").time(2).build());
             w.accept(in.subList(0, 4)); // one accept ends mid-batch, the next one completes it
             w.accept(in.subList(4, in.size()));
-            w.flush();
+            Drain.flush(metrics, clock4, wc4);
             assertThat(api.requests).containsExactly("m,i=0 f=0i 1000\nm,i=1 f=1i 1001\nm,i=2 f=2i 1002\n",
                     "m,i=3 f=3i 1003\nm,i=4 f=4i 1004\nm,i=5 f=5i 1005\n");
             assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "no_fields")).isEqualTo(2);
@@ -103,8 +111,9 @@ class InfluxWriterTest {
         int threads = 4;
         int calls = 200;
         int perCall = 7;
-        try (InfluxWriter w = new InfluxWriter(cfg("batch-size = 10\nflush-interval = 1h\nqueue-max-points = 50"),
-                metrics, api, Clock.systemUTC())) {
+        InfluxConfig wc5 = cfg("batch-size = 10\nflush-interval = 1h\nqueue-max-points = 50");
+        MovableClock clock5 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(wc5, metrics, api, clock5)) {
             w.start();
             List<Thread> ts = new ArrayList<>();
             java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -128,7 +137,7 @@ class InfluxWriterTest {
                 t.join();
             }
             assertThat(failure.get()).isNull();
-            w.flush();
+            Drain.flush(metrics, clock5, wc5);
         }
         List<String> sent = new ArrayList<>(api.requests);
         for (int i = 0; i < sent.size() - 1; i++) {
@@ -148,7 +157,9 @@ class InfluxWriterTest {
     @Test
     void closeGivesUpAfterTheDeadlineAndCountsWhatIsLeft() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(503, null, "{\"error\":\"down\"}"));
-        InfluxWriter w = new InfluxWriter(cfg("batch-size = 4\nqueue-max-points = 100"), metrics, api, Clock.systemUTC());
+        InfluxConfig wc6 = cfg("batch-size = 4\nqueue-max-points = 100");
+        MovableClock clock6 = new MovableClock();
+        InfluxWriter w = new InfluxWriter(wc6, metrics, api, clock6);
         w.start();
         w.accept(points(10));
         w.close(Duration.ofMillis(300), Duration.ofSeconds(7));
@@ -164,9 +175,13 @@ class InfluxWriterTest {
     @Test
     void closeWithoutStartCountsEverythingAsShutdown() throws Exception {
         ScriptedApi api = new ScriptedApi(b -> WriteResult.http(204, null, ""));
-        InfluxWriter w = new InfluxWriter(cfg("batch-size = 4"), metrics, api, Clock.systemUTC());
+        InfluxConfig wc7 = cfg("batch-size = 4");
+        MovableClock clock7 = new MovableClock();
+        InfluxWriter w = new InfluxWriter(wc7, metrics, api, clock7);
         w.accept(points(5));
-        assertThatThrownBy(w::flush).isInstanceOf(IllegalStateException.class);
+        clock7.advance(Duration.ofHours(2).toMillis()); // however old the batch, nothing sends before start()
+        Thread.sleep(300);
+        assertThat(api.requests).isEmpty();
         w.close();
         assertThat(api.requests).isEmpty();
         assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "shutdown")).isEqualTo(5);
@@ -202,14 +217,15 @@ class InfluxWriterTest {
         java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
         ScriptedApi api = new ScriptedApi(b -> up.get() ? WriteResult.http(204, null, "")
                 : WriteResult.network(new java.net.ConnectException("Connection refused")));
-        try (InfluxWriter w = new InfluxWriter(spooled("batch-size = 4\nqueue-max-points = 8\nflush-interval = 20ms"),
-                metrics, api, Clock.systemUTC())) {
+        InfluxConfig wc8 = spooled("batch-size = 4\nqueue-max-points = 8\nflush-interval = 20ms");
+        MovableClock clock8 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(wc8, metrics, api, clock8)) {
             w.start();
             w.accept(points(100)); // 12 times queue-max-points: only possible because the spool frees memory
             await(() -> metrics.value(WriterMetrics.SPOOL_POINTS) == 100);
             assertThat(metrics.value(WriterMetrics.QUEUE)).isZero();
             up.set(true);
-            w.flush();
+            Drain.flush(metrics, clock8, wc8);
             assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(100);
             assertThat(metrics.value(WriterMetrics.SPOOL_POINTS)).isZero();
             assertThat(metrics.value(WriterMetrics.SPOOL_BYTES)).isZero();
@@ -227,7 +243,9 @@ class InfluxWriterTest {
     @Test
     void aStopWhileInfluxdbIsDownKeepsEverythingForTheNextStart() throws Exception {
         ScriptedApi down = new ScriptedApi(b -> WriteResult.http(503, null, "{\"error\":\"down\"}"));
-        InfluxWriter w = new InfluxWriter(spooled("batch-size = 4\nflush-interval = 1h"), metrics, down, Clock.systemUTC());
+        InfluxConfig wc9 = spooled("batch-size = 4\nflush-interval = 1h");
+        MovableClock clock9 = new MovableClock();
+        InfluxWriter w = new InfluxWriter(wc9, metrics, down, clock9);
         w.start();
         w.accept(points(10)); // two batches cut, two points in the buffer
         w.close(Duration.ofMillis(200), Duration.ofSeconds(7));
@@ -236,10 +254,12 @@ class InfluxWriterTest {
 
         Metrics again = new Metrics();
         ScriptedApi up = new ScriptedApi(b -> WriteResult.http(204, null, ""));
-        try (InfluxWriter w2 = new InfluxWriter(spooled("batch-size = 4\nflush-interval = 1h"), again, up, Clock.systemUTC())) {
+        InfluxConfig wc10 = spooled("batch-size = 4\nflush-interval = 1h");
+        MovableClock clock10 = new MovableClock();
+        try (InfluxWriter w2 = new InfluxWriter(wc10, again, up, clock10)) {
             w2.start();
             w2.accept(points(1));
-            w2.flush();
+            Drain.flush(again, clock10, wc10);
             await(() -> again.value(WriterMetrics.SPOOL_POINTS) == 0);
             assertThat(again.value(WriterMetrics.WRITTEN)).isEqualTo(11);
         }

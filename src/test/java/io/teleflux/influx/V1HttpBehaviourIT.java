@@ -47,10 +47,13 @@ class V1HttpBehaviourIT {
             try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
                 String extra = "create-database = false\nbatch-size = 5000\n"
                         + (level == 0 ? "gzip = false" : level == 1 ? "" : "gzip-level = " + level);
-                try (InfluxWriter w = new InfluxWriter(TestConfigs.v1(server.url(), "db", extra), new Metrics())) {
+                InfluxConfig wc1 = TestConfigs.v1(server.url(), "db", extra);
+                Metrics wm1 = new Metrics();
+                MovableClock clock1 = new MovableClock();
+                try (InfluxWriter w = new InfluxWriter(wc1, wm1, clock1)) {
                     w.start();
                     w.accept(pts);
-                    w.flush();
+                    Drain.flush(wm1, clock1, wc1);
                 }
                 assertThat(server.requests()).hasSize(1);
                 Request r = server.requests().get(0);
@@ -83,10 +86,12 @@ class V1HttpBehaviourIT {
             InfluxConfig cfg = TestConfigs.v1(server.url(), "tele metry", "retention-policy = \"two weeks\"\n"
                     + "username = \"writer\"\npassword = \"" + PASSWORD + "\"\ncreate-database = false\nbatch-size = 10");
             List<Point> pts = points(3);
-            try (InfluxWriter w = new InfluxWriter(cfg, new Metrics())) {
+            Metrics wm2 = new Metrics();
+            MovableClock clock2 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, wm2, clock2)) {
                 w.start();
                 w.accept(pts);
-                w.flush();
+                Drain.flush(wm2, clock2, cfg);
             }
             Request r = server.requests().get(0);
             assertThat(server.requests()).hasSize(1);
@@ -108,7 +113,9 @@ class V1HttpBehaviourIT {
                 ? Reply.of(401, "{\"error\":\"authorization failed\"}") : Reply.of(204));
              LogCapture logs = LogCapture.of("io.teleflux.influx")) {
             InfluxConfig cfg = TestConfigs.v1(server.url(), "my \"db\"", "username = \"admin\"\npassword = \"" + PASSWORD + "\"");
-            try (InfluxWriter w = new InfluxWriter(cfg, new Metrics())) {
+            Metrics wm3 = new Metrics();
+            MovableClock clock3 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, wm3, clock3)) {
                 w.start();
             }
             Request q = server.requests().get(0);
@@ -136,10 +143,11 @@ class V1HttpBehaviourIT {
              LogCapture logs = LogCapture.of("io.teleflux.influx")) {
             Metrics metrics = new Metrics();
             InfluxConfig cfg = TestConfigs.v1(server.url(), "db", "create-database = false\nbatch-size = 500");
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock4 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock4)) {
                 w.start();
                 w.accept(points(290));
-                w.flush();
+                Drain.flush(metrics, clock4, cfg);
             }
             assertThat(server.requests()).hasSize(1);
             assertThat(metrics.value(WriterMetrics.DROPPED, "reason", "http_400")).isEqualTo(1);
@@ -158,10 +166,11 @@ class V1HttpBehaviourIT {
             // our own backoff is 10 ms: any longer wait can only come from Retry-After
             InfluxConfig cfg = TestConfigs.v1(server.url(), "db", "create-database = false\n"
                     + "retry { initial-backoff = 10ms, max-backoff = 20ms, jitter = 0 }");
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock5 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock5)) {
                 w.start();
                 w.accept(points(3));
-                w.flush();
+                Drain.flush(metrics, clock5, cfg);
             }
             List<Request> rs = server.requests();
             assertThat(rs).hasSize(3);
@@ -182,10 +191,11 @@ class V1HttpBehaviourIT {
             Metrics metrics = new Metrics();
             InfluxConfig cfg = TestConfigs.v1(server.url(), "db", "create-database = false\n"
                     + "retry { initial-backoff = 10ms, max-backoff = 20ms, jitter = 0 }");
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock6 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock6)) {
                 w.start();
                 w.accept(points(2));
-                w.flush();
+                Drain.flush(metrics, clock6, cfg);
             }
             List<Request> rs = server.requests();
             assertThat(rs).hasSize(2);

@@ -35,10 +35,11 @@ class V1WriterIT {
     }
 
     private static void write(InfluxConfig cfg, Metrics metrics, List<Point> points) throws Exception {
-        try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+        MovableClock clock1 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock1)) {
             w.start();
             w.accept(points);
-            w.flush();
+            Drain.flush(metrics, clock1, cfg);
         }
     }
 
@@ -185,13 +186,14 @@ class V1WriterIT {
     void aDatabaseDroppedWhileRunningIsCreatedAgainOnTheFirst404() throws Exception {
         Metrics metrics = new Metrics();
         InfluxConfig cfg = TestConfigs.v1(influx.url(), "recreated", "flush-interval = 1h");
-        try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+        MovableClock clock2 = new MovableClock();
+        try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock2)) {
             w.start();
             w.accept(List.of(Point.builder("m").field("f", 1L).time(1000).build()));
-            w.flush();
+            Drain.flush(metrics, clock2, cfg);
             influx.post("DROP DATABASE recreated");
             w.accept(List.of(Point.builder("m").field("f", 2L).time(2000).build()));
-            w.flush();
+            Drain.flush(metrics, clock2, cfg);
         }
         assertThat(count(influx, "recreated", "m", "f")).isEqualTo(1);
         assertThat(metrics.value(WriterMetrics.WRITTEN)).isEqualTo(2);
@@ -204,10 +206,11 @@ class V1WriterIT {
             Metrics metrics = new Metrics();
             InfluxConfig cfg = TestConfigs.v1(own.url(), "outage",
                     "batch-size = 10\nflush-interval = 50ms\nretry { initial-backoff = 100ms, max-backoff = 400ms }");
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock3 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock3)) {
                 w.start();
                 w.accept(points("before", 10));
-                w.flush();
+                Drain.flush(metrics, clock3, cfg);
 
                 own.kill();
                 w.accept(points("during", 30));
@@ -219,7 +222,7 @@ class V1WriterIT {
                 assertThat(metrics.value(WriterMetrics.QUEUE)).as("nothing lost while down").isEqualTo(30);
 
                 own.start(); // same data dir and ports
-                w.flush();
+                Drain.flush(metrics, clock3, cfg);
             }
             assertThat(count(own, "outage", "before", "f")).isEqualTo(10);
             assertThat(count(own, "outage", "during", "f")).isEqualTo(30);

@@ -39,10 +39,11 @@ class V2WriterIT {
         Metrics metrics = new Metrics();
         try (VictoriaMetricsFixture vm = VictoriaMetricsFixture.launch()) {
             InfluxConfig cfg = TestConfigs.v2(vm.url(), "my-org", "telemetry", TOKEN, "gzip = true\nbatch-size = 2");
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock1 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock1)) {
                 w.start();
                 w.accept(points);
-                w.flush();
+                Drain.flush(metrics, clock1, cfg);
             }
             List<Series> s = vm.awaitExport("{__name__=~\"interface_.*\"}", 6);
             assertThat(s).hasSize(6);
@@ -78,10 +79,12 @@ class V2WriterIT {
                             .field("descr", "a \"b\"").time(1718000000123L).build(),
                     Point.builder("device").tag("device", "sw 1").field("cpu_pct", 12.5).time(1718000000124L).build());
             InfluxConfig cfg = TestConfigs.v2(server.url(), "my org", "tele/metry", TOKEN, "gzip = true");
-            try (InfluxWriter w = new InfluxWriter(cfg, new Metrics())) {
+            Metrics wm2 = new Metrics();
+            MovableClock clock2 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, wm2, clock2)) {
                 w.start();
                 w.accept(pts);
-                w.flush();
+                Drain.flush(wm2, clock2, cfg);
             }
             assertThat(server.requests()).hasSize(1);
             Request r = server.requests().get(0);
@@ -108,10 +111,13 @@ class V2WriterIT {
         for (int level : new int[] {1, 9}) {
             try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
                 String extra = "gzip = true\nbatch-size = 1000\n" + (level == 1 ? "" : "gzip-level = " + level);
-                try (InfluxWriter w = new InfluxWriter(TestConfigs.v2(server.url(), "o", "b", TOKEN, extra), new Metrics())) {
+                InfluxConfig wc3 = TestConfigs.v2(server.url(), "o", "b", TOKEN, extra);
+                Metrics wm3 = new Metrics();
+                MovableClock clock3 = new MovableClock();
+                try (InfluxWriter w = new InfluxWriter(wc3, wm3, clock3)) {
                     w.start();
                     w.accept(pts);
-                    w.flush();
+                    Drain.flush(wm3, clock3, wc3);
                 }
                 assertThat(server.requests()).hasSize(1);
                 Request r = server.requests().get(0);
@@ -127,10 +133,13 @@ class V2WriterIT {
     void withoutGzipTheBodyIsPlain() throws Exception {
         try (RecordingHttpServer server = RecordingHttpServer.start(r -> Reply.of(204))) {
             Point p = Point.builder("m").field("f", 1L).time(1).build();
-            try (InfluxWriter w = new InfluxWriter(TestConfigs.v2(server.url(), "o", "b", TOKEN, "gzip = false"), new Metrics())) {
+            InfluxConfig wc4 = TestConfigs.v2(server.url(), "o", "b", TOKEN, "gzip = false");
+            Metrics wm4 = new Metrics();
+            MovableClock clock4 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(wc4, wm4, clock4)) {
                 w.start();
                 w.accept(List.of(p));
-                w.flush();
+                Drain.flush(wm4, clock4, wc4);
             }
             Request r = server.requests().get(0);
             assertThat(r.header("Content-Encoding")).isNull();
@@ -176,10 +185,11 @@ class V2WriterIT {
             Metrics metrics = new Metrics();
             InfluxConfig cfg = TestConfigs.v2(server.url(), "o", "b", TOKEN,
                     "retry { initial-backoff = 10ms, max-backoff = 20ms, jitter = 0 }");
-            try (InfluxWriter w = new InfluxWriter(cfg, metrics)) {
+            MovableClock clock5 = new MovableClock();
+            try (InfluxWriter w = new InfluxWriter(cfg, metrics, clock5)) {
                 w.start();
                 w.accept(List.of(Point.builder("m").field("f", 1L).time(1).build()));
-                w.flush();
+                Drain.flush(metrics, clock5, cfg);
             }
             List<Request> rs = server.requests();
             assertThat(rs).hasSize(2);

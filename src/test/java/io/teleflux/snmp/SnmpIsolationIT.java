@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.influx.Drain;
 import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.testsupport.FreePorts;
 import io.teleflux.testsupport.IfMibAgent;
@@ -91,7 +92,7 @@ class SnmpIsolationIT {
                 counted.put(d + "/" + r, bad.metrics.value("teleflux_snmp_polls_total", "device", d, "result", r));
             }
         }
-        bad.writer.flush();
+        Drain.await(bad.metrics);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.influx.Drain;
 import io.teleflux.Components;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.rate.RateConfig;
@@ -75,7 +76,7 @@ final class SnmpPipeline implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         poller.close();
-        writer.flush();
+        Drain.await(metrics);
         writer.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.influx.Drain;
 import ch.qos.logback.classic.Level;
 import io.teleflux.snmp.SnmpTarget;
 import io.teleflux.point.Point;
@@ -84,7 +85,7 @@ class SnmpdPollerIT {
         rounds.add(pipe.poller.pollAllOnce());
         Thread.sleep(1_500);
         rounds.add(pipe.poller.pollAllOnce());
-        pipe.writer.flush();
+        Drain.await(pipe.metrics);
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.influx.Drain;
 import io.teleflux.point.Point;
 import io.teleflux.testsupport.IfMibAgent;
 import io.teleflux.testsupport.InfluxQueryResult;
@@ -60,7 +61,7 @@ class SnmpsimCountersIT {
             startedMs.add(System.currentTimeMillis());
             results.add(pipe.poller.pollAllOnce());
         }
-        pipe.writer.flush();
+        Drain.await(pipe.metrics);
     }
 
     @AfterAll

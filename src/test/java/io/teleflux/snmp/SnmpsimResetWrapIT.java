@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.influx.Drain;
 import io.teleflux.point.Point;
 import io.teleflux.testsupport.IfMibAgent;
 import io.teleflux.testsupport.InfluxQueryResult;
@@ -66,7 +67,7 @@ class SnmpsimResetWrapIT {
             startedMs.add(System.currentTimeMillis());
             assertThat(pipe.poller.pollAllOnce().values()).containsOnly(PollResult.OK);
         }
-        pipe.writer.flush();
+        Drain.await(pipe.metrics);
     }
 
     @AfterAll
