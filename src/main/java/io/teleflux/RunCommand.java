@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         Collector collector = new Collector(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
         Duration deadline = cfg.shutdownTimeout();
-        Thread hook = new Thread(() -> {
+        Thread hook = Thread.ofPlatform().name("shutdown").unstarted(() -> {
             startWatchdog(deadline);
             try {
                 collector.close();
@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 stopped.countDown();
             }
-        }, "shutdown");
+        });
         try {
             collector.start();
         } catch (java.io.IOException e) {
@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
      * (fsync per its setting), so what it holds is replayed on the next start.
      */
     static void startWatchdog(Duration deadline) {
-        Thread t = new Thread(() -> {
+        Thread.ofPlatform().name("shutdown-watchdog").daemon().start(() -> {
             try {
                 Thread.sleep(deadline);
             } catch (InterruptedException e) {
@@ -83,8 +83,6 @@ final class RunCommand implements Callable<Integer> {
                     + "were only in memory are lost");
             System.err.flush();
             Runtime.getRuntime().halt(SHUTDOWN_TIMEOUT_EXIT);
-        }, "shutdown-watchdog");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 }

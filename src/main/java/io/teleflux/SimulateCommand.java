@@ -213,13 +213,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "; prefix.target = device name, e.g. " + model.deviceName(0) + ")");
             err.flush();
         }
-        Thread hook = new Thread(stopAll, "sim-shutdown");
+        Thread hook = Thread.ofPlatform().name("sim-shutdown").unstarted(stopAll);
         Runtime.getRuntime().addShutdownHook(hook);
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sim-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService progress =
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sim-progress").daemon().factory());
         Progress[] last = {Progress.of(sim, agent, gnmi)};
         long[] lastNanos = {System.nanoTime()};
         progress.scheduleAtFixedRate(() -> {

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Decode workers behind a queue bounded in bytes.
@@ -41,12 +40,8 @@ final class DecodePool implements AutoCloseable {
 
     DecodePool(int threads, long maxBytes, Metrics metrics) {
         this.maxBytes = maxBytes;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "dialout-decode-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("dialout-decode-", 1).daemon().factory());
         metrics.describe(DialoutMetrics.DIALOUT_QUEUE_BYTES, Metrics.Type.GAUGE,
                 "Bytes of dial-out messages received and waiting for a decode worker");
         metrics.describe(DialoutMetrics.DIALOUT_FLOW_PAUSED_TOTAL, Metrics.Type.COUNTER,

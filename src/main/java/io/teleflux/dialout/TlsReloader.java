@@ -68,11 +68,7 @@ final class TlsReloader implements AutoCloseable {
 
     void start() {
         long every = cfg.reloadInterval().toMillis();
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "dialout-tls-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("dialout-tls-reload").daemon().factory());
         poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
     }
 

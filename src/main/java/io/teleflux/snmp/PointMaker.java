@@ -1,5 +1,6 @@
 package io.teleflux.snmp;
 
+import io.teleflux.point.Schema;
 import io.teleflux.point.Point;
 import io.teleflux.snmp.IfMib.Column;
 import org.snmp4j.smi.Counter64;
@@ -33,7 +34,7 @@ import java.util.Set;
  * </ul>
  */
 final class PointMaker {
-    static final String SOURCE = "snmp";
+    static final String SOURCE = Schema.SOURCE_SNMP;
 
     private PointMaker() {
     }
@@ -53,12 +54,12 @@ final class PointMaker {
         int hints = reset ? Point.HINT_RESET : 0;
         List<Point> points = new ArrayList<>(d.rows().size() + 1);
 
-        Point.Builder dev = Point.builder("device").tag("device", device).tag("source", SOURCE)
+        Point.Builder dev = Point.builder(Schema.DEVICE).tag(Schema.TAG_DEVICE, device).tag(Schema.TAG_SOURCE, SOURCE)
                 .time(d.timeMs()).hints(hints);
         if (d.sysUpTime() >= 0) {
-            dev.field("uptime_s", d.sysUpTime() / 100);
+            dev.field(Schema.UPTIME_S, d.sysUpTime() / 100);
         }
-        points.add(dev.field("device_ip", deviceIp).build());
+        points.add(dev.field(Schema.DEVICE_IP, deviceIp).build());
 
         EnumSet<Column> anywhere = EnumSet.noneOf(Column.class);
         for (EnumMap<Column, Variable> row : d.rows().values()) {
@@ -82,36 +83,36 @@ final class PointMaker {
             if (!filter.accepts(name)) {
                 continue;
             }
-            Point.Builder b = Point.builder("interface").tag("device", device).tag("interface", name)
-                    .tag("source", SOURCE).time(d.timeMs()).hints(hints);
+            Point.Builder b = Point.builder(Schema.INTERFACE).tag(Schema.TAG_DEVICE, device).tag(Schema.TAG_INTERFACE, name)
+                    .tag(Schema.TAG_SOURCE, SOURCE).time(d.timeMs()).hints(hints);
             if (index.size() == 1) {
-                b.field("ifindex", index.getUnsigned(0));
+                b.field(Schema.IFINDEX, index.getUnsigned(0));
             }
             boolean hc = row.containsKey(Column.IF_HC_IN_OCTETS) || row.containsKey(Column.IF_HC_OUT_OCTETS);
             if (hc) {
-                put(b, "in_octets", row.get(Column.IF_HC_IN_OCTETS), overflows);
-                put(b, "out_octets", row.get(Column.IF_HC_OUT_OCTETS), overflows);
+                put(b, Schema.IN_OCTETS, row.get(Column.IF_HC_IN_OCTETS), overflows);
+                put(b, Schema.OUT_OCTETS, row.get(Column.IF_HC_OUT_OCTETS), overflows);
             } else if (row.containsKey(Column.IF_IN_OCTETS) || row.containsKey(Column.IF_OUT_OCTETS)) {
                 warnings.add(Warning.COUNTER32_ONLY);
                 b.addHint(Point.HINT_COUNTER32);
-                put(b, "in_octets", row.get(Column.IF_IN_OCTETS), overflows);
-                put(b, "out_octets", row.get(Column.IF_OUT_OCTETS), overflows);
+                put(b, Schema.IN_OCTETS, row.get(Column.IF_IN_OCTETS), overflows);
+                put(b, Schema.OUT_OCTETS, row.get(Column.IF_OUT_OCTETS), overflows);
             }
-            sum(b, "in_pkts", overflows, row.get(Column.IF_HC_IN_UCAST_PKTS), row.get(Column.IF_HC_IN_MULTICAST_PKTS),
+            sum(b, Schema.IN_PKTS, overflows, row.get(Column.IF_HC_IN_UCAST_PKTS), row.get(Column.IF_HC_IN_MULTICAST_PKTS),
                     row.get(Column.IF_HC_IN_BROADCAST_PKTS));
-            sum(b, "out_pkts", overflows, row.get(Column.IF_HC_OUT_UCAST_PKTS), row.get(Column.IF_HC_OUT_MULTICAST_PKTS),
+            sum(b, Schema.OUT_PKTS, overflows, row.get(Column.IF_HC_OUT_UCAST_PKTS), row.get(Column.IF_HC_OUT_MULTICAST_PKTS),
                     row.get(Column.IF_HC_OUT_BROADCAST_PKTS));
-            put(b, "in_ucast_pkts", first(row, Column.IF_HC_IN_UCAST_PKTS, Column.IF_IN_UCAST_PKTS), overflows);
-            put(b, "out_ucast_pkts", first(row, Column.IF_HC_OUT_UCAST_PKTS, Column.IF_OUT_UCAST_PKTS), overflows);
-            put(b, "in_errors", row.get(Column.IF_IN_ERRORS), overflows);
-            put(b, "out_errors", row.get(Column.IF_OUT_ERRORS), overflows);
-            put(b, "in_discards", row.get(Column.IF_IN_DISCARDS), overflows);
-            put(b, "out_discards", row.get(Column.IF_OUT_DISCARDS), overflows);
+            put(b, Schema.IN_UCAST_PKTS, first(row, Column.IF_HC_IN_UCAST_PKTS, Column.IF_IN_UCAST_PKTS), overflows);
+            put(b, Schema.OUT_UCAST_PKTS, first(row, Column.IF_HC_OUT_UCAST_PKTS, Column.IF_OUT_UCAST_PKTS), overflows);
+            put(b, Schema.IN_ERRORS, row.get(Column.IF_IN_ERRORS), overflows);
+            put(b, Schema.OUT_ERRORS, row.get(Column.IF_OUT_ERRORS), overflows);
+            put(b, Schema.IN_DISCARDS, row.get(Column.IF_IN_DISCARDS), overflows);
+            put(b, Schema.OUT_DISCARDS, row.get(Column.IF_OUT_DISCARDS), overflows);
             speed(b, row);
-            put(b, "oper_status", row.get(Column.IF_OPER_STATUS), overflows);
-            put(b, "admin_status", row.get(Column.IF_ADMIN_STATUS), overflows);
+            put(b, Schema.OPER_STATUS, row.get(Column.IF_OPER_STATUS), overflows);
+            put(b, Schema.ADMIN_STATUS, row.get(Column.IF_ADMIN_STATUS), overflows);
             if (row.get(Column.IF_ALIAS) instanceof OctetString alias && alias.length() > 0) {
-                b.field("description", Text.of(alias).value());
+                b.field(Schema.DESCRIPTION, Text.of(alias).value());
             }
             points.add(b.build());
             interfaces++;
@@ -146,11 +147,11 @@ final class PointMaker {
         long high = number(row.get(Column.IF_HIGH_SPEED));
         long low = number(row.get(Column.IF_SPEED));
         if (high > 0) {
-            b.field("speed_bps", high * 1_000_000L);
+            b.field(Schema.SPEED_BPS, high * 1_000_000L);
         } else if (low >= 0) {
-            b.field("speed_bps", low);
+            b.field(Schema.SPEED_BPS, low);
         } else if (high == 0) {
-            b.field("speed_bps", 0L);
+            b.field(Schema.SPEED_BPS, 0L);
         }
     }
 

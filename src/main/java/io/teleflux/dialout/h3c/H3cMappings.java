@@ -48,38 +48,38 @@ final class H3cMappings {
     }
 
     private static final List<Entry> TABLE = List.of(
-            mapped("Ifmgr/Statistics", "interface", KEEP,
-                    key("Name", "interface"),
-                    integer("IfIndex", "ifindex"),
-                    integer("InOctets", "in_octets"), integer("OutOctets", "out_octets"),
-                    integer("InPkts", "in_pkts"), integer("OutPkts", "out_pkts"),
-                    integer("InUcastPkts", "in_ucast_pkts"), integer("OutUcastPkts", "out_ucast_pkts"),
-                    integer("InNUcastPkts", "in_nucast_pkts"), integer("OutNUcastPkts", "out_nucast_pkts"),
-                    integer("InErrors", "in_errors"), integer("OutErrors", "out_errors"),
-                    integer("InDiscards", "in_discards"), integer("OutDiscards", "out_discards"),
-                    integer("InUnknownProtos", "in_unknown_protos"),
+            mapped("Ifmgr/Statistics", Schema.INTERFACE, KEEP,
+                    key("Name", Schema.TAG_INTERFACE),
+                    integer("IfIndex", Schema.IFINDEX),
+                    integer("InOctets", Schema.IN_OCTETS), integer("OutOctets", Schema.OUT_OCTETS),
+                    integer("InPkts", Schema.IN_PKTS), integer("OutPkts", Schema.OUT_PKTS),
+                    integer("InUcastPkts", Schema.IN_UCAST_PKTS), integer("OutUcastPkts", Schema.OUT_UCAST_PKTS),
+                    integer("InNUcastPkts", Schema.IN_NUCAST_PKTS), integer("OutNUcastPkts", Schema.OUT_NUCAST_PKTS),
+                    integer("InErrors", Schema.IN_ERRORS), integer("OutErrors", Schema.OUT_ERRORS),
+                    integer("InDiscards", Schema.IN_DISCARDS), integer("OutDiscards", Schema.OUT_DISCARDS),
+                    integer("InUnknownProtos", Schema.IN_UNKNOWN_PROTOS),
                     // unit unconfirmed (likely bytes/s): stored raw, never used for in_bps
                     integer("InRate", "in_rate"), integer("OutRate", "out_rate"),
                     integer("InPktRate", "in_pkt_rate"), integer("OutPktRate", "out_pkt_rate"),
                     integer("InBitRate", "in_bit_rate"), integer("OutBitRate", "out_bit_rate"),
                     floating("InUsage", "in_usage_pct"), floating("OutUsage", "out_usage_pct"),
                     ignore("AbbreviatedName"), ignore("LastClear")),
-            mapped("Ifmgr/Interfaces", "interface", IGNORE,
-                    key("Name", "interface"),
-                    integer("IfIndex", "ifindex"),
-                    integer("AdminStatus", "admin_status"), integer("OperStatus", "oper_status"),
-                    integer("ActualSpeed", "speed_bps", TIMES_1000), // kbit/s
-                    string("Description", "description")),
-            mapped("Device/Base", "device", IGNORE,
-                    integer("Uptime", "uptime_s"), string("VendorName", "vendor")),
-            mapped("Device/CPUs", "device", IGNORE,
+            mapped("Ifmgr/Interfaces", Schema.INTERFACE, IGNORE,
+                    key("Name", Schema.TAG_INTERFACE),
+                    integer("IfIndex", Schema.IFINDEX),
+                    integer("AdminStatus", Schema.ADMIN_STATUS), integer("OperStatus", Schema.OPER_STATUS),
+                    integer("ActualSpeed", Schema.SPEED_BPS, TIMES_1000), // kbit/s
+                    string("Description", Schema.DESCRIPTION)),
+            mapped("Device/Base", Schema.DEVICE, IGNORE,
+                    integer("Uptime", Schema.UPTIME_S), string("VendorName", Schema.VENDOR)),
+            mapped("Device/CPUs", Schema.DEVICE, IGNORE,
                     tag("Chassis", "chassis"), tag("Slot", "slot"), tag("CPUID", "cpu"),
-                    floating("CPUUsage", "cpu_pct")),
-            mapped("Diagnostic/Memories", "device", IGNORE,
+                    floating("CPUUsage", Schema.CPU_PCT)),
+            mapped("Diagnostic/Memories", Schema.DEVICE, IGNORE,
                     tag("Chassis", "chassis"), tag("Slot", "slot"), tag("CPUID", "cpu"),
-                    floating("FreeRatio", "mem_used_pct", HUNDRED_MINUS),
-                    integer("Total", "mem_total"), integer("Used", "mem_used"), integer("Free", "mem_free"),
-                    ratio("mem_used_pct", "Used", "Total", 100.0)),
+                    floating("FreeRatio", Schema.MEM_USED_PCT, HUNDRED_MINUS),
+                    integer("Total", Schema.MEM_TOTAL), integer("Used", Schema.MEM_USED), integer("Free", Schema.MEM_FREE),
+                    ratio(Schema.MEM_USED_PCT, "Used", "Total", 100.0)),
             generic("Device/Transceivers", INT32_NOT_AVAILABLE));
 
     /** An extra column must never take a name the data model reserves. */
@@ -99,8 +99,8 @@ final class H3cMappings {
                 continue;
             }
             Set<String> names = taken.computeIfAbsent(e.measurement, m -> new HashSet<>(COMPUTED.getOrDefault(m, Set.of())));
-            names.add("device");
-            names.add("source");
+            names.add(Schema.TAG_DEVICE);
+            names.add(Schema.TAG_SOURCE);
             names.add("time");
             for (Mapping.Item s : e.specs) {
                 if (s instanceof Column c && c.target() != null) {

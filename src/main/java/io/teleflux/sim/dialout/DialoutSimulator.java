@@ -21,7 +21,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Devices {@code 0..devices-1} of a {@link CounterModel}, each dialling out to the collector over
@@ -320,11 +319,6 @@ public final class DialoutSimulator implements AutoCloseable {
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return Thread.ofPlatform().name(prefix + "-", 1).daemon().factory();
     }
 }
