@@ -13,7 +13,7 @@ import org.snmp4j.smi.Variable;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +30,8 @@ import java.util.Set;
  *   <li>{@code in_pkts}/{@code out_pkts}: 64-bit unicast + multicast + broadcast, only when all three
  *       are there (a sum of 32-bit counters could not be unwrapped);</li>
  *   <li>a 64-bit value >= 2^63 is left out of its point and counted, never written negative;</li>
- *   <li>the interface name is ifName, else ifDescr, else the ifIndex; repeated names get {@code #ifIndex}.</li>
+ *   <li>the interface name is ifName, else ifDescr, else the ifIndex; a name several interfaces share gets
+ *       {@code #ifIndex} on every one of them.</li>
  * </ul>
  */
 final class PointMaker {
@@ -65,7 +66,12 @@ final class PointMaker {
         for (EnumMap<Column, Variable> row : d.rows().values()) {
             anywhere.addAll(row.keySet());
         }
-        Set<String> names = new HashSet<>();
+        // a name several interfaces share is suffixed on all of them, not on all but the lowest
+        // ifIndex: adding or removing one of them then renames none of the others' series
+        Map<String, Integer> uses = new HashMap<>();
+        for (Map.Entry<OID, EnumMap<Column, Variable>> e : d.rows().entrySet()) {
+            uses.merge(name(e.getKey(), e.getValue(), EnumSet.noneOf(Warning.class)), 1, Integer::sum);
+        }
         int[] overflows = new int[1];
         int interfaces = 0;
         for (Map.Entry<OID, EnumMap<Column, Variable>> e : d.rows().entrySet()) {
@@ -75,10 +81,9 @@ final class PointMaker {
                 warnings.add(Warning.TABLE_HOLES);
             }
             String name = name(index, row, warnings);
-            if (!names.add(name)) {
+            if (uses.get(name) > 1) {
                 warnings.add(Warning.DUPLICATE_NAME);
                 name = name + "#" + index;
-                names.add(name);
             }
             if (!filter.accepts(name)) {
                 continue;

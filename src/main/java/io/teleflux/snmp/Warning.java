@@ -13,7 +13,7 @@ enum Warning {
     COUNTER32_ONLY("counter32_only",
             "some interfaces have no 64-bit counters (ifXTable): their octets come from the 32-bit ifTable counters"),
     TABLE_HOLES("table_holes", "some interfaces lack columns that others have (holes in the table): those fields are left out"),
-    DUPLICATE_NAME("duplicate_name", "several interfaces share one name: all but the first get the suffix #<ifIndex>"),
+    DUPLICATE_NAME("duplicate_name", "several interfaces share one name: each of them gets the suffix #<ifIndex>"),
     OUT_OF_ORDER("out_of_order", "the agent returned OIDs out of order: the walk stopped early in the affected columns"),
     UINT64_OVERFLOW("uint64_overflow", "counters >= 2^63 were dropped from the points (InfluxDB 1.x cannot store them)"),
     AGENT_RESTART("agent_restart", "the agent restarted (sysUpTime went down): rates restart from this poll");

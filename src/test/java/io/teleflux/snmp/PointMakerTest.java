@@ -194,9 +194,20 @@ class PointMakerTest {
         PointMaker.Built b = PointMaker.build(new Table().row(1, hcRow("Gi1/0/1")).row(2, hcRow("Gi1/0/1"))
                         .row(3, hcRow("Gi1/0/9")).row(4, hcRow("NULL0")).row(5, hcRow("Vlan10")).data(),
                 "sw1", "192.0.2.1", filter, false);
-        assertThat(b.points()).extracting(p -> p.tag("interface")).containsExactly(null, "Gi1/0/1", "Gi1/0/1#2", "Vlan10");
+        assertThat(b.points()).extracting(p -> p.tag("interface")).containsExactly(null, "Gi1/0/1#1", "Gi1/0/1#2", "Vlan10");
         assertThat(b.interfaces()).isEqualTo(3);
         assertThat(b.warnings()).contains(Warning.DUPLICATE_NAME);
+    }
+
+    @Test
+    void aSharedNameIsStableWhenAnotherPortOfThatNameComesOrGoes() {
+        // a DSLAM: many ports under few names; adding port 1 must not rename port 2's or port 3's series
+        PointMaker.Built before = PointMaker.build(new Table().row(2, hcRow("adsl")).row(3, hcRow("adsl")).data(),
+                "dslam", "192.0.2.9", SnmpTarget.InterfaceFilter.ALL, false);
+        PointMaker.Built after = PointMaker.build(new Table().row(1, hcRow("adsl")).row(2, hcRow("adsl"))
+                .row(3, hcRow("adsl")).data(), "dslam", "192.0.2.9", SnmpTarget.InterfaceFilter.ALL, false);
+        assertThat(before.points()).extracting(p -> p.tag("interface")).containsExactly(null, "adsl#2", "adsl#3");
+        assertThat(after.points()).extracting(p -> p.tag("interface")).containsExactly(null, "adsl#1", "adsl#2", "adsl#3");
     }
 
     @Test
