@@ -35,7 +35,11 @@ final class DevicePoll implements ResponseListener {
     sealed interface Outcome permits Success, Failure {
     }
 
-    record Success(PollData data) implements Outcome {
+    /** @param partial the deadline cut the walk: {@code data} holds the interfaces walked completely by then */
+    record Success(PollData data, boolean partial) implements Outcome {
+        Success(PollData data) {
+            this(data, false);
+        }
     }
 
     /** @param detail why, for the log line: never contains a secret */
@@ -95,20 +99,33 @@ final class DevicePoll implements ResponseListener {
         send(get);
     }
 
-    /** The deadline passed: stop waiting, count it as a timeout. A late answer is ignored. */
+    /**
+     * The deadline passed: stop waiting; a late answer is ignored. The interfaces walked
+     * completely by then are kept (a large chassis that cannot be walked within the interval still
+     * gets most of its interfaces written, every poll); with none, it is a timeout.
+     */
     void abandon(String why) {
         PDU pending;
+        Outcome outcome = new Failure(PollResult.TIMEOUT, why);
         synchronized (this) {
             if (finished) {
                 return;
             }
             finished = true;
             pending = inFlight;
+            if (walk != null) {
+                var complete = walk.completeRows();
+                if (!complete.isEmpty()) {
+                    warnings.add(Warning.PARTIAL_WALK);
+                    outcome = new Success(new PollData(clock.getAsLong(), sysUpTime, sysName,
+                            new java.util.TreeMap<>(complete), warnings), true);
+                }
+            }
         }
         if (pending != null) {
             session.done(pending, this);
         }
-        done.accept(new Failure(PollResult.TIMEOUT, why));
+        done.accept(outcome);
     }
 
     private void send(PDU pdu) {

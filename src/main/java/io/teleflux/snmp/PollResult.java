@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum PollResult {
     /** Every answer arrived; the points were handed on. */
     OK,
+    /** The deadline cut the table walk: the interfaces walked completely by then were handed on. */
+    PARTIAL,
     /** No (complete) answer in time: dead or unreachable device, wrong v2c community, or the per-device deadline. */
     TIMEOUT,
     /** The agent rejected the v3 credentials (unknown user, wrong passphrase, unsupported level) or refused access. */

@@ -112,7 +112,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
             }
         }
         metrics.describe(POLLS, Metrics.Type.COUNTER,
-                "SNMP polls by device and result: ok, timeout (no or incomplete answer, deadline), auth_error, error");
+                "SNMP polls by device and result: ok, partial (the deadline cut the walk: what was walked is written), timeout (no or incomplete answer, deadline), auth_error, error");
         metrics.describe(POLL_SECONDS, Metrics.Type.GAUGE, "Duration of the device's last SNMP poll, in seconds");
         metrics.describe(LAST_SUCCESS, Metrics.Type.GAUGE,
                 "Epoch ms of the device's last successful SNMP poll (0 = none yet), for silent-device alerts");
@@ -433,7 +433,8 @@ public final class SnmpPoller implements Component, AutoCloseable {
         sink.accept(built.points());
 
         pointsIn.add(built.points().size());
-        d.polls(PollResult.OK).inc();
+        PollResult result = ((DevicePoll.Success) outcome).partial() ? PollResult.PARTIAL : PollResult.OK;
+        d.polls(result).inc();
         d.lastSuccess.set(data.timeMs());
         d.interfaces.set(built.interfaces());
         if (d.failing != null) {
@@ -441,7 +442,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
         }
         d.failing = null;
         d.failedPolls = 0;
-        return PollResult.OK;
+        return result;
     }
 
     private static String ipText(InetAddress ip) {
@@ -490,7 +491,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
             labels.put(label, d);
         }
         d.label = label;
-        for (PollResult r : new PollResult[]{PollResult.OK, PollResult.TIMEOUT, PollResult.AUTH_ERROR, PollResult.ERROR}) {
+        for (PollResult r : new PollResult[]{PollResult.OK, PollResult.PARTIAL, PollResult.TIMEOUT, PollResult.AUTH_ERROR, PollResult.ERROR}) {
             d.polls.put(r, metrics.counter(POLLS, "device", label, "result", r.label()));
         }
         metrics.gauge(POLL_SECONDS, () -> d.pollSeconds, "device", label);

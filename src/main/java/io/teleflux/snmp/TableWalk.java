@@ -117,6 +117,29 @@ final class TableWalk {
         return outOfOrder;
     }
 
+    /**
+     * The rows every column has been walked past, in index order: what a walk cut short (by the
+     * poll's deadline) knows completely. A finished column bounds nothing; an unfinished one
+     * bounds the rows to those at or before the last index it returned.
+     */
+    SortedMap<OID, EnumMap<Column, Variable>> completeRows() {
+        OID bound = null;
+        for (int c = 0; c < columns.length; c++) {
+            if (done[c]) {
+                continue;
+            }
+            OID prefix = columns[c].oid;
+            if (last[c].size() <= prefix.size()) {
+                return new TreeMap<>(); // this column has not returned a row yet
+            }
+            OID index = new OID(last[c].getValue(), prefix.size(), last[c].size() - prefix.size());
+            if (bound == null || index.compareTo(bound) < 0) {
+                bound = index;
+            }
+        }
+        return bound == null ? rows : rows.headMap(bound.successor());
+    }
+
     /** Rows by index (the OID suffix after the column), in index order. */
     SortedMap<OID, EnumMap<Column, Variable>> rows() {
         return rows;

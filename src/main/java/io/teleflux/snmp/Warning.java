@@ -16,7 +16,9 @@ enum Warning {
     DUPLICATE_NAME("duplicate_name", "several interfaces share one name: each of them gets the suffix #<ifIndex>"),
     OUT_OF_ORDER("out_of_order", "the agent returned OIDs out of order: the walk stopped early in the affected columns"),
     UINT64_OVERFLOW("uint64_overflow", "counters >= 2^63 were dropped from the points (InfluxDB 1.x cannot store them)"),
-    AGENT_RESTART("agent_restart", "the agent restarted (sysUpTime went down): rates restart from this poll");
+    AGENT_RESTART("agent_restart", "the agent restarted (sysUpTime went down): rates restart from this poll"),
+    PARTIAL_WALK("partial_walk", "the interface table could not be walked within the poll's deadline: the interfaces"
+            + " walked by then are written, the rest are not (raise teleflux.snmp.deadline or max-repetitions)");
 
     final String label;
     final String text;
