@@ -73,6 +73,12 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " sysUpTime, sysName, ifNumber, ifTable and ifXTable with the counters dial-out streams.")
     String snmpListen;
 
+    @Option(names = "--snmp-community-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "v2c communities are PREFIX followed by the device name (e.g. ro- for ro-sim-0001), so that"
+                    + " a community differs from the device name: a collector redacts its secrets wherever they"
+                    + " appear, a device named like its community included. Default: none (community = name).")
+    String snmpCommunityPrefix;
+
     @Option(names = "--snmp-v3-user", paramLabel = "NAME:AUTH:AUTHPASS[:PRIV:PRIVPASS]",
             description = "An SNMPv3 user of --snmp-listen (repeatable). AUTH: MD5, SHA, SHA-224, SHA-256, SHA-384,"
                     + " SHA-512; PRIV: DES, AES-128 (or AES), AES-192, AES-256; without PRIV the user is authNoPriv."
@@ -170,7 +176,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DialoutSimulator sim = settings == null ? null : new DialoutSimulator(model, settings, tls);
         SnmpAgentSimulator agent = snmp == null ? null
-                : new SnmpAgentSimulator(model, devices, snmp.host(), snmp.port(), users);
+                : new SnmpAgentSimulator(model, devices, snmp.host(), snmp.port(), users).withCommunityPrefix(snmpCommunityPrefix);
         GnmiSimulator gnmi = gnmiSettings == null ? null : new GnmiSimulator(model, devices, gnmiSettings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stopAll = () -> {

@@ -2,6 +2,7 @@ package io.teleflux.snmp;
 
 import io.teleflux.selfmon.PipelineMetrics;
 import io.teleflux.component.Component;
+import io.teleflux.config.Secret;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.FatalErrors;
 import io.teleflux.selfmon.Liveness;
@@ -128,6 +129,11 @@ public final class SnmpPoller implements Component, AutoCloseable {
         this.overflowDropped = metrics.counter(PipelineMetrics.FIELDS_DROPPED, "reason", "uint64_overflow");
         for (SnmpTarget t : cfg.targets()) {
             Device d = new Device(t);
+            if (t.hasName() && d.isSecret(t.name())) {
+                LOG.warn("SNMP target {}: its name equals its community or a passphrase, so logs and metrics show it"
+                        + " as <redacted>; log lines name it by its address. Choose a community that differs from the"
+                        + " name", t.address());
+            }
             devices.put(t, d);
             claim(d, t.hasName() ? t.name() : d.fallbackName);
         }
@@ -290,7 +296,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
             dispatch();
         } catch (RuntimeException e) {
             // a periodic task that throws is never run again: log instead
-            LOG.error("SNMP: cannot schedule a poll of {}", d.label, e);
+            LOG.error("SNMP: cannot schedule a poll of {}", d.who(), e);
         }
     }
 
@@ -377,7 +383,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
             result = PollResult.ERROR;
         } catch (RuntimeException e) {
             // a bug downstream, not the device's fault: say it, but not on every poll of every device
-            SINK_ERRORS.warn(d.label, "{}: could not hand on the points of a poll: {}", d.label, e.toString());
+            SINK_ERRORS.warn(d.label, "{}: could not hand on the points of a poll: {}", d.who(), e.toString());
             result = PollResult.ERROR;
         }
         PollResult r = result;
@@ -395,7 +401,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
         if (outcome instanceof DevicePoll.Failure f) {
             d.polls(f.result()).inc();
             if (d.failing != f.result()) {
-                LOG.warn("{}: polls failing ({}) - {}", d.label, f.result().label(), f.detail());
+                LOG.warn("{}: polls failing ({}) - {}", d.who(), f.result().label(), f.detail());
                 d.failing = f.result();
             }
             d.failedPolls++;
@@ -424,7 +430,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
         for (Warning w : now) {
             metrics.counter(WARNINGS, "device", d.label, "reason", w.label).inc();
             if (!d.warned.contains(w)) {
-                LOG.warn("{}: {}", d.label, w.text);
+                LOG.warn("{}: {}", d.who(), w.text);
             }
         }
         d.warned = now;
@@ -438,7 +444,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
         d.lastSuccess.set(data.timeMs());
         d.interfaces.set(built.interfaces());
         if (d.failing != null) {
-            LOG.info("{}: polls succeed again (after {} failed)", d.label, d.failedPolls);
+            LOG.info("{}: polls succeed again (after {} failed)", d.who(), d.failedPolls);
         }
         d.failing = null;
         d.failedPolls = 0;
@@ -596,6 +602,24 @@ public final class SnmpPoller implements Component, AutoCloseable {
 
         Metrics.Counter polls(PollResult r) {
             return polls.get(r);
+        }
+
+        /**
+         * The target in log lines: its label, or its address when the label is also one of its
+         * secrets (a device named like its community), which the log would show as {@code <redacted>}.
+         */
+        String who() {
+            String l = label;
+            return isSecret(l) ? "target " + fallbackName : l;
+        }
+
+        boolean isSecret(String s) {
+            for (Secret secret : new Secret[]{cfg.community(), cfg.authPassphrase(), cfg.privPassphrase()}) {
+                if (secret != null && !secret.isEmpty() && secret.reveal().equals(s)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

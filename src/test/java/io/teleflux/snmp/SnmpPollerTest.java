@@ -62,6 +62,20 @@ class SnmpPollerTest {
     }
 
     @Test
+    void aTargetNamedLikeItsCommunityIsLoggedByItsAddress() throws Exception {
+        // the community is a secret, redacted wherever it appears: the name would read <redacted>
+        int port = FreePorts.nextUdp();
+        SnmpConfig cfg = config("timeout = 10s, deadline = 300ms\n"
+                + "targets = [{ address = \"localhost:" + port + "\", name = sw-7, community = sw-7 }]");
+        try (LogCapture logs = LogCapture.of(SnmpPoller.class); SnmpPoller p = new SnmpPoller(cfg, points -> { }, new Metrics())) {
+            assertThat(logs.containing("SNMP target localhost:" + port + ": its name equals its community")).hasSize(1);
+            assertThat(p.pollOnce(cfg.targets().get(0))).isEqualTo(PollResult.TIMEOUT);
+            assertThat(logs.containing("target localhost:" + port + ": polls failing (timeout)")).hasSize(1);
+            assertThat(logs.containing("sw-7")).as("the name, which is the secret, in no log line").isEmpty();
+        }
+    }
+
+    @Test
     void onlyConfiguredTargetsAndNothingAfterClose() throws Exception {
         SnmpConfig cfg = config("targets = [{ address = \"127.0.0.1:" + FreePorts.nextUdp() + "\", community = c }]");
         SnmpConfig other = config("targets = [{ address = \"127.0.0.2:161\", community = c }]");

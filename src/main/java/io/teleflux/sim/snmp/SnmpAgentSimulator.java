@@ -94,6 +94,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
     private final List<V3User> users;
     private final int workers;
     private final byte[] prefix;
+    private byte[] communityPrefix = new byte[0];
     private final byte[][] deviceNames;
     private final OidLayout[] layoutByDevice;
     private final ConcurrentHashMap<List<Integer>, OidLayout> layouts = new ConcurrentHashMap<>();
@@ -267,6 +268,25 @@ public final class SnmpAgentSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * v2c communities become {@code prefix} + the device name (e.g. {@code ro-sim-0001}), so that a
+     * community is not also the device's name: a collector redacts secrets wherever they appear,
+     * and a name equal to one would be redacted from every log line and metric. Call before start.
+     */
+    public SnmpAgentSimulator withCommunityPrefix(String prefix) {
+        this.communityPrefix = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** The device a v2c community names, or -1. */
+    int deviceOfCommunity(byte[] community) {
+        int n = communityPrefix.length;
+        if (community.length <= n || !Arrays.equals(community, 0, n, communityPrefix, 0, n)) {
+            return -1;
+        }
+        return n == 0 ? deviceIndex(community) : deviceIndex(Arrays.copyOfRange(community, n, community.length));
+    }
+
     /** The device named by {@code name} (community or context), or -1. Allocation-free. */
     int deviceIndex(byte[] name) {
         int n = name.length - prefix.length;
@@ -323,7 +343,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
 
     private <A extends Address> void answerV2c(CommandResponderEvent<A> e, PDU req, long now) {
         byte[] community = e.getSecurityName();
-        int device = deviceIndex(community);
+        int device = deviceOfCommunity(community);
         e.setProcessed(true);
         if (device < 0) {
             unknownCommunity.increment();

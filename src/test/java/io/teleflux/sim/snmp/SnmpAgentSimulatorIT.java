@@ -199,6 +199,21 @@ class SnmpAgentSimulatorIT {
     }
 
     @Test
+    void withACommunityPrefixTheCommunityIsThePrefixAndTheName() {
+        try (SnmpAgentSimulator prefixed = new SnmpAgentSimulator(model, 2, "127.0.0.1", 0, List.of()).withCommunityPrefix("ro-")) {
+            prefixed.start();
+            String at = "127.0.0.1:" + prefixed.port();
+            assertThat(ok(run("snmpget", v2c("ro-sim-0002"), at, SYS_NAME)).get(SYS_NAME).text()).isEqualTo("sim-0002");
+            List<String> bare = v2c("sim-0002");
+            bare.set(bare.indexOf("-r") + 1, "0");
+            assertThat(run("snmpget", bare, at, SYS_NAME).exit()).as("the bare name is no longer a community").isNotZero();
+            assertThat(prefixed.stats().unknownCommunity()).isEqualTo(1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anUnknownCommunityGetsNoAnswer() {
         long unknownBefore = agent.stats().unknownCommunity();
         List<String> opts = v2c("sim-0004"); // one past the last simulated device
