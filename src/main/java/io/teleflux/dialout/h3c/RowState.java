@@ -28,6 +28,7 @@ final class RowState {
     private byte[] types = new byte[32];
     private long[] bits = new long[32];
     private int fields;
+    private String[] texts = new String[32];
     private Point.Builder builder;
 
     void start(Mapping m) {
@@ -86,6 +87,15 @@ final class RowState {
 
     void addBoolean(String key, boolean v) {
         add(key, BOOLEAN, v ? 1 : 0);
+    }
+
+    /** A state sent as a word ({@code "Normal"}, {@code "enable"}): data, kept as a string field. */
+    void addText(String key, String v) {
+        add(key, TEXT, 0);
+        if (texts.length < keys.length) {
+            texts = Arrays.copyOf(texts, keys.length);
+        }
+        texts[fields - 1] = v;
     }
 
     private void add(String key, byte type, long v) {
@@ -172,6 +182,8 @@ final class RowState {
         for (int i = 0; i < fields; i++) {
             if (types[i] == BOOLEAN) {
                 b.field(keys[i], bits[i] != 0);
+            } else if (types[i] == TEXT) {
+                b.field(keys[i], texts[i]);
             } else {
                 b.field(keys[i], Double.longBitsToDouble(bits[i]));
             }

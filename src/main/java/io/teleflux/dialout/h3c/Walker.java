@@ -10,11 +10,13 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.teleflux.point.Point;
+import io.teleflux.point.Schema;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 
 import static com.fasterxml.jackson.core.JsonToken.END_ARRAY;
 import static com.fasterxml.jackson.core.JsonToken.FIELD_NAME;
@@ -213,19 +215,63 @@ final class Walker {
     private void table(JsonParser p, Mapping m) throws IOException, DecodeException {
         checkDepth(4);
         tableRowStarted = false;
+        List<String> objectNames = null; // objects of this table read as rows, and where their points are
+        List<Integer> objectPoints = null;
         JsonToken t;
         while ((t = next(p)) == FIELD_NAME) {
             String name = p.currentName();
             t = next(p);
             if (t == VALUE_STRING && NumberText.holdsJson(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
                 tableEntryInString(m, name, p.getText());
+            } else if (t == START_OBJECT) {
+                int mark = pending.size();
+                tableEntry(m, name, p, t, 5);
+                if (pending.size() == mark + 1) {
+                    if (objectNames == null) {
+                        objectNames = new ArrayList<>(2);
+                        objectPoints = new ArrayList<>(2);
+                    }
+                    objectNames.add(name);
+                    objectPoints.add(mark);
+                }
             } else {
                 tableEntry(m, name, p, t, 5);
             }
         }
         if (tableRowStarted) {
             tableRowStarted = false;
+            if (objectNames != null) {
+                // the table is itself the row (it has values of its own): an object in it is part of
+                // that row, named by its parent, not a second row on the same series and time
+                Point[] nested = new Point[objectNames.size()];
+                for (int i = nested.length - 1; i >= 0; i--) {
+                    nested[i] = pending.remove((int) objectPoints.get(i));
+                    rows--;
+                }
+                for (int i = 0; i < nested.length; i++) {
+                    mergeInto(tableRow, Names.snake(objectNames.get(i)), nested[i]);
+                }
+            }
             finish(tableRow);
+        }
+    }
+
+    /** The fields (and key tags) of {@code nested} as fields of {@code r}, named {@code prefix_field}. */
+    private static void mergeInto(RowState r, String prefix, Point nested) {
+        for (int i = 0; i < nested.tagCount(); i++) {
+            String k = nested.tagKey(i);
+            if (!k.equals(Schema.TAG_DEVICE) && !k.equals(Schema.TAG_SOURCE)) {
+                r.addText(prefix + '_' + k, nested.tagValue(i));
+            }
+        }
+        for (int i = 0; i < nested.fieldCount(); i++) {
+            String k = prefix + '_' + nested.fieldKey(i);
+            switch (nested.fieldType(i)) {
+                case Point.LONG -> r.addDouble(k, nested.longValue(i));
+                case Point.DOUBLE -> r.addDouble(k, nested.doubleValue(i));
+                case Point.BOOLEAN -> r.addBoolean(k, nested.booleanValue(i));
+                default -> r.addText(k, nested.stringValue(i));
+            }
         }
     }
 
@@ -453,7 +499,15 @@ final class Walker {
                     case NumberText.LONG -> storeLong(r, c, num.longValue);
                     case NumberText.DOUBLE -> storeDouble(r, c, num.doubleValue);
                     case NumberText.OVERFLOW -> issue(Issue.UINT64_OVERFLOW, c.source());
-                    default -> issue(Issue.NON_NUMERIC, c.source());
+                    default -> {
+                        // a status column may name its state ("up"): the IF-MIB number is stored
+                        long state = States.ifStatus(c.target(), p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                        if (state > 0) {
+                            storeLong(r, c, state);
+                        } else {
+                            issue(Issue.NON_NUMERIC, c.source());
+                        }
+                    }
                 }
             }
             case VALUE_NULL -> {
@@ -598,6 +652,10 @@ final class Walker {
             default -> {
                 if (NumberText.holdsJson(b, off, len)) {
                     embeddedLeaf(r, key, column, p.getText(), depth);
+                } else if (States.notAvailable(b, off, len)) {
+                    issue(Issue.NOT_AVAILABLE, column);
+                } else if (States.isWord(b, off, len)) {
+                    r.addText(key, p.getText()); // a state ("Normal", "enable"): data, not bad input
                 } else {
                     issue(Issue.NON_NUMERIC, column);
                 }
