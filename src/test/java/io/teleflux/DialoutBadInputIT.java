@@ -148,7 +148,7 @@ class DialoutBadInputIT {
                 Arguments.of("JSON string, not an object", msg(dev, "Ifmgr/Statistics", "\"hello\""),
                         "teleflux_decode_errors_total", "not_object"),
                 Arguments.of("rows with no usable fields", msg(dev, "Ifmgr/Statistics",
-                                "{\"Notification\":{\"Timestamp\":\"" + T + "\",\"Ifmgr\":{\"Statistics\":{\"Interface\":[{\"Name\":\"GE1\",\"LastClear\":\"Never\"}]}}}}"),
+                                "{\"Notification\":{\"Timestamp\":\"" + T + "\",\"Ifmgr\":{\"Statistics\":{\"Interface\":[{\"Name\":\"GE1\",\"LastClear\":\"--\"}]}}}}"),
                         "teleflux_decode_errors_total", "no_usable_rows"),
                 Arguments.of("missing deviceMsg on the first message", msg(null, "Ifmgr/Statistics", stats("x", T, "1")),
                         "teleflux_decode_errors_total", "missing_device"),
@@ -167,6 +167,24 @@ class DialoutBadInputIT {
         assertThat(r.getResponse()).isEqualTo("ok");
         assertThat(counter(counter, "reason", reason)).as(what).isEqualTo(before + 1);
         assertThat(stored("bad-sw", good, "in_octets")).as("good message after " + what).isEqualTo(12345L);
+    }
+
+    @Test
+    void aDeviceWhoseEveryMessageFailsToDecodeGoesSilent() throws Exception {
+        // received, counted, but no data: "last heard" (what the silent-device alert reads) does not move
+        String dev = "all-broken";
+        stream(msg(dev, "Ifmgr/Statistics", "{\"Notification\":{\"Ifmgr\" 12}"), msg(dev, "Ifmgr/Statistics", "[1,2,3]"));
+        assertThat(counter("teleflux_dialout_messages_total", "device", dev)).isEqualTo(2);
+        assertThat(counter("teleflux_dialout_bytes_total", "device", dev)).isGreaterThan(20);
+        assertThat(counter("teleflux_dialout_data_messages_total", "device", dev)).isZero();
+        assertThat(counter("teleflux_dialout_last_data_ms", "device", dev)).isZero();
+        stream(msg("alive-sw", "Ifmgr/Statistics", stats("alive-if", T, "5")));
+        assertThat(stored("alive-sw", "alive-if", "in_octets")).isEqualTo(5L);
+        assertThat(counter("teleflux_dialout_data_messages_total", "device", "alive-sw")).isEqualTo(1);
+        assertThat(counter("teleflux_dialout_last_data_ms", "device", "alive-sw")).isPositive();
+        assertThat(influx.query("telemetry", "SELECT * FROM device WHERE device = '" + dev + "'").isEmpty())
+                .as("no device point for a device that sent no data").isTrue();
+        assertThat(influx.query("telemetry", "SELECT * FROM device WHERE device = 'alive-sw'").isEmpty()).isFalse();
     }
 
     @Test

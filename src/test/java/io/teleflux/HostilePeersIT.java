@@ -374,7 +374,7 @@ class HostilePeersIT {
         } finally {
             DialoutClients.close(real);
         }
-        assertThat(TestCollector.await(10, () -> metric("teleflux_dialout_last_message_ms", "device", "real-after-flood") > 0))
+        assertThat(TestCollector.await(10, () -> metric("teleflux_dialout_last_data_ms", "device", "real-after-flood") > 0))
                 .as("the real device has its own last-message gauge (the silent-device alert)").isTrue();
         assertHealthy();
     }

@@ -24,7 +24,9 @@ import java.util.Map;
 public final class DeviceLabels {
     private static final RateLimitedLog RL = new RateLimitedLog(LoggerFactory.getLogger(DeviceLabels.class), 60_000);
     static final String MESSAGES = DialoutMetrics.DIALOUT_MESSAGES_TOTAL;
-    static final String LAST_MESSAGE = DialoutMetrics.DIALOUT_LAST_MESSAGE_MS;
+    static final String BYTES = DialoutMetrics.DIALOUT_BYTES_TOTAL;
+    static final String DATA_MESSAGES = DialoutMetrics.DIALOUT_DATA_MESSAGES_TOTAL;
+    static final String LAST_DATA = DialoutMetrics.DIALOUT_LAST_DATA_MS;
     static final String OTHER = "other";
 
     /** One device's label and series; {@link #touch} on every message. */
@@ -32,15 +34,19 @@ public final class DeviceLabels {
         final String value;
         final String peer;
         final Metrics.Counter messages;
-        final Metrics.Counter lastMessage;
+        final Metrics.Counter bytes;
+        final Metrics.Counter dataMessages;
+        final Metrics.Counter lastData;
         volatile long lastSeenMs;
         volatile boolean released;
 
-        Label(String value, String peer, Metrics.Counter messages, Metrics.Counter lastMessage, long now) {
+        Label(String value, String peer, Metrics metrics, long now) {
             this.value = value;
             this.peer = peer;
-            this.messages = messages;
-            this.lastMessage = lastMessage;
+            this.messages = metrics.counter(MESSAGES, "device", value);
+            this.bytes = metrics.counter(BYTES, "device", value);
+            this.dataMessages = metrics.counter(DATA_MESSAGES, "device", value);
+            this.lastData = metrics.settableGauge(LAST_DATA, "device", value);
             this.lastSeenMs = now;
         }
 
@@ -48,11 +54,20 @@ public final class DeviceLabels {
             return value;
         }
 
-        /** Counts one message at {@code nowMs}. */
-        public void touch(long nowMs) {
+        /** Counts one message of {@code size} bytes received at {@code nowMs}, whether or not it decodes. */
+        public void touch(long nowMs, int size) {
             lastSeenMs = nowMs;
             messages.inc();
-            lastMessage.set(nowMs);
+            bytes.add(size);
+        }
+
+        /**
+         * The message of {@code nowMs} yielded data: "last heard" for the silent-device alert means the
+         * last usable data, so a device whose every message fails to decode does go silent.
+         */
+        public void heard(long nowMs) {
+            dataMessages.inc();
+            lastData.set(nowMs);
         }
 
         /** The label was reclaimed after being quiet: its stream must {@link #acquire} again. */
@@ -79,9 +94,12 @@ public final class DeviceLabels {
         this.max = max;
         this.maxPerPeer = maxPerPeer;
         this.expiryMs = expiryMs;
-        metrics.describe(MESSAGES, Metrics.Type.COUNTER, "Dial-out messages received, by device");
-        metrics.describe(LAST_MESSAGE, Metrics.Type.GAUGE,
-                "Epoch ms of the last dial-out message per device (for silent-device alerts)");
+        metrics.describe(MESSAGES, Metrics.Type.COUNTER, "Dial-out messages received, by device, usable or not");
+        metrics.describe(BYTES, Metrics.Type.COUNTER, "Bytes of dial-out messages received, by device");
+        metrics.describe(DATA_MESSAGES, Metrics.Type.COUNTER,
+                "Dial-out messages that yielded data, by device (the silent-device alert reads it)");
+        metrics.describe(LAST_DATA, Metrics.Type.GAUGE,
+                "Epoch ms of the last dial-out message per device that yielded data");
         metrics.describe(DialoutMetrics.DIALOUT_DEVICE_LABELS_RECLAIMED_TOTAL, Metrics.Type.COUNTER,
                 "Device labels removed from the metrics after being quiet for device-label-expiry, to make room"
                         + " in a full table");
@@ -114,8 +132,7 @@ public final class DeviceLabels {
                     + " held and none has been quiet for teleflux.dialout.limits.device-label-expiry", device, max);
             return other();
         }
-        l = new Label(device, peerAddress, metrics.counter(MESSAGES, "device", device),
-                metrics.settableGauge(LAST_MESSAGE, "device", device), nowMs);
+        l = new Label(device, peerAddress, metrics, nowMs);
         byName.put(device, l);
         perPeer.merge(peerAddress, 1, Integer::sum);
         return l;
@@ -123,8 +140,7 @@ public final class DeviceLabels {
 
     private Label other() {
         if (other == null) {
-            other = new Label(OTHER, "", metrics.counter(MESSAGES, "device", OTHER),
-                    metrics.settableGauge(LAST_MESSAGE, "device", OTHER), 0);
+            other = new Label(OTHER, "", metrics, 0);
         }
         return other;
     }
@@ -138,8 +154,9 @@ public final class DeviceLabels {
                 it.remove();
                 l.released = true;
                 perPeer.computeIfPresent(l.peer, (k, v) -> v <= 1 ? null : v - 1);
-                metrics.removeGauge(MESSAGES, "device", l.value);
-                metrics.removeGauge(LAST_MESSAGE, "device", l.value);
+                for (String name : new String[]{MESSAGES, BYTES, DATA_MESSAGES, LAST_DATA}) {
+                    metrics.removeGauge(name, "device", l.value);
+                }
                 n++;
             }
         }

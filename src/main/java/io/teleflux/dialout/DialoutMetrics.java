@@ -15,7 +15,9 @@ public final class DialoutMetrics {
     public static final String DIALOUT_DEVICE_LABELS_RECLAIMED_TOTAL = "teleflux_dialout_device_labels_reclaimed_total";
     public static final String DIALOUT_FLOW_PAUSED_TOTAL = "teleflux_dialout_flow_paused_total";
     public static final String DIALOUT_IDLE_CLOSED_TOTAL = "teleflux_dialout_idle_closed_total";
-    public static final String DIALOUT_LAST_MESSAGE_MS = "teleflux_dialout_last_message_ms";
+    public static final String DIALOUT_LAST_DATA_MS = "teleflux_dialout_last_data_ms";
+    public static final String DIALOUT_BYTES_TOTAL = "teleflux_dialout_bytes_total";
+    public static final String DIALOUT_DATA_MESSAGES_TOTAL = "teleflux_dialout_data_messages_total";
     public static final String DIALOUT_MESSAGES_TOTAL = "teleflux_dialout_messages_total";
     public static final String DIALOUT_QUEUE_BYTES = "teleflux_dialout_queue_bytes";
     public static final String DIALOUT_RECEIVE_BUFFER_BYTES = "teleflux_dialout_receive_buffer_bytes";

@@ -12,11 +12,14 @@ class DeviceLabelsTest {
     @Test
     void aDeviceKeepsItsLabelAndItsSeries() {
         DeviceLabels.Label a = labels.acquire("sw1", "10.0.0.1", 0);
-        a.touch(5);
-        a.touch(6);
+        a.touch(5, 100);
+        a.heard(5);
+        a.touch(6, 50); // a message that yielded nothing: received, but not heard from
         assertThat(labels.acquire("sw1", "10.0.0.1", 7)).isSameAs(a);
         assertThat(metrics.value(DeviceLabels.MESSAGES, "device", "sw1")).isEqualTo(2);
-        assertThat(metrics.value(DeviceLabels.LAST_MESSAGE, "device", "sw1")).isEqualTo(6);
+        assertThat(metrics.value(DeviceLabels.BYTES, "device", "sw1")).isEqualTo(150);
+        assertThat(metrics.value(DeviceLabels.DATA_MESSAGES, "device", "sw1")).isEqualTo(1);
+        assertThat(metrics.value(DeviceLabels.LAST_DATA, "device", "sw1")).isEqualTo(5);
     }
 
     @Test
@@ -31,9 +34,9 @@ class DeviceLabelsTest {
     @Test
     void aFullTableReclaimsQuietLabelsButNeverBusyOnes() {
         for (int i = 0; i < 4; i++) {
-            labels.acquire("d" + i, "10.0.0." + i, 0).touch(0);
+            labels.acquire("d" + i, "10.0.0." + i, 0).touch(0, 1);
         }
-        labels.acquire("d0", "10.0.0.0", 0).touch(100_000); // d0 is still sending
+        labels.acquire("d0", "10.0.0.0", 0).touch(100_000, 1); // d0 is still sending
         assertThat(labels.acquire("new-busy", "10.0.1.1", 30_000).value()).as("nothing quiet long enough yet")
                 .isEqualTo(DeviceLabels.OTHER);
         assertThat(metrics.value("teleflux_dialout_device_labels_folded_total", "reason", "full")).isEqualTo(1);

@@ -154,9 +154,8 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
                 device = name;
                 label = ctx.labels().acquire(name, peer.address(), now);
             }
-            label.touch(now);
+            label.touch(now, msg.getSerializedSize());
             out.clear();
-            deviceInfo(msg, now);
 
             String path = msg.getSensorPath();
             if (path.isEmpty()) {
@@ -184,6 +183,11 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
                 metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", e.reason()).inc();
                 RL.warn("decode:" + e.reason() + ":" + device, "cannot decode {} from {} ({}): {} [{}]",
                         path.isEmpty() ? "a message" : "'" + path + "'", device, peer, e.getMessage(), e.reason());
+            }
+            if (!out.isEmpty()) {
+                // only data makes a device alive: one whose every message fails to decode goes silent
+                label.heard(now);
+                deviceInfo(msg, now);
             }
             flush();
         }
@@ -219,7 +223,7 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
             if (!d.getDeviceIpAddr().isEmpty()) {
                 b.field("reported_ip", d.getDeviceIpAddr());
             }
-            out.add(b.build());
+            out.add(0, b.build()); // first, as the device's identity precedes its data (and its share of the limits)
         }
 
         @Override
