@@ -95,6 +95,19 @@ class GnmiDashboardQueriesIT {
             assertThat(s.tags()).containsEntry("source", "telemetry");
             assertThat(s.values()).hasSize(SAMPLES - 1)
                     .allSatisfy(row -> assertThat(((Number) row.get(1)).doubleValue()).isEqualTo(3_000_000.0));
+
+            // the silent-device alert sees the gNMI target by its updates counter (measurement teleflux)
+            double updates = c.metrics().value("teleflux_gnmi_updates_total", "device", DEVICE);
+            assertThat(TestCollector.await(30, () -> {
+                InfluxQueryResult r = influx.query("telemetry", "SELECT last(gnmi_updates_total) FROM teleflux WHERE device = '"
+                        + DEVICE + "'");
+                return !r.isEmpty() && ((Number) r.single().value(0, "last")).doubleValue() == updates;
+            })).isTrue();
+            GrafanaRepo.AlertQuery a = GrafanaRepo.alertQuery("teleflux-device-silent", "A");
+            long evalAt = System.currentTimeMillis();
+            InfluxQueryResult alert = influx.query("telemetry", GrafanaMacros.expand(a.query(),
+                    Context.of(evalAt - a.fromSeconds() * 1000, evalAt - a.toSeconds() * 1000, 1000)));
+            assertThat(alert.series()).anySatisfy(x -> assertThat(x.tags()).containsEntry("device", DEVICE));
         }
     }
 }
