@@ -5,6 +5,7 @@ import io.teleflux.config.Section;
 import io.teleflux.config.TelefluxConfig;
 import io.teleflux.dialout.DialoutInput;
 import io.teleflux.dialout.h3c.H3cDialoutService;
+import io.teleflux.gnmi.GnmiInput;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.input.InputType;
 import io.teleflux.rate.RateConfig;
@@ -26,6 +27,7 @@ public final class Components {
     /** Every input, in the order they start (and the reverse of the order they stop). */
     static final List<InputType<?>> INPUTS = List.of(
             DialoutInput.serving(List.of(H3cDialoutService::create)),
+            GnmiInput.TYPE,
             SnmpInput.TYPE);
 
     /** The parts every collector has, whose blocks are read like the inputs'. */

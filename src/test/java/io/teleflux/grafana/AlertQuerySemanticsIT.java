@@ -106,7 +106,7 @@ class AlertQuerySemanticsIT {
     }
 
     @Test
-    void aDeviceIsSilentOnlyWhenItSentBeforeAndNothingInTwoMinutes() throws Exception {
+    void aDeviceOrGnmiTargetIsSilentOnlyWhenItSentBeforeAndNothingInTwoMinutes() throws Exception {
         String m = "teleflux,instance=c,device=";
         List<String> lines = new ArrayList<>();
         // steady: sends all the time
@@ -120,6 +120,11 @@ class AlertQuerySemanticsIT {
         // restarted: the collector restarted a minute ago, the counter starts again from 0
         lines.addAll(reports(1_200_000, 0, t -> m + "restarted dialout_messages_total="
                 + (t < T - 60_000 ? 500 : (t - (T - 60_000)) / 1000) + "i"));
+        // gNMI targets: their updates counter exists from the collector's start, at 0
+        lines.addAll(reports(1_200_000, 0, t -> m + "gnmi-steady gnmi_updates_total=" + (t - (T - 1_200_000)) / 100 + "i"));
+        lines.addAll(reports(1_200_000, 0, t -> m + "gnmi-stopped gnmi_updates_total=" + Math.min(t, T - 180_000) / 100 % 100_000 + "i"));
+        // never answered (down, wrong password): not a device that went silent
+        lines.addAll(reports(1_200_000, 0, t -> m + "gnmi-never gnmi_updates_total=0i"));
         write(lines);
 
         assertThat(math("teleflux-device-silent")).isEqualTo("$C < 1 && $D > 0");
@@ -134,7 +139,8 @@ class AlertQuerySemanticsIT {
                 firing.add(e.getKey());
             }
         }
-        assertThat(firing).containsExactly("stopped");
+        assertThat(firing).containsExactlyInAnyOrder("stopped", "gnmi-stopped");
+        assertThat(messages).containsKeys("steady", "gnmi-steady", "gnmi-never");
     }
 
     @Test
