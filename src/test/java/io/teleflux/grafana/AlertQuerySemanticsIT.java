@@ -110,15 +110,15 @@ class AlertQuerySemanticsIT {
         String m = "teleflux,instance=c,device=";
         List<String> lines = new ArrayList<>();
         // steady: sends all the time
-        lines.addAll(reports(1_200_000, 0, t -> m + "steady dialout_messages_total=" + (t - (T - 1_200_000)) / 1000 + "i"));
+        lines.addAll(reports(1_200_000, 0, t -> m + "steady dialout_data_messages_total=" + (t - (T - 1_200_000)) / 1000 + "i"));
         // stopped: sent until 3 minutes ago; the collector still reports its (frozen) counter
-        lines.addAll(reports(1_200_000, 0, t -> m + "stopped dialout_messages_total=" + Math.min(t, T - 180_000) / 1000 % 100_000 + "i"));
+        lines.addAll(reports(1_200_000, 0, t -> m + "stopped dialout_data_messages_total=" + Math.min(t, T - 180_000) / 1000 % 100_000 + "i"));
         // fresh: first seen a minute ago (a new device, or a restarted collector): not "did before"
-        lines.addAll(reports(60_000, 0, t -> m + "fresh dialout_messages_total=" + (t - (T - 60_000)) / 1000 + "i"));
+        lines.addAll(reports(60_000, 0, t -> m + "fresh dialout_data_messages_total=" + (t - (T - 60_000)) / 1000 + "i"));
         // paused: stopped 30 s ago; silent for less than 2 minutes
-        lines.addAll(reports(1_200_000, 0, t -> m + "paused dialout_messages_total=" + Math.min(t, T - 30_000) / 1000 % 100_000 + "i"));
+        lines.addAll(reports(1_200_000, 0, t -> m + "paused dialout_data_messages_total=" + Math.min(t, T - 30_000) / 1000 % 100_000 + "i"));
         // restarted: the collector restarted a minute ago, the counter starts again from 0
-        lines.addAll(reports(1_200_000, 0, t -> m + "restarted dialout_messages_total="
+        lines.addAll(reports(1_200_000, 0, t -> m + "restarted dialout_data_messages_total="
                 + (t < T - 60_000 ? 500 : (t - (T - 60_000)) / 1000) + "i"));
         // gNMI targets: their updates counter exists from the collector's start, at 0
         lines.addAll(reports(1_200_000, 0, t -> m + "gnmi-steady gnmi_updates_total=" + (t - (T - 1_200_000)) / 100 + "i"));
