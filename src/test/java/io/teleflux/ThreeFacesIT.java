@@ -1,0 +1,138 @@
+package io.teleflux;
+
+import io.teleflux.config.HostPort;
+import io.teleflux.sim.CounterModel;
+import io.teleflux.sim.InterfaceProfile;
+import io.teleflux.sim.dialout.DialoutSettings;
+import io.teleflux.sim.dialout.DialoutSimulator;
+import io.teleflux.sim.gnmi.GnmiSettings;
+import io.teleflux.sim.gnmi.GnmiSimulator;
+import io.teleflux.sim.snmp.SnmpAgentSimulator;
+import io.teleflux.testsupport.InfluxQueryResult;
+import io.teleflux.testsupport.InfluxdFixture;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One simulated switch seen three ways at once, through one real collector into a real influxd:
+ * it dials out (H3C, every second), answers gNMI Subscribe (SAMPLE every second) and answers
+ * SNMP (polled every 5 s). Counters only grow, and every face reads the same counter model, so a
+ * value one face stored at time t must lie between the gNMI samples around t: exactly for
+ * dial-out (both are the model at a sample instant), within one more gNMI interval for SNMP (the
+ * agent reads the counter when the request arrives, the point is stamped when the answer does).
+ */
+class ThreeFacesIT {
+    static final String DEVICE = "tf-0001";
+    static final String GNMI_DEVICE = "tf-0001-gnmi"; // its own device tag: both telemetry faces are source=telemetry
+
+    @Test
+    void dialoutGnmiAndSnmpOfOneSwitchAgree() throws Exception {
+        CounterModel model = new CounterModel(17, 4, "tf-");
+        try (InfluxdFixture influx = InfluxdFixture.launch();
+             SnmpAgentSimulator agent = new SnmpAgentSimulator(model, 1, "127.0.0.1", 0, List.of());
+             GnmiSimulator gnmi = new GnmiSimulator(model, 1, GnmiSettings.plaintext("127.0.0.1", 0, Duration.ofSeconds(1)))) {
+            agent.start();
+            gnmi.start();
+            Collector collector = TestCollector.start(TestCollector.v1(influx.url()) + """
+                    teleflux.snmp {
+                      interval = 5s
+                      timeout = 2s
+                      targets = [ { name = "%s", address = "127.0.0.1:%d", version = "2c", community = "%s" } ]
+                    }
+                    teleflux.gnmi.targets = [
+                      { name = "%s", address = "127.0.0.1:%d", target = "%s", tls.enabled = false,
+                        sample-interval = 1s, encoding = proto }
+                    ]
+                    """.formatted(DEVICE, agent.port(), DEVICE, GNMI_DEVICE, gnmi.port(), DEVICE));
+            try (DialoutSimulator sim = new DialoutSimulator(model,
+                    DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), 1)
+                            .withInterval(Duration.ofSeconds(1)))) {
+                sim.start();
+                assertThat(sim.awaitConnected(1, Duration.ofSeconds(60))).isTrue();
+                sim.startClock();
+                String polls = "SELECT count(in_octets) FROM interface WHERE device = '" + DEVICE + "' AND source = 'snmp' GROUP BY interface";
+                assertThat(TestCollector.await(120, () -> {
+                    InfluxQueryResult r = influx.query("telemetry", polls);
+                    return !r.isEmpty() && r.series().stream().allMatch(s -> ((Number) s.value(0, "count")).longValue() >= 5);
+                })).as("five SNMP polls per interface").isTrue();
+                Thread.sleep(2_000); // the gNMI sample after the last poll
+            } finally {
+                collector.close();
+            }
+
+            Set<String> snmpIfaces = interfaces(influx, DEVICE, "snmp");
+            assertThat(interfaces(influx, GNMI_DEVICE, "telemetry")).as("gNMI names the interfaces as SNMP does")
+                    .isEqualTo(snmpIfaces);
+            assertThat(interfaces(influx, DEVICE, "telemetry")).as("dial-out names the interfaces as SNMP does")
+                    .isEqualTo(snmpIfaces);
+            int checked = 0;
+            for (int p = 0; p < 4; p++) {
+                InterfaceProfile iface = model.iface(0, p);
+                List<long[]> g = series(influx, GNMI_DEVICE, "telemetry", iface.name());
+                assertThat(g).as("gNMI samples of %s", iface.name()).hasSizeGreaterThan(10);
+                for (long[] d : series(influx, DEVICE, "telemetry", iface.name())) {
+                    if (d[0] > g.get(0)[0] && d[0] < g.get(g.size() - 1)[0]) {
+                        assertBetween("dial-out", iface.name(), d, g, 0);
+                        checked++;
+                    }
+                }
+                for (long[] s : series(influx, DEVICE, "snmp", iface.name())) {
+                    if (s[0] > g.get(0)[0] + 1_000 && s[0] < g.get(g.size() - 1)[0]) {
+                        assertBetween("SNMP", iface.name(), s, g, 1_000);
+                        checked++;
+                    }
+                }
+            }
+            System.out.println("three faces: " + checked + " dial-out and SNMP samples checked against gNMI");
+            assertThat(checked).isGreaterThan(40);
+        }
+    }
+
+    /** {@code v} at time t lies between the gNMI samples at or before t - slack and at or after t. */
+    private static void assertBetween(String face, String iface, long[] v, List<long[]> gnmi, long slackMs) {
+        long[] before = null;
+        long[] after = null;
+        for (long[] g : gnmi) {
+            if (g[0] <= v[0] - slackMs) {
+                before = g;
+            }
+            if (g[0] >= v[0] && after == null) {
+                after = g;
+            }
+        }
+        assertThat(before).as("a gNMI sample before %s's at %d", face, v[0]).isNotNull();
+        assertThat(after).as("a gNMI sample after %s's at %d", face, v[0]).isNotNull();
+        assertThat(v[1]).as("%s in_octets of %s at %d: between gNMI's %d (at %d) and %d (at %d)",
+                        face, iface, v[0], before[1], before[0], after[1], after[0])
+                .isBetween(before[1], after[1]);
+    }
+
+    private static Set<String> interfaces(InfluxdFixture influx, String device, String source) {
+        InfluxQueryResult r = influx.query("telemetry", "SELECT count(in_octets) FROM interface WHERE device = '"
+                + device + "' AND source = '" + source + "' GROUP BY interface");
+        Set<String> names = new TreeSet<>();
+        r.series().forEach(s -> names.add(s.tags().get("interface")));
+        return names;
+    }
+
+    /** (epoch ms, in_octets) in time order. */
+    private static List<long[]> series(InfluxdFixture influx, String device, String source, String iface) {
+        InfluxQueryResult r = influx.query("telemetry", "SELECT in_octets FROM interface WHERE device = '" + device
+                + "' AND source = '" + source + "' AND interface = '" + iface + "' ORDER BY time");
+        List<long[]> out = new ArrayList<>();
+        if (r.isEmpty()) {
+            return out;
+        }
+        for (var row : r.single().rows()) {
+            out.add(new long[]{((Number) row.get("time")).longValue(), ((Number) row.get("in_octets")).longValue()});
+        }
+        return out;
+    }
+}
