@@ -1,9 +1,8 @@
 package io.teleflux.dialout;
 
 import io.teleflux.component.Component;
-import io.teleflux.config.ConfigReader;
 import io.teleflux.input.InputContext;
-import io.teleflux.input.InputType;
+import io.teleflux.input.ConfiguredInput;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.function.Function;
  * registered (routed by full method name). A vendor is a function from the shared
  * {@link DialoutContext} to its protocol; the list is given where inputs are registered.
  */
-public final class DialoutInput implements InputType<DialoutConfig> {
+public final class DialoutInput extends ConfiguredInput<DialoutConfig> {
     /** The interval devices are usually configured with; only used for rate.max-gap = auto. */
     public static final Duration EXPECTED_INTERVAL = Duration.ofSeconds(5);
     public static final String SOURCE = "telemetry";
@@ -22,22 +21,13 @@ public final class DialoutInput implements InputType<DialoutConfig> {
     private final List<Function<DialoutContext, DialoutProtocol<?, ?>>> protocols;
 
     private DialoutInput(List<Function<DialoutContext, DialoutProtocol<?, ?>>> protocols) {
+        super(DialoutConfig.SECTION);
         this.protocols = List.copyOf(protocols);
     }
 
     /** The dial-out input serving {@code protocols}, one per vendor. */
     public static DialoutInput serving(List<Function<DialoutContext, DialoutProtocol<?, ?>>> protocols) {
         return new DialoutInput(protocols);
-    }
-
-    @Override
-    public String path() {
-        return DialoutConfig.SECTION.path();
-    }
-
-    @Override
-    public DialoutConfig read(ConfigReader r) {
-        return DialoutConfig.SECTION.read(r);
     }
 
     @Override

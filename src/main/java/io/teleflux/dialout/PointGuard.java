@@ -170,29 +170,37 @@ public final class PointGuard implements PointSink {
     }
 
     private Point rebuild(Point p) {
-        String m = limit(p.measurement(), measurementTruncated);
-        Point.Builder b = Point.builder(m).time(p.timeMs()).hints(p.hints());
-        for (int i = 0; i < p.tagCount(); i++) {
-            b.tag(limit(p.tagKey(i), tagKeyTruncated), limit(p.tagValue(i), tagValueTruncated));
+        Point q = Names.rebuild(p, renamer, maxFields);
+        if (p.fieldCount() > maxFields) {
+            fieldLimit.add(p.fieldCount() - maxFields);
+            RL.warn("fields:" + q.tag("device"), "a point of '{}' from device '{}' has {} fields; the {} beyond"
+                    + " teleflux.dialout.limits.max-fields-per-point are dropped", q.measurement(),
+                    q.tag("device"), p.fieldCount(), p.fieldCount() - maxFields);
         }
-        int n = Math.min(p.fieldCount(), maxFields);
-        for (int i = 0; i < n; i++) {
-            String k = limit(p.fieldKey(i), fieldKeyTruncated);
-            switch (p.fieldType(i)) {
-                case Point.LONG -> b.field(k, p.longValue(i));
-                case Point.DOUBLE -> b.field(k, p.doubleValue(i));
-                case Point.BOOLEAN -> b.field(k, p.booleanValue(i));
-                default -> b.field(k, p.stringValue(i));
-            }
-        }
-        if (p.fieldCount() > n) {
-            fieldLimit.add(p.fieldCount() - n);
-            RL.warn("fields:" + b.tagValue("device"), "a point of '{}' from device '{}' has {} fields; the {} beyond"
-                    + " teleflux.dialout.limits.max-fields-per-point are dropped", m,
-                    b.tagValue("device"), p.fieldCount(), p.fieldCount() - n);
-        }
-        return b.build();
+        return q;
     }
+
+    private final Names.Renamer renamer = new Names.Renamer() {
+        @Override
+        public String measurement(String name) {
+            return limit(name, measurementTruncated);
+        }
+
+        @Override
+        public String tagKey(String name) {
+            return limit(name, tagKeyTruncated);
+        }
+
+        @Override
+        public String tagValue(String name) {
+            return limit(name, tagValueTruncated);
+        }
+
+        @Override
+        public String fieldKey(String name) {
+            return limit(name, fieldKeyTruncated);
+        }
+    };
 
     private String limit(String name, Metrics.Counter counter) {
         if (name.length() <= maxName) {

@@ -1,28 +1,18 @@
 package io.teleflux.gnmi;
 
 import io.teleflux.component.Component;
-import io.teleflux.config.ConfigReader;
 import io.teleflux.input.InputContext;
-import io.teleflux.input.InputType;
+import io.teleflux.input.ConfiguredInput;
 import io.teleflux.point.Schema;
 
 import java.time.Duration;
 
 /** gNMI dial-in ({@code teleflux.gnmi}): on when at least one target is configured. */
-public final class GnmiInput implements InputType<GnmiConfig> {
+public final class GnmiInput extends ConfiguredInput<GnmiConfig> {
     public static final GnmiInput TYPE = new GnmiInput();
 
     private GnmiInput() {
-    }
-
-    @Override
-    public String path() {
-        return GnmiConfig.SECTION.path();
-    }
-
-    @Override
-    public GnmiConfig read(ConfigReader r) {
-        return GnmiConfig.SECTION.read(r);
+        super(GnmiConfig.SECTION);
     }
 
     @Override

@@ -602,25 +602,13 @@ final class NotificationMapper {
     }
 
     private Point bounded(Point p, Issues issues) {
-        Point.Builder b = Point.builder(limit(p.measurement(), issues)).time(p.timeMs()).hints(p.hints());
-        for (int i = 0; i < p.tagCount(); i++) {
-            b.tag(limit(p.tagKey(i), issues), limit(p.tagValue(i), issues));
-        }
-        int n = Math.min(p.fieldCount(), limits.maxFieldsPerPoint());
-        for (int i = 0; i < n; i++) {
-            String k = limit(p.fieldKey(i), issues);
-            switch (p.fieldType(i)) {
-                case Point.LONG -> b.field(k, p.longValue(i));
-                case Point.DOUBLE -> b.field(k, p.doubleValue(i));
-                case Point.BOOLEAN -> b.field(k, p.booleanValue(i));
-                default -> b.field(k, p.stringValue(i));
-            }
-        }
+        Point q = Names.rebuild(p, Names.Renamer.of(name -> limit(name, issues)), limits.maxFieldsPerPoint());
+        int n = limits.maxFieldsPerPoint();
         if (p.fieldCount() > n) {
             issues.issue("field_limit", "a point of '" + p.measurement() + "' has " + p.fieldCount() + " fields; the "
                     + (p.fieldCount() - n) + " beyond teleflux.gnmi.limits.max-fields-per-point are dropped");
         }
-        return b.build();
+        return q;
     }
 
     private String limit(String name, Issues issues) {

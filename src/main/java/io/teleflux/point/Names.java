@@ -39,4 +39,62 @@ public final class Names {
         }
         return name.substring(0, keep) + '~' + HexFormat.of().formatHex(digest, 0, 4);
     }
+
+    /** How {@link #rebuild} names each part of a point: a cut-to-length function that may count. */
+    public interface Renamer {
+        String measurement(String name);
+
+        String tagKey(String name);
+
+        String tagValue(String name);
+
+        String fieldKey(String name);
+
+        /** One function for every kind of name. */
+        static Renamer of(java.util.function.UnaryOperator<String> f) {
+            return new Renamer() {
+                @Override
+                public String measurement(String name) {
+                    return f.apply(name);
+                }
+
+                @Override
+                public String tagKey(String name) {
+                    return f.apply(name);
+                }
+
+                @Override
+                public String tagValue(String name) {
+                    return f.apply(name);
+                }
+
+                @Override
+                public String fieldKey(String name) {
+                    return f.apply(name);
+                }
+            };
+        }
+    }
+
+    /**
+     * {@code p} with every name passed through {@code r} and at most {@code maxFields} fields (the
+     * first ones, in order): what an input does to a point whose names or size exceed its limits.
+     */
+    public static Point rebuild(Point p, Renamer r, int maxFields) {
+        Point.Builder b = Point.builder(r.measurement(p.measurement())).time(p.timeMs()).hints(p.hints());
+        for (int i = 0; i < p.tagCount(); i++) {
+            b.tag(r.tagKey(p.tagKey(i)), r.tagValue(p.tagValue(i)));
+        }
+        int n = Math.min(p.fieldCount(), maxFields);
+        for (int i = 0; i < n; i++) {
+            String k = r.fieldKey(p.fieldKey(i));
+            switch (p.fieldType(i)) {
+                case Point.LONG -> b.field(k, p.longValue(i));
+                case Point.DOUBLE -> b.field(k, p.doubleValue(i));
+                case Point.BOOLEAN -> b.field(k, p.booleanValue(i));
+                default -> b.field(k, p.stringValue(i));
+            }
+        }
+        return b.build();
+    }
 }

@@ -1,25 +1,15 @@
 package io.teleflux.snmp;
 
 import io.teleflux.component.Component;
-import io.teleflux.config.ConfigReader;
 import io.teleflux.input.InputContext;
-import io.teleflux.input.InputType;
+import io.teleflux.input.ConfiguredInput;
 
 /** SNMP polling ({@code teleflux.snmp}): on when at least one target is configured. */
-public final class SnmpInput implements InputType<SnmpConfig> {
+public final class SnmpInput extends ConfiguredInput<SnmpConfig> {
     public static final SnmpInput TYPE = new SnmpInput();
 
     private SnmpInput() {
-    }
-
-    @Override
-    public String path() {
-        return SnmpConfig.SECTION.path();
-    }
-
-    @Override
-    public SnmpConfig read(ConfigReader r) {
-        return SnmpConfig.SECTION.read(r);
+        super(SnmpConfig.SECTION);
     }
 
     @Override
