@@ -154,6 +154,9 @@ public final class CiscoDecoder {
         Set<String> names = s.names();
         Leaf[][] parts = map.sums().isEmpty() ? null : new Leaf[map.sums().size()][];
         for (Leaf leaf : row.content) {
+            if (parts != null) {
+                collectPart(map.sums(), parts, leaf);
+            }
             CiscoMappings.Spec spec = map.specs().get(leaf.path());
             if (spec != null) {
                 if (names.add(spec.field())) {
@@ -162,9 +165,6 @@ public final class CiscoDecoder {
                     s.note(Issue.DUPLICATE_FIELD, leaf.path());
                 }
                 continue;
-            }
-            if (parts != null) {
-                collectPart(map.sums(), parts, leaf);
             }
             String name = CiscoNames.key(leaf.path());
             if (name.isEmpty() || INTERFACE_NAMES.contains(name)) {

@@ -221,7 +221,7 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
 
         /** A device point with the peer address, for a new device and then every few minutes. */
         private void deviceInfo(long now) {
-            if (now - lastInfoMs < DEVICE_INFO_EVERY_MS) {
+            if (lastInfoMs != Long.MIN_VALUE && now - lastInfoMs < DEVICE_INFO_EVERY_MS) {
                 return;
             }
             lastInfoMs = now;
