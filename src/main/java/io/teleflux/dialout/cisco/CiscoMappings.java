@@ -43,25 +43,29 @@ final class CiscoMappings {
     private static final String XR_INTERFACE = "Cisco-IOS-XR-pfi-im-cmd-oper:interfaces/interface-xr/interface";
     private static final String OC_COUNTERS = "openconfig-interfaces:interfaces/interface/state/counters";
 
-    /** IOS XR's generic counters; the same leaves are under interface-xr's {@code interface-statistics/full-interface-stats}. */
-    private static Object[] xrCounters(String prefix) {
+    /** IOS XR's generic counters. */
+    private static Object[] xrCounters() {
         return new Object[]{
-                prefix + "bytes-received", spec(Schema.IN_OCTETS), prefix + "bytes-sent", spec(Schema.OUT_OCTETS),
+                "bytes-received", spec(Schema.IN_OCTETS), "bytes-sent", spec(Schema.OUT_OCTETS),
                 // packets-received counts unicast, multicast and broadcast: the model's in_pkts
-                prefix + "packets-received", spec(Schema.IN_PKTS), prefix + "packets-sent", spec(Schema.OUT_PKTS),
-                prefix + "input-errors", spec(Schema.IN_ERRORS), prefix + "output-errors", spec(Schema.OUT_ERRORS),
-                prefix + "input-drops", spec(Schema.IN_DISCARDS), prefix + "output-drops", spec(Schema.OUT_DISCARDS),
-                prefix + "unknown-protocol-packets-received", spec(Schema.IN_UNKNOWN_PROTOS)};
+                "packets-received", spec(Schema.IN_PKTS), "packets-sent", spec(Schema.OUT_PKTS),
+                "input-errors", spec(Schema.IN_ERRORS), "output-errors", spec(Schema.OUT_ERRORS),
+                "input-drops", spec(Schema.IN_DISCARDS), "output-drops", spec(Schema.OUT_DISCARDS),
+                "unknown-protocol-packets-received", spec(Schema.IN_UNKNOWN_PROTOS)};
     }
 
     static final List<Mapping> TABLE = List.of(
-            mapping(XR_GENERIC_COUNTERS, "interface-name", List.of(), xrCounters("")),
-            mapping(XR_INTERFACE, "interface-name", List.of(), concat(xrCounters("interface-statistics/full-interface-stats/"),
+            mapping(XR_GENERIC_COUNTERS, "interface-name", List.of(), xrCounters()),
+            // State, speed and identity only. Its interface-statistics/full-interface-stats repeat the
+            // generic counters, sampled at another moment: as in_octets & co they would give each series
+            // two samples per interval (rates over a few ms, alternately near 0 and doubled) for everyone
+            // who subscribes to both paths, as Cisco's examples do. They are kept under their own names.
+            mapping(XR_INTERFACE, "interface-name", List.of(), new Object[]{
                     "if-index", spec(Schema.IFINDEX),
                     "speed", new Spec(Schema.SPEED_BPS, Kind.KBPS),
                     "line-state", new Spec(Schema.OPER_STATUS, Kind.OPER_STATE),
                     "state", new Spec(Schema.ADMIN_STATUS, Kind.ADMIN_STATE),
-                    "description", new Spec(Schema.DESCRIPTION, Kind.STRING))),
+                    "description", new Spec(Schema.DESCRIPTION, Kind.STRING)}),
             mapping(OC_COUNTERS, "name",
                     // in-pkts and out-pkts came with openconfig-interfaces 2.x; before, only their parts
                     List.of(new Sum(Schema.IN_PKTS, List.of("in-unicast-pkts", "in-multicast-pkts", "in-broadcast-pkts")),
@@ -96,13 +100,6 @@ final class CiscoMappings {
 
     private static Spec spec(String field) {
         return new Spec(field, Kind.INTEGER);
-    }
-
-    private static Object[] concat(Object[] a, Object... b) {
-        Object[] r = new Object[a.length + b.length];
-        System.arraycopy(a, 0, r, 0, a.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 
     private static Mapping mapping(String path, String key, List<Sum> sums, Object[] pairs) {
