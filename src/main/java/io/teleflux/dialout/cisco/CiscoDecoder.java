@@ -73,7 +73,7 @@ public final class CiscoDecoder {
     }
 
     /** Reads one whole Telemetry message; its names are not checked yet. */
-    public Message read(ByteString data) throws CiscoDecodeException {
+    Message read(ByteString data) throws CiscoDecodeException {
         return reader.read(data);
     }
 
