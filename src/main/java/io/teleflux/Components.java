@@ -4,6 +4,7 @@ import io.teleflux.config.ConfigLoader;
 import io.teleflux.config.Section;
 import io.teleflux.config.TelefluxConfig;
 import io.teleflux.dialout.DialoutInput;
+import io.teleflux.dialout.cisco.CiscoDialoutService;
 import io.teleflux.dialout.h3c.H3cDialoutService;
 import io.teleflux.gnmi.GnmiInput;
 import io.teleflux.influx.InfluxConfig;
@@ -26,7 +27,10 @@ import java.util.Map;
 public final class Components {
     /** Every input, in the order they start (and the reverse of the order they stop). */
     static final List<InputType<?>> INPUTS = List.of(
-            DialoutInput.serving(List.of(H3cDialoutService::create)),
+            // one dial-out port; one line per vendor
+            DialoutInput.serving(List.of(
+                    H3cDialoutService::create,
+                    CiscoDialoutService::create)),
             GnmiInput.TYPE,
             SnmpInput.TYPE);
 
