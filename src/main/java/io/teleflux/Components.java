@@ -6,6 +6,7 @@ import io.teleflux.config.TelefluxConfig;
 import io.teleflux.dialout.DialoutInput;
 import io.teleflux.dialout.cisco.CiscoDialoutService;
 import io.teleflux.dialout.h3c.H3cDialoutService;
+import io.teleflux.dialout.h3cv3.H3cV3DialoutService;
 import io.teleflux.gnmi.GnmiInput;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.input.InputType;
@@ -30,6 +31,7 @@ public final class Components {
             // one dial-out port; one line per vendor
             DialoutInput.serving(List.of(
                     H3cDialoutService::create,
+                    H3cV3DialoutService::create,
                     CiscoDialoutService::create)),
             GnmiInput.TYPE,
             SnmpInput.TYPE);

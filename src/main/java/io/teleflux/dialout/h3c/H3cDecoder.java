@@ -135,10 +135,56 @@ public final class H3cDecoder {
         }
     }
 
+    /**
+     * Entry point for inputs whose JSON document does not carry its own metadata: H3C Comware v3
+     * dial-out ({@code io.teleflux.dialout.h3cv3}) sends {@code data_str} with the device, sensor path
+     * and time in protobuf fields around it, and real devices start it directly with the module's
+     * table ({@code {"UnifiedFlowMonitorEvent":{"UnifiedFlowMonitorEntry":[...]}}} for
+     * {@code NETANALYSIS/UnifiedFlowMonitorEvent}), not with {@code {"Notification":...}}. Both shapes
+     * are accepted (see {@code Walker.walkWithMetadata}); rows map through the same sensor-path table
+     * as classic dial-out. Appends the points to out and returns how many; on a DecodeException, out
+     * is left as it was.
+     *
+     * @param sensorPath names the module when the document starts below it (its first segment)
+     * @param timeMs     the point time, unless a Notification envelope brings its own Timestamp
+     */
+    public int decodeWithMetadata(String deviceName, String sensorPath, byte[] json, int off, int len, long timeMs,
+                                  List<Point> out) throws DecodeException {
+        if (json == null || len == 0) {
+            throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
+        }
+        Objects.checkFromIndexSize(off, len, json.length);
+        Walker w = walkers.get();
+        try (JsonParser p = factory.createParser(json, off, len)) {
+            w.begin(deviceName, timeMs, maxRows, maxDepth);
+            w.walkWithMetadata(p, sensorPath);
+            return publish(w, deviceName, sensorPath, out);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "unreadable jsonData: " + e.getMessage(), e);
+        } finally {
+            w.end();
+        }
+    }
+
+    /**
+     * The generic measurement of a sensor path's module and table ({@code h3c_<module>_<table>}, as
+     * for an unmapped path): for inputs that keep H3C data they cannot decode by name (v3 dial-out's
+     * GPB rows without a module proto) under the same naming.
+     */
+    public static String genericMeasurement(String module, String table) {
+        return H3cMappings.genericMeasurement(module, table);
+    }
+
     private int run(Walker w, JsonParser p, String device, String sensorPath, long receivedAtMs, List<Point> out)
             throws IOException, DecodeException {
         w.begin(device, receivedAtMs, maxRows, maxDepth);
         w.walk(p);
+        return publish(w, device, sensorPath, out);
+    }
+
+    private int publish(Walker w, String device, String sensorPath, List<Point> out) throws DecodeException {
         // the document was read completely: its issues are real, even if no point came out of it
         publishIssues(w, device, sensorPath);
         if (w.pending.isEmpty()) {

@@ -67,6 +67,8 @@ final class Walker {
     private int maxDepth;
     private int rows;
     private boolean tableRowStarted;
+    /** The time came with the document ({@link #walkWithMetadata}): a Notification without a Timestamp is no issue. */
+    private boolean timeGiven;
 
     Walker(JsonFactory factory, H3cMappings mappings) {
         this.factory = factory;
@@ -80,6 +82,7 @@ final class Walker {
         this.maxDepth = maxDepth;
         rows = 0;
         tableRowStarted = false;
+        timeGiven = false;
         pending.clear();
         Arrays.fill(counts, 0);
         Arrays.fill(firstColumn, null);
@@ -122,6 +125,61 @@ final class Walker {
         }
     }
 
+    /**
+     * A document whose device, sensor path and time ({@code receivedAtMs} of {@link #begin}) come from
+     * outside it, as H3C Comware v3 dial-out's {@code data_str} does. Each top-level member is:
+     * <ul>
+     *   <li>{@code Notification} (any case): read as by {@link #walk}; its Timestamp, when present, wins
+     *       over the given time, and a missing one is not counted;</li>
+     *   <li>named as the sensor path's module (its first segment, any case): that module's object;</li>
+     *   <li>anything else: a table of that module, as inside a module object ({@code {"Statistics":
+     *       {"Interface":[...]}}} for {@code Ifmgr/Statistics}); with no sensor path, a module.</li>
+     * </ul>
+     * Depths are counted as if the Notification envelope were there, so the limit is never looser.
+     */
+    void walkWithMetadata(JsonParser p, String sensorPath) throws IOException, DecodeException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
+        }
+        if (t != START_OBJECT) {
+            throw new DecodeException(DecodeException.NOT_OBJECT, "jsonData is not a JSON object but " + t);
+        }
+        timeGiven = true;
+        String module = moduleOf(sensorPath);
+        while ((t = next(p)) == FIELD_NAME) {
+            String name = p.currentName();
+            t = next(p);
+            rowTimeMs = receivedAtMs;
+            if (t == START_OBJECT && name.equalsIgnoreCase("Notification")) {
+                notification(p);
+            } else if (t == START_OBJECT && (module == null || name.equalsIgnoreCase(module))) {
+                module(p, name);
+            } else if (module != null) {
+                moduleEntry(p, module, name, t);
+            } else {
+                skip(p, t, 2);
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new JsonParseException(p, "content after the top-level object");
+        }
+    }
+
+    /** The first segment of a sensor path ({@code Ifmgr} of {@code Ifmgr/Statistics}), or null when there is none. */
+    private static String moduleOf(String sensorPath) {
+        if (sensorPath == null) {
+            return null;
+        }
+        String s = sensorPath.strip();
+        while (s.startsWith("/")) {
+            s = s.substring(1);
+        }
+        int slash = s.indexOf('/');
+        String m = (slash < 0 ? s : s.substring(0, slash)).strip();
+        return m.isEmpty() ? null : m;
+    }
+
     private void notification(JsonParser p) throws IOException, DecodeException {
         checkDepth(2);
         int first = pending.size();
@@ -146,7 +204,9 @@ final class Walker {
             }
         }
         if (!sawTimestamp) {
-            issue(Issue.MISSING_TIMESTAMP, "Timestamp");
+            if (!timeGiven) {
+                issue(Issue.MISSING_TIMESTAMP, "Timestamp");
+            }
             timestamp = receivedAtMs;
         } else if (timestamp <= 0) {
             issue(Issue.BAD_TIMESTAMP, "Timestamp");
@@ -194,21 +254,25 @@ final class Walker {
         JsonToken t;
         while ((t = next(p)) == FIELD_NAME) {
             String table = p.currentName();
-            t = next(p);
-            if (t == START_OBJECT) {
-                table(p, mappings.resolve(module, table));
-            } else if (t == START_ARRAY) {
-                // a table given directly as its rows
-                checkDepth(4);
-                JsonToken first = next(p);
-                if (first == START_OBJECT) {
-                    rowsFrom(p, mappings.resolve(module, table), first, 4);
-                } else {
-                    skipElements(p, first, 4);
-                }
+            moduleEntry(p, module, table, next(p));
+        }
+    }
+
+    /** One member of a module object, whose value starts with {@code t}: a table, or a table given as its rows. */
+    private void moduleEntry(JsonParser p, String module, String table, JsonToken t) throws IOException, DecodeException {
+        if (t == START_OBJECT) {
+            table(p, mappings.resolve(module, table));
+        } else if (t == START_ARRAY) {
+            // a table given directly as its rows
+            checkDepth(4);
+            JsonToken first = next(p);
+            if (first == START_OBJECT) {
+                rowsFrom(p, mappings.resolve(module, table), first, 4);
             } else {
-                skip(p, t, 4);
+                skipElements(p, first, 4);
             }
+        } else {
+            skip(p, t, 4);
         }
     }
 
