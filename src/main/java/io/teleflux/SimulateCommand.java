@@ -4,6 +4,8 @@ import io.teleflux.config.ConfigException;
 import io.teleflux.config.HostPort;
 import io.teleflux.sim.CounterModel;
 import io.teleflux.sim.dialout.ClientTls;
+import io.teleflux.sim.dialout.Dialect;
+import io.teleflux.sim.dialout.DialectMix;
 import io.teleflux.sim.dialout.DialoutSettings;
 import io.teleflux.sim.dialout.DialoutSimulator;
 import io.teleflux.sim.dialout.DialoutStats;
@@ -43,7 +45,8 @@ import java.util.regex.Pattern;
 @Command(name = "simulate", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Simulates H3C switches that stream gRPC dial-out telemetry (Comware 7 JSON) to a collector,"
+            "Simulates switches that stream gRPC dial-out telemetry (H3C Comware 7 JSON by default; H3C v3 or"
+                + " Cisco MDT with --dialect/--dialect-mix) to a collector,"
                 + " answer SNMP (--snmp-listen), serve gNMI (--gnmi-listen), or any mix: the same devices with the"
                 + " same counters.",
             "Counters are a deterministic function of seed, device, interface and time: daily rhythm, bursts,"
@@ -149,6 +152,19 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Sensor paths to stream, or 'all'. Known: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
             completionCandidates = KnownPaths.class)
     String[] paths;
+
+    @Option(names = "--dialect", paramLabel = "DIALECT",
+            description = "The dial-out format every device speaks: h3c (Comware 7 classic, client-streaming JSON),"
+                    + " h3cv3 (Comware v3: bidi DialoutV3, Telemetry with JSON data_str, chunked by totalSize above"
+                    + " 256 KiB), cisco (IOS XR MDT: bidi MdtDialout, self-describing GPB-KV; Ifmgr/Statistics as"
+                    + " infra-statsd generic-counters, Ifmgr/Interfaces as interface-xr). Same counters, same sample"
+                    + " instants in every dialect. Default: h3c.")
+    String dialect;
+
+    @Option(names = "--dialect-mix", paramLabel = "DIALECT:WEIGHT[,...]",
+            description = "A fleet of several dialects, e.g. h3c:2,h3cv3:1,cisco:1: devices get them by weighted"
+                    + " round-robin on their number (deterministic: h3c, h3cv3, h3c, cisco, ...). Not with --dialect.")
+    String dialectMix;
 
     @Option(names = "--tls-ca", paramLabel = "FILE",
             description = "Dial TLS; trust the collector's certificate if it chains to this PEM CA file.")
@@ -303,8 +319,27 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(cl, "--device-prefix: must not be blank");
         }
         Set<SensorPath> sensorPaths = parsePaths(cl, paths);
+        DialectMix mix = dialects(cl);
         return target == null ? null
-                : DialoutSettings.defaults(target, devices).withInterval(interval).withPaths(sensorPaths);
+                : DialoutSettings.defaults(target, devices).withInterval(interval).withPaths(sensorPaths)
+                        .withDialects(mix);
+    }
+
+    private DialectMix dialects(CommandLine cl) {
+        if (dialect != null && dialectMix != null) {
+            throw new ParameterException(cl, "--dialect and --dialect-mix exclude each other");
+        }
+        if ((dialect != null || dialectMix != null) && dialout == null) {
+            throw new ParameterException(cl, (dialect != null ? "--dialect" : "--dialect-mix") + ": needs --dialout");
+        }
+        try {
+            if (dialectMix != null) {
+                return DialectMix.parse(dialectMix);
+            }
+            return DialectMix.of(dialect == null ? Dialect.H3C : Dialect.parse(dialect));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(cl, (dialect != null ? "--dialect: " : "--dialect-mix: ") + e.getMessage());
+        }
     }
 
     private HostPort snmpListen() {

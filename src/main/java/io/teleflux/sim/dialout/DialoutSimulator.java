@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Devices {@code 0..devices-1} of a {@link CounterModel}, each dialling out to the collector over
- * its own channel with one long-lived stream.
+ * its own channel with one long-lived stream, in the {@link Dialect} the settings' {@link DialectMix}
+ * gives it (H3C classic by default).
  *
  * <p>Two ways to drive it: {@link #startClock()} samples every device on the wall clock at its own
  * deterministic phase (the CLI); {@link #sendSample} sends one sample at a given device time
@@ -48,6 +49,7 @@ public final class DialoutSimulator implements AutoCloseable {
     private final ChannelFactory channels;
     private final Fleet fleet;
     private final List<SimDevice> devices;
+    private final List<Dialect> dialects;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private boolean started;
     private boolean clockStarted;
@@ -67,6 +69,7 @@ public final class DialoutSimulator implements AutoCloseable {
         this.channels = new ChannelFactory(Math.max(1, Math.min(4, cores / 2)), executor, tls);
         this.fleet = new Fleet(settings, new H3cJsonWriter(model), executor);
         this.devices = new ArrayList<>(settings.devices());
+        this.dialects = List.copyOf(settings.dialects().assign(settings.devices()));
     }
 
     public CounterModel model() {
@@ -93,6 +96,21 @@ public final class DialoutSimulator implements AutoCloseable {
         return fleet.sentLog;
     }
 
+    /** The dialect device {@code device} speaks. */
+    public Dialect dialect(int device) {
+        return dialects.get(device);
+    }
+
+    private DialectEncoder encoder(Dialect dialect, DeviceProfile p) {
+        long interval = settings.interval().toMillis();
+        return switch (dialect) {
+            case H3C -> new H3cClassicEncoder(fleet.writer, p.index(), DeviceInfo.newBuilder().setProducerName("H3C")
+                    .setDeviceName(p.name()).setDeviceModel(p.model()).setDeviceIpAddr(p.ipAddress()).build());
+            case H3CV3 -> new H3cV3Encoder(fleet.writer, p, interval, settings.v3ChunkBytes());
+            case CISCO -> new CiscoMdtEncoder(model, p.index(), interval);
+        };
+    }
+
     /** Opens every device's channel and stream. Returns at once; see {@link #awaitConnected}. */
     public synchronized void start() {
         if (closed) {
@@ -104,15 +122,14 @@ public final class DialoutSimulator implements AutoCloseable {
         started = true;
         for (int d = 0; d < settings.devices(); d++) {
             DeviceProfile p = model.device(d);
-            DeviceInfo info = DeviceInfo.newBuilder().setProducerName("H3C").setDeviceName(p.name())
-                    .setDeviceModel(p.model()).setDeviceIpAddr(p.ipAddress()).build();
             ManagedChannel ch = channels.open(settings.target());
-            SimDevice dev = new SimDevice(d, p.name(), info, fleet, ch);
+            SimDevice dev = new SimDevice(d, p.name(), encoder(dialects.get(d), p), fleet, ch);
             devices.add(dev);
             dev.dial();
         }
-        LOG.info("simulating {} devices x {} interfaces (seed {}), dialling out to {}", settings.devices(),
-                model.interfacesPerDevice(), model.seed(), settings.target());
+        LOG.info("simulating {} devices x {} interfaces (seed {}, dialects {}), dialling out to {}", settings.devices(),
+                model.interfacesPerDevice(), model.seed(), settings.dialects().counts(settings.devices()),
+                settings.target());
     }
 
     /**

@@ -43,6 +43,23 @@ public final class H3cJsonWriter {
     public int append(StringBuilder sb, SensorPath path, int device, long timeMs) {
         sb.append("{\"Notification\":{\"Timestamp\":\"").append(timeMs).append("\",\"")
                 .append(path.module()).append("\":{\"").append(path.table()).append("\":");
+        table(sb, path, device, timeMs);
+        sb.append("}}}");
+        return rows(path);
+    }
+
+    /**
+     * Appends the table alone, {@code {"<Table>":{"<Row>":[...]}}}, as H3C Comware v3 devices start
+     * {@code data_str} (device, time and path travel in the protobuf header); returns its row count.
+     */
+    public int appendTable(StringBuilder sb, SensorPath path, int device, long timeMs) {
+        sb.append("{\"").append(path.table()).append("\":");
+        table(sb, path, device, timeMs);
+        sb.append('}');
+        return rows(path);
+    }
+
+    private void table(StringBuilder sb, SensorPath path, int device, long timeMs) {
         if (path.row() == null) {
             base(sb, device, timeMs);
         } else {
@@ -56,8 +73,6 @@ public final class H3cJsonWriter {
             }
             sb.append("]}");
         }
-        sb.append("}}}");
-        return rows(path);
     }
 
     private void statistics(StringBuilder sb, int device, long t) {

@@ -1,13 +1,14 @@
 package io.teleflux.sim.dialout;
 
+import com.google.protobuf.MessageLite;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
-import io.teleflux.proto.h3c.DeviceInfo;
-import io.teleflux.proto.h3c.DialoutMsg;
-import io.teleflux.proto.h3c.DialoutResponse;
-import io.teleflux.proto.h3c.GRPCDialoutGrpc;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One simulated device's dial-out: a single client-streaming call carrying every sensor path,
- * redialled with backoff whenever it fails, as Comware does.
+ * One simulated device's dial-out: a single call carrying every sensor path (client-streaming for
+ * H3C classic, bidirectional for H3C v3 and Cisco MDT: see {@link DialectEncoder}), redialled with
+ * backoff whenever it fails, as Comware and IOS XR do. Responses are never waited for.
  *
  * <p>Payloads are built outside the lock; the lock only serialises the stream observer (which is
  * not thread-safe) and the state. Nothing here ever waits for the network: when the stream is not
@@ -28,15 +30,15 @@ import java.util.concurrent.TimeUnit;
 final class SimDevice {
     enum State { NEW, DIALING, CONNECTED, BACKOFF, STOPPING, STOPPED }
 
-    private record Outgoing(DialoutMsg msg, int rows, Ticket ticket, SensorPath path, long timeMs) {
+    private record Outgoing(DialectEncoder.Payload payload, Ticket ticket, SensorPath path, long timeMs) {
     }
 
     private final int index;
     private final String name;
-    private final DeviceInfo info;
+    private final DialectEncoder encoder;
     private final Fleet fleet;
     private final ManagedChannel channel;
-    private final GRPCDialoutGrpc.GRPCDialoutStub stub;
+    private final MethodDescriptor<MessageLite, Object> method;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     // guarded by this
@@ -54,13 +56,15 @@ final class SimDevice {
     /** Clock-mode task; written and cancelled by the simulator only. */
     volatile ScheduledFuture<?> clockTask;
 
-    SimDevice(int index, String name, DeviceInfo info, Fleet fleet, ManagedChannel channel) {
+    @SuppressWarnings("unchecked")
+    SimDevice(int index, String name, DialectEncoder encoder, Fleet fleet, ManagedChannel channel) {
         this.index = index;
         this.name = name;
-        this.info = info;
+        this.encoder = encoder;
         this.fleet = fleet;
         this.channel = channel;
-        this.stub = GRPCDialoutGrpc.newStub(channel);
+        // every request type is a protobuf message, which its marshaller serializes as MessageLite
+        this.method = (MethodDescriptor<MessageLite, Object>) encoder.method();
         this.backoffMs = fleet.settings.redialInitial().toMillis();
     }
 
@@ -88,7 +92,12 @@ final class SimDevice {
         Stream s = new Stream();
         stream = s;
         state = State.DIALING;
-        stub.dialout(s);
+        ClientCall<MessageLite, Object> call = channel.newCall(method, CallOptions.DEFAULT);
+        if (encoder.bidi()) {
+            ClientCalls.asyncBidiStreamingCall(call, s);
+        } else {
+            ClientCalls.asyncClientStreamingCall(call, s);
+        }
     }
 
     /** One wall-clock sample: counters every time, state tables every n-th sample and after each (re)connect. */
@@ -113,11 +122,7 @@ final class SimDevice {
         List<Outgoing> out = new ArrayList<>();
         StringBuilder sb = fleet.buffer();
         for (SensorPath p : paths) {
-            sb.setLength(0);
-            int rows = fleet.writer.append(sb, p, index, timeMs);
-            DialoutMsg msg = DialoutMsg.newBuilder().setDeviceMsg(info).setSensorPath(p.path())
-                    .setJsonData(sb.toString()).build();
-            out.add(new Outgoing(msg, rows, ticket, p, timeMs));
+            out.add(new Outgoing(encoder.encode(p, timeMs, sb), ticket, p, timeMs));
         }
         synchronized (this) {
             for (Outgoing o : out) {
@@ -171,18 +176,21 @@ final class SimDevice {
             if (o.ticket != null) {
                 o.ticket.queued();
             }
-            backlog.add(new Outgoing(o.msg, o.rows, null, o.path, o.timeMs));
+            backlog.add(new Outgoing(o.payload, null, o.path, o.timeMs));
         } else {
             drop(o);
         }
     }
 
+    /** The pieces of a chunked message go together: gRPC buffers beyond isReady(), and a partial message is lost. */
     private void send(Outgoing o) {
-        stream.request.onNext(o.msg);
+        for (MessageLite m : o.payload.parts()) {
+            stream.request.onNext(m);
+        }
         sent++;
         fleet.counters.messagesSent.increment();
-        fleet.counters.pointsSent.add(o.rows);
-        fleet.counters.bytesSent.add(o.msg.getSerializedSize());
+        fleet.counters.pointsSent.add(o.payload.rows());
+        fleet.counters.bytesSent.add(o.payload.serializedSize());
         if (o.ticket != null) {
             o.ticket.sent();
         }
@@ -256,18 +264,18 @@ final class SimDevice {
     }
 
     /** The observer of one call; callbacks of a superseded call are ignored. */
-    private final class Stream implements ClientResponseObserver<DialoutMsg, DialoutResponse> {
-        private ClientCallStreamObserver<DialoutMsg> request;
+    private final class Stream implements ClientResponseObserver<MessageLite, Object> {
+        private ClientCallStreamObserver<MessageLite> request;
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<DialoutMsg> requestStream) {
+        public void beforeStart(ClientCallStreamObserver<MessageLite> requestStream) {
             this.request = requestStream;
             requestStream.setOnReadyHandler(() -> onReady(this));
         }
 
         @Override
-        public void onNext(DialoutResponse value) {
-            // devices ignore the response's content
+        public void onNext(Object value) {
+            // devices ignore whatever the collector answers (and it answers nothing on the bidi streams)
         }
 
         @Override

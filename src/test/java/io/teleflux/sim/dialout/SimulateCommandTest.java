@@ -1,6 +1,7 @@
 package io.teleflux.sim.dialout;
 
 import io.teleflux.SimulateCommand;
+import io.teleflux.SimulateCommandAccess;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -70,5 +71,34 @@ class SimulateCommandTest {
                 "Default: 48", "--interval=DURATION", "Default: 5s", "--duration=DURATION", "until Ctrl-C",
                 "--seed=S", "Default: 1", "--device-prefix=PREFIX", "Default: sim-", "--paths=PATH[,PATH...]",
                 "Default: all", "Device/Base", "burst port");
+    }
+
+    @Test
+    void dialectsAreValidatedWithTheOptionNamed() {
+        assertThat(run("--dialout", "127.0.0.1:1", "--dialect", "juniper").err())
+                .contains("--dialect: unknown dialect 'juniper'; known: h3c, h3cv3, cisco");
+        assertThat(run("--dialout", "127.0.0.1:1", "--dialect-mix", "h3c:1,cisco:x").err())
+                .contains("--dialect-mix: weight of cisco is not a number: 'cisco:x'");
+        assertThat(run("--dialout", "127.0.0.1:1", "--dialect", "h3c", "--dialect-mix", "cisco:1").err())
+                .contains("--dialect and --dialect-mix exclude each other");
+        assertThat(run("--snmp-listen", "127.0.0.1:0", "--dialect", "cisco").err())
+                .contains("--dialect: needs --dialout");
+        Run help = run("--help");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("--dialect=DIALECT", "Default: h3c",
+                "--dialect-mix=DIALECT:WEIGHT[,...]", "h3cv3", "cisco");
+    }
+
+    @Test
+    void theMixReachesTheSettings() {
+        SimulateCommand cmd = new SimulateCommand();
+        new CommandLine(cmd).parseArgs("--dialout", "127.0.0.1:1", "--devices", "6", "--dialect-mix", "h3c:1,h3cv3:1,cisco:1");
+        assertThat(SimulateCommandAccess.settings(cmd).dialects().assign(6)).containsExactly(Dialect.H3C, Dialect.H3CV3,
+                Dialect.CISCO, Dialect.H3C, Dialect.H3CV3, Dialect.CISCO);
+        SimulateCommand single = new SimulateCommand();
+        new CommandLine(single).parseArgs("--dialout", "127.0.0.1:1", "--dialect", "cisco");
+        assertThat(SimulateCommandAccess.settings(single).dialects()).isEqualTo(DialectMix.of(Dialect.CISCO));
+        SimulateCommand none = new SimulateCommand();
+        new CommandLine(none).parseArgs("--dialout", "127.0.0.1:1");
+        assertThat(SimulateCommandAccess.settings(none).dialects()).isEqualTo(DialectMix.of(Dialect.H3C));
     }
 }
