@@ -5,6 +5,7 @@ import io.teleflux.config.Section;
 import io.teleflux.config.TelefluxConfig;
 import io.teleflux.dialout.DialoutInput;
 import io.teleflux.dialout.h3c.H3cDialoutService;
+import io.teleflux.dialout.huawei.HuaweiDialoutService;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.input.InputType;
 import io.teleflux.rate.RateConfig;
@@ -25,7 +26,7 @@ import java.util.Map;
 public final class Components {
     /** Every input, in the order they start (and the reverse of the order they stop). */
     static final List<InputType<?>> INPUTS = List.of(
-            DialoutInput.serving(List.of(H3cDialoutService::create)),
+            DialoutInput.serving(List.of(H3cDialoutService::create, HuaweiDialoutService::create)),
             SnmpInput.TYPE);
 
     /** The parts every collector has, whose blocks are read like the inputs'. */
