@@ -123,15 +123,16 @@ public final class HuaweiDecoder {
         }
         if (kind != null) {
             List<IfRow> rows = new ArrayList<>();
-            if (!IfmContent.gpb(content, kind, s, rows)) {
+            int seen = IfmContent.gpb(content, kind, s, rows);
+            if (seen < 0) {
                 s.count(Issue.MALFORMED_GPB_CONTENT, "interface statistics");
                 return;
             }
-            if (!rows.isEmpty()) {
+            if (seen > 0) {
                 interfaces(rows, timeMs, s);
                 return;
             }
-            // no interface row in it: not the message we expected; stored generically below
+            // nothing shaped like an interface row: not the message we expected; stored generically below
         }
         s.count(Issue.UNKNOWN_GPB_CONTENT, measurement);
         if (!GenericGpb.points(content, measurement, timeMs, s)) {
@@ -211,8 +212,7 @@ public final class HuaweiDecoder {
         }
         if (kind != null) {
             List<IfRow> rows = new ArrayList<>();
-            IfmContent.json(content, s, rows);
-            if (!rows.isEmpty()) {
+            if (IfmContent.json(content, s, rows) > 0) {
                 interfaces(rows, timeMs, s);
                 return;
             }

@@ -39,6 +39,7 @@ final class IfRow {
     void set(Stat s, long unsigned, Scratch scratch) {
         if (unsigned < 0) {
             scratch.count(Issue.UINT64_OVERFLOW, s.name());
+            present &= ~(1 << s.ordinal()); // not even the 0 a proto3 default would have left
             return;
         }
         values[s.ordinal()] = unsigned;

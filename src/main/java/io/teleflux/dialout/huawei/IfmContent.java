@@ -74,18 +74,23 @@ final class IfmContent {
 
     // ---------------------------------------------------------------- GPB
 
-    /** Reads the rows of GPB {@code content} into {@code rows}; false when the content is not a protobuf message. */
-    static boolean gpb(byte[] content, Kind kind, Scratch s, List<IfRow> rows) {
+    /**
+     * Reads the rows of GPB {@code content} into {@code rows}. Returns -1 when the content is not a
+     * protobuf message, else how many interface rows it holds, including those skipped (no name,
+     * no statistics): 0 means it is not interface statistics at all.
+     */
+    static int gpb(byte[] content, Kind kind, Scratch s, List<IfRow> rows) {
         WireMessage root = WireMessage.parse(content);
         if (root == null) {
-            return false;
+            return -1;
         }
         Layout l = layout(kind);
-        find(root, l, s, rows, 0, new int[s.maxDepth + 1]);
-        return true;
+        int[] seen = new int[1];
+        find(root, l, s, rows, 0, new int[s.maxDepth + 1], seen);
+        return seen[0];
     }
 
-    private static void find(WireMessage m, Layout l, Scratch s, List<IfRow> rows, int depth, int[] path) {
+    private static void find(WireMessage m, Layout l, Scratch s, List<IfRow> rows, int depth, int[] path, int[] seen) {
         if (depth >= s.maxDepth) {
             return;
         }
@@ -128,6 +133,7 @@ final class IfmContent {
             }
         }
         if (stats >= 0 && name >= 0) {
+            seen[0]++;
             if (!(declaredPath && nameDeclared && statsDeclared)) {
                 s.count(Issue.IFM_LAYOUT_GUESSED, "row at field path " + pathText(path, depth));
             }
@@ -146,10 +152,12 @@ final class IfmContent {
             return;
         }
         if (statsDeclared && declaredPath) {
+            seen[0]++;
             s.count(Issue.ROW_WITHOUT_KEY, "no name at field " + l.name);
             return;
         }
         if (declaredPath && nameDeclared) {
+            seen[0]++;
             s.count(Issue.EMPTY_ROW, m.text(name));
             return;
         }
@@ -158,7 +166,7 @@ final class IfmContent {
                 WireMessage child = m.message(i);
                 if (child != null) {
                     path[depth] = m.number(i);
-                    find(child, l, s, rows, depth + 1, path);
+                    find(child, l, s, rows, depth + 1, path, seen);
                 }
             }
         }
@@ -198,12 +206,17 @@ final class IfmContent {
 
     // ---------------------------------------------------------------- JSON
 
-    /** Reads the interface rows of JSON {@code content} (an object or an array of rows) into {@code rows}. */
-    static void json(Object content, Scratch s, List<IfRow> rows) {
-        entries(content, s, rows, 0);
+    /**
+     * Reads the interface rows of JSON {@code content} (an object or an array of rows) into
+     * {@code rows}; returns how many rows it holds, including those skipped (0: not interface statistics).
+     */
+    static int json(Object content, Scratch s, List<IfRow> rows) {
+        int[] seen = new int[1];
+        entries(content, s, rows, 0, seen);
+        return seen[0];
     }
 
-    private static void entries(Object node, Scratch s, List<IfRow> rows, int depth) {
+    private static void entries(Object node, Scratch s, List<IfRow> rows, int depth, int[] seen) {
         if (depth > 4) {
             return;
         }
@@ -211,7 +224,7 @@ final class IfmContent {
             for (Object e : list) {
                 Map<String, Object> o = JsonTree.object(e);
                 if (o != null) {
-                    entry(o, s, rows);
+                    entry(o, s, rows, seen);
                 }
             }
             return;
@@ -223,23 +236,27 @@ final class IfmContent {
         Object v = JsonTree.member(o, "interface");
         if (v != null) {
             if (v instanceof List<?>) {
-                entries(v, s, rows, depth + 1);
+                entries(v, s, rows, depth + 1, seen);
             } else if (JsonTree.object(v) != null) {
-                entry(JsonTree.object(v), s, rows);
+                entry(JsonTree.object(v), s, rows, seen);
             }
             return;
         }
         for (String wrapper : new String[]{"interfaces", "ifm"}) {
             v = JsonTree.member(o, wrapper);
             if (v != null) {
-                entries(v, s, rows, depth + 1);
+                entries(v, s, rows, depth + 1, seen);
                 return;
             }
         }
-        entry(o, s, rows); // the row itself
+        if (JsonTree.member(o, "name") != null || JsonTree.member(o, "ifname") != null
+                || JsonTree.member(o, "mibstatistics") != null || JsonTree.member(o, "ifstatistics") != null) {
+            entry(o, s, rows, seen); // the row itself
+        }
     }
 
-    private static void entry(Map<String, Object> o, Scratch s, List<IfRow> rows) {
+    private static void entry(Map<String, Object> o, Scratch s, List<IfRow> rows, int[] seen) {
+        seen[0]++;
         Object name = JsonTree.member(o, "name");
         if (name == null) {
             name = JsonTree.member(o, "ifname");
