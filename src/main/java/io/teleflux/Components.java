@@ -7,6 +7,7 @@ import io.teleflux.dialout.DialoutInput;
 import io.teleflux.dialout.cisco.CiscoDialoutService;
 import io.teleflux.dialout.h3c.H3cDialoutService;
 import io.teleflux.dialout.h3cv3.H3cV3DialoutService;
+import io.teleflux.dialout.huawei.HuaweiDialoutService;
 import io.teleflux.gnmi.GnmiInput;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.input.InputType;
@@ -32,6 +33,7 @@ public final class Components {
             DialoutInput.serving(List.of(
                     H3cDialoutService::create,
                     H3cV3DialoutService::create,
+                    HuaweiDialoutService::create,
                     CiscoDialoutService::create)),
             GnmiInput.TYPE,
             SnmpInput.TYPE);

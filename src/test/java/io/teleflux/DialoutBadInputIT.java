@@ -228,14 +228,14 @@ class DialoutBadInputIT {
             }
         };
         MethodDescriptor<InputStream, InputStream> unknown = MethodDescriptor.<InputStream, InputStream>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("huawei_dialout.gRPCDataservice/dataPublish")
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("acme_dialout.gRPCNothing/publish")
                 .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
         ClientCall<InputStream, InputStream> call = channel.newCall(unknown, CallOptions.DEFAULT);
         assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(call, new ByteArrayInputStream(new byte[] {1, 2})))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
         assertThat(counter("teleflux_decode_errors_total", "reason", "unknown_method")).isEqualTo(before + 1);
-        assertThat(counter("teleflux_dialout_unknown_method_total", "method", "huawei_dialout.gRPCDataservice/dataPublish"))
+        assertThat(counter("teleflux_dialout_unknown_method_total", "method", "acme_dialout.gRPCNothing/publish"))
                 .isGreaterThanOrEqualTo(1);
         stream(msg("bad-sw", "Ifmgr/Statistics", stats("after-unknown", T, "5")));
         assertThat(stored("bad-sw", "after-unknown", "in_octets")).isEqualTo(5L);
