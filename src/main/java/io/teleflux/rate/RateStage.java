@@ -117,7 +117,10 @@ public final class RateStage implements PointSink, Component {
         SeriesKey key = new SeriesKey(device, iface, source == null ? "" : source);
         Series s = series.get(key); // get first: computeIfAbsent locks the bin even when the series exists
         if (s == null) {
-            s = series.computeIfAbsent(key, k -> new Series());
+            // seen now, from its creation: a sweep on another thread between creating and updating it
+            // would otherwise find it idle since the epoch, drop it, and the series' next rate with it
+            long created = clock.getAsLong();
+            s = series.computeIfAbsent(key, k -> new Series(created));
         }
         long maxGap = maxGapMsBySource.applyAsLong(source == null ? "" : source);
         boolean counter32 = p.hasHint(Point.HINT_COUNTER32);
@@ -207,6 +210,10 @@ public final class RateStage implements PointSink, Component {
         final boolean[] known = new boolean[COUNTERS.length];
         long speedBps;
         volatile long lastSeenMs;
+
+        Series(long createdMs) {
+            this.lastSeenMs = createdMs;
+        }
 
         /** Per-second rate of counter {@code c}, or NaN when none can be given; updates the baseline. */
         double update(int c, long v, long t, long maxGapMs, boolean counter32, boolean reset, double speed) {

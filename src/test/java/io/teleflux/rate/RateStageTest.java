@@ -154,4 +154,36 @@ class RateStageTest {
         assertThat(small.seriesCount()).isLessThanOrEqualTo(3);
         assertThat(metrics.value("teleflux_rate_series_evicted_total")).isGreaterThan(0);
     }
+
+    @Test
+    void aSweepOnAnotherThreadNeverDropsASeriesBeingCreated() throws Exception {
+        // every accept sweeps (the clock moves a minute per read) while new series arrive on two threads;
+        // no series is ever idle for idle-expiry (2e18 ms), except one that counted as seen at the epoch
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(4_000_000_000_000_000_000L);
+        java.util.concurrent.ConcurrentLinkedQueue<Point> out = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        RateStage racy = new RateStage(out::addAll, s -> 180_000, 2_000_000_000_000_000_000L, 1_000_000, new Metrics(),
+                () -> now.addAndGet(61_000));
+        int perThread = 3_000;
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            String device = "d" + t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    try {
+                        for (long time : new long[]{0, 5_000}) {
+                            racy.accept(List.of(Point.builder("interface").tag("device", device).tag("interface", "if" + i)
+                                    .tag("source", "telemetry").field("in_octets", time).time(time).build()));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long rated = out.stream().filter(p -> p.timeMs() == 5_000 && p.field("in_bps") != null).count();
+        assertThat(rated).as("every series' second sample has its rate").isEqualTo(2L * perThread);
+    }
 }
