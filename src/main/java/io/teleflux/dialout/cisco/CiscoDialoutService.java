@@ -1,5 +1,6 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DeviceStream;
@@ -133,7 +134,7 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
             Message m;
             try {
                 m = decoder.read(data);
-            } catch (CiscoDecodeException e) {
+            } catch (DecodeException e) {
                 failed(e, "a message");
                 return;
             }
@@ -149,7 +150,7 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
             } else {
                 try {
                     decoder.points(m, device, now, out);
-                } catch (CiscoDecodeException e) {
+                } catch (DecodeException e) {
                     failed(e, "'" + path + "'");
                 }
             }
@@ -157,7 +158,7 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
             stream.delivered(out, "", b -> { }, now);
         }
 
-        private void failed(CiscoDecodeException e, String what) {
+        private void failed(DecodeException e, String what) {
             metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", e.reason()).inc();
             String who = stream.device() == null ? "?" : stream.device();
             RL.warn("decode:" + e.reason() + ":" + peer.address(), "cannot decode {} from Cisco device {} ({}): {} [{}]",

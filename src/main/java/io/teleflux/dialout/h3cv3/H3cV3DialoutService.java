@@ -9,7 +9,7 @@ import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
-import io.teleflux.dialout.h3c.DecodeException;
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.point.Point;
 import io.teleflux.point.Schema;

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DeviceStream;
 import io.teleflux.dialout.DialoutContext;
@@ -62,7 +63,7 @@ public final class HuaweiDialoutService implements DialoutProtocol<serviceArgs, 
         PipelineMetrics.describe(metrics);
         this.devices = new DeviceStream.Kind(ctx, RL,
                 new DeviceStream.Wording("Huawei dial-out message", "node_id_str", "sensor_path", "node_id_str", true), false);
-        this.emptyMessage = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", HuaweiDecodeException.EMPTY_MESSAGE);
+        this.emptyMessage = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", DecodeException.EMPTY_MESSAGE);
         this.deviceError = metrics.counter(DialoutMetrics.DECODE_WARNINGS_TOTAL, "reason", "device_reported_error");
     }
 
@@ -103,7 +104,7 @@ public final class HuaweiDialoutService implements DialoutProtocol<serviceArgs, 
             Envelope env;
             try {
                 env = decoder.envelope(msg);
-            } catch (HuaweiDecodeException e) {
+            } catch (DecodeException e) {
                 error(e, stream.device() == null ? "?" : stream.device(), "");
                 return;
             }
@@ -122,14 +123,14 @@ public final class HuaweiDialoutService implements DialoutProtocol<serviceArgs, 
             out.clear();
             try {
                 decoder.decode(env, stream.device(), now, out);
-            } catch (HuaweiDecodeException e) {
+            } catch (DecodeException e) {
                 error(e, stream.device(), env.sensorPath());
             }
             stream.delivered(out, env.productName() + '\u0000' + env.softwareVersion() + '\u0000' + env.neId(),
                     b -> deviceInfo(env, b), now);
         }
 
-        private void error(HuaweiDecodeException e, String dev, String path) {
+        private void error(DecodeException e, String dev, String path) {
             metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", e.reason()).inc();
             RL.warn("decode:" + e.reason() + ":" + peer.address() + ":" + dev, "cannot decode {} from Huawei device {} ({}):"
                     + " {} [{}]", path.isEmpty() ? "a message" : "'" + path + "'", dev, peer, e.getMessage(), e.reason());
