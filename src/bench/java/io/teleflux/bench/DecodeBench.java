@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.google.protobuf.ByteString;
-import io.teleflux.dialout.h3c.DecodeException;
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.point.LineBuffer;
 import io.teleflux.point.LineProtocol;

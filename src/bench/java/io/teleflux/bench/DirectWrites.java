@@ -1,6 +1,6 @@
 package io.teleflux.bench;
 
-import io.teleflux.dialout.h3c.DecodeException;
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.point.LineBuffer;
 import io.teleflux.point.LineProtocol;

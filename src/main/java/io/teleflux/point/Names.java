@@ -40,6 +40,45 @@ public final class Names {
         return name.substring(0, keep) + '~' + HexFormat.of().formatHex(digest, 0, 4);
     }
 
+    /**
+     * Lower snake case: an underscore only where a lower-case letter or a digit meets an upper-case
+     * one, so acronyms stay whole ({@code IfIndex} → {@code if_index}, {@code InNUcastPkts} →
+     * {@code in_nucast_pkts}), and one for every run of other characters ({@code in-octets} →
+     * {@code in_octets}); none at the ends. The rule every dial-out vendor's names follow.
+     */
+    public static String snake(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 4);
+        char prev = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLetterOrDigit(c)) {
+                if (Character.isUpperCase(c)) {
+                    if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
+                        underscore(b);
+                    }
+                    b.append(Character.toLowerCase(c));
+                } else {
+                    b.append(c);
+                }
+            } else {
+                underscore(b);
+            }
+            prev = c;
+        }
+        int end = b.length();
+        while (end > 0 && b.charAt(end - 1) == '_') {
+            end--;
+        }
+        b.setLength(end);
+        return b.toString();
+    }
+
+    private static void underscore(StringBuilder b) {
+        if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
+            b.append('_');
+        }
+    }
+
     /** How {@link #rebuild} names each part of a point: a cut-to-length function that may count. */
     public interface Renamer {
         String measurement(String name);

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import io.teleflux.point.Point;
 import io.teleflux.point.Schema;
@@ -33,7 +34,7 @@ import java.util.Set;
  *   <li>An unsigned 64-bit value ≥ 2^63 is left out and counted, never wrapped negative.</li>
  * </ul>
  *
- * <p>A message either yields at least one point or throws a {@link CiscoDecodeException}; problems
+ * <p>A message either yields at least one point or throws a {@link DecodeException}; problems
  * with single values or rows are counted here ({@code teleflux_fields_dropped_total},
  * {@code teleflux_decode_warnings_total}) and logged, rate-limited. Thread-safe.
  */
@@ -73,7 +74,7 @@ public final class CiscoDecoder {
     }
 
     /** Reads one whole Telemetry message; its names are not checked yet. */
-    Message read(ByteString data) throws CiscoDecodeException {
+    Message read(ByteString data) throws DecodeException {
         return reader.read(data);
     }
 
@@ -81,7 +82,7 @@ public final class CiscoDecoder {
      * Decodes one whole Telemetry message of {@code device} into points appended to {@code out};
      * returns how many. A message without rows gives none (counted as {@code no_rows}).
      */
-    public int decode(ByteString data, String device, long receivedAtMs, List<Point> out) throws CiscoDecodeException {
+    public int decode(ByteString data, String device, long receivedAtMs, List<Point> out) throws DecodeException {
         return points(read(data), device, receivedAtMs, out);
     }
 
@@ -89,7 +90,7 @@ public final class CiscoDecoder {
      * The points of {@code m}'s rows, appended to {@code out}; returns how many. On an exception
      * {@code out} is left as it was.
      */
-    int points(Message m, String device, long receivedAtMs, List<Point> out) throws CiscoDecodeException {
+    int points(Message m, String device, long receivedAtMs, List<Point> out) throws DecodeException {
         Scratch s = new Scratch();
         if (m.rows().isEmpty()) {
             s.note(Issue.NO_ROWS, m.path());
@@ -120,10 +121,10 @@ public final class CiscoDecoder {
         int n = out.size() - start;
         if (n == 0) {
             if (withoutContent == m.rows().size() && !m.json()) {
-                throw new CiscoDecodeException(CiscoDecodeException.UNKNOWN_GPB_CONTENT,
+                throw new DecodeException(DecodeException.UNKNOWN_GPB_CONTENT,
                         "no GPB-KV row has a content child (rows must be {keys, content})");
             }
-            throw new CiscoDecodeException(CiscoDecodeException.NO_USABLE_ROWS, "no row produced a field");
+            throw new DecodeException(DecodeException.NO_USABLE_ROWS, "no row produced a field");
         }
         return n;
     }

@@ -1,17 +1,15 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import io.grpc.MethodDescriptor;
-import io.teleflux.dialout.DeviceBinding;
-import io.teleflux.dialout.DeviceLabels;
+import io.teleflux.dialout.DeviceStream;
 import io.teleflux.dialout.DialoutContext;
 import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
 import io.teleflux.point.Point;
-import io.teleflux.point.PointSink;
-import io.teleflux.point.Schema;
 import io.teleflux.proto.cisco.MdtDialoutArgs;
 import io.teleflux.proto.cisco.gRPCMdtDialoutGrpc;
 import io.teleflux.selfmon.Metrics;
@@ -40,25 +38,20 @@ import java.util.function.LongSupplier;
 public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs, MdtDialoutArgs> {
     private static final Logger LOG = LoggerFactory.getLogger(CiscoDialoutService.class);
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
-    static final long DEVICE_INFO_EVERY_MS = 300_000;
+    static final long DEVICE_INFO_EVERY_MS = DeviceStream.DEVICE_INFO_EVERY_MS;
     /** The longest part of a device's {@code errors} text that is logged. */
     private static final int MAX_ERROR_TEXT = 200;
 
     private final CiscoDecoder decoder;
     private final DialoutContext ctx;
-    private final PointSink sink;
     private final Metrics metrics;
     private final int maxMessageSize;
-    private final int maxNameLength;
     private final long chunkTimeoutMs;
     private final LongSupplier clock;
-    private final DeviceBinding binding;
-    private final Metrics.Counter missingDevice;
+    private final DeviceStream.Kind devices;
     private final Metrics.Counter missingPath;
-    private final Metrics.Counter nameTooLong;
     private final Metrics.Counter emptyData;
     private final Metrics.Counter deviceErrors;
-    private final Metrics.Counter pointsIn;
 
     /** The Cisco service of a dial-out listener, with the listener's row, depth and name limits. */
     public static CiscoDialoutService create(DialoutContext ctx) {
@@ -69,22 +62,18 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
     public CiscoDialoutService(CiscoDecoder decoder, DialoutContext ctx) {
         this.decoder = decoder;
         this.ctx = ctx;
-        this.sink = ctx.sink();
         this.metrics = ctx.metrics();
-        this.binding = ctx.binding();
         this.maxMessageSize = ctx.config().maxMessageSize();
-        this.maxNameLength = ctx.limits().maxNameLength();
         this.chunkTimeoutMs = ctx.config().chunkTimeout().toMillis();
         this.clock = ctx.clock();
         PipelineMetrics.describe(metrics);
         metrics.describe(DialoutMetrics.DECODE_ERRORS_TOTAL, Metrics.Type.COUNTER,
                 "Dial-out messages that could not be decoded, by reason");
-        this.missingDevice = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "missing_device");
+        this.devices = new DeviceStream.Kind(ctx, RL,
+                new DeviceStream.Wording("Cisco dial-out message", "node_id_str", "encoding_path", "node_id_str", true), true);
         this.missingPath = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "missing_encoding_path");
-        this.nameTooLong = metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", "name_too_long");
         this.emptyData = metrics.counter(DialoutMetrics.DECODE_WARNINGS_TOTAL, "reason", "empty_data");
         this.deviceErrors = metrics.counter(DialoutMetrics.DECODE_WARNINGS_TOTAL, "reason", "device_error");
-        this.pointsIn = metrics.counter(PipelineMetrics.POINTS_RECEIVED, "source", Schema.SOURCE_TELEMETRY);
     }
 
     @Override
@@ -107,14 +96,11 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
         private final Peer peer;
         private final ChunkJoiner chunks;
         private final List<Point> out = new ArrayList<>(64);
-        private String device;
-        /** The last name the binding admitted for this stream (null: none yet, or the check is off). */
-        private String admitted;
-        private long lastInfoMs = Long.MIN_VALUE;
-        private DeviceLabels.Label label;
+        private final DeviceStream stream;
 
         CiscoStream(Peer peer) {
             this.peer = peer;
+            this.stream = devices.open(peer);
             this.chunks = new ChunkJoiner(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
         }
 
@@ -126,7 +112,7 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
                 deviceErrors.inc();
                 String text = msg.getErrors();
                 RL.warn("deverr:" + peer.address(), "Cisco dial-out device {} ({}) reports an error: {}",
-                        device == null ? "?" : device, peer,
+                        stream.device() == null ? "?" : stream.device(), peer,
                         text.length() > MAX_ERROR_TEXT ? text.substring(0, MAX_ERROR_TEXT) + "..." : text);
                 if (msg.getData().isEmpty()) {
                     return;
@@ -148,87 +134,35 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
             Message m;
             try {
                 m = decoder.read(data);
-            } catch (CiscoDecodeException e) {
+            } catch (DecodeException e) {
                 failed(e, "a message");
                 return;
             }
-            if (!admit(m, now, data.size())) {
+            String path = m.path();
+            if (!stream.admit(m.device(), path, now, data.size())) {
                 return;
             }
+            String device = stream.device();
             out.clear();
-            String path = m.path();
             if (path.isEmpty()) {
                 missingPath.inc();
                 RL.warn("nopath:" + device, "Cisco dial-out message from {} ({}) has no encoding_path; dropped", device, peer);
             } else {
                 try {
                     decoder.points(m, device, now, out);
-                } catch (CiscoDecodeException e) {
+                } catch (DecodeException e) {
                     failed(e, "'" + path + "'");
                 }
             }
-            if (!out.isEmpty()) {
-                // only data makes a device alive: one whose every message fails to decode goes silent
-                label.heard(now);
-                deviceInfo(now);
-                pointsIn.add(out.size());
-                sink.accept(List.copyOf(out));
-                out.clear();
-            }
+            // the payload names only the host: the device point is the peer address, sent again for a new device
+            stream.delivered(out, "", b -> { }, now);
         }
 
-        /** Checks the message's names and takes its device; false when the message is dropped (counted). */
-        private boolean admit(Message m, long now, int size) {
-            String name = m.device();
-            if (name.length() > maxNameLength || m.path().length() > maxNameLength) {
-                // rejected, not shortened: a device name is an identity and the path names the measurement
-                nameTooLong.inc();
-                RL.warn("longname:" + peer.address(), "Cisco dial-out message from {} dropped: its node_id_str ({} chars)"
-                        + " or encoding_path ({} chars) is longer than teleflux.dialout.limits.max-name-length ({})",
-                        peer, name.length(), m.path().length(), maxNameLength);
-                return false;
-            }
-            name = name.strip();
-            if (name.isEmpty()) {
-                missingDevice.inc();
-                if (device == null) {
-                    RL.warn("nodevice:" + peer.address(), "Cisco dial-out message from {} has no node_id_str; dropped", peer);
-                    return false;
-                }
-                name = device; // the stream belongs to one device: keep the name it sent before
-            }
-            if (binding != null && !name.equals(admitted)) {
-                if (!binding.admit(name, peer)) {
-                    return false;
-                }
-                admitted = name;
-            }
-            if (!name.equals(device) || label.released()) {
-                if (!name.equals(device)) {
-                    lastInfoMs = Long.MIN_VALUE;
-                }
-                device = name;
-                label = ctx.labels().acquire(name, peer.address(), now);
-            }
-            label.touch(now, size);
-            return true;
-        }
-
-        private void failed(CiscoDecodeException e, String what) {
+        private void failed(DecodeException e, String what) {
             metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", e.reason()).inc();
-            String who = device == null ? "?" : device;
+            String who = stream.device() == null ? "?" : stream.device();
             RL.warn("decode:" + e.reason() + ":" + peer.address(), "cannot decode {} from Cisco device {} ({}): {} [{}]",
                     what, who, peer, e.getMessage(), e.reason());
-        }
-
-        /** A device point with the peer address, for a new device and then every few minutes. */
-        private void deviceInfo(long now) {
-            if (lastInfoMs != Long.MIN_VALUE && now - lastInfoMs < DEVICE_INFO_EVERY_MS) {
-                return;
-            }
-            lastInfoMs = now;
-            out.add(0, Point.builder(Schema.DEVICE).tag(Schema.TAG_DEVICE, device).tag(Schema.TAG_SOURCE, Schema.SOURCE_TELEMETRY)
-                    .time(now).field(Schema.DEVICE_IP, peer.address()).build());
         }
 
         @Override

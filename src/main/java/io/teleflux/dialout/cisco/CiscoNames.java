@@ -29,7 +29,7 @@ final class CiscoNames {
     static String key(String path) {
         String k = KEYS.get(path);
         if (k == null) {
-            k = snake(path);
+            k = Names.snake(path);
             if (RESERVED.contains(k)) {
                 k = k + "_value";
             }
@@ -53,7 +53,7 @@ final class CiscoNames {
             if (p.regionMatches(true, 0, "cisco-", 0, 6)) {
                 p = p.substring(6);
             }
-            String s = snake(p);
+            String s = Names.snake(p);
             m = Names.limit(PREFIX + (s.isEmpty() ? "unnamed" : s), maxLength);
             if (MEASUREMENTS.size() < MAX_CACHED) {
                 MEASUREMENTS.putIfAbsent(encodingPath, m);
@@ -73,38 +73,5 @@ final class CiscoNames {
             i++;
         }
         return p.substring(i);
-    }
-
-    static String snake(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 4);
-        char prev = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                if (Character.isUpperCase(c)) {
-                    if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
-                        underscore(b);
-                    }
-                    b.append(Character.toLowerCase(c));
-                } else {
-                    b.append(c);
-                }
-            } else {
-                underscore(b);
-            }
-            prev = c;
-        }
-        int end = b.length();
-        while (end > 0 && b.charAt(end - 1) == '_') {
-            end--;
-        }
-        b.setLength(end);
-        return b.toString();
-    }
-
-    private static void underscore(StringBuilder b) {
-        if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-            b.append('_');
-        }
     }
 }

@@ -1,11 +1,12 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.selfmon.PipelineMetrics;
 
 /**
  * Value- and row-level problems the point maker counts itself and works around. Message-level
- * failures are {@link CiscoDecodeException}s, counted by the caller.
+ * failures are {@link DecodeException}s, counted by the caller.
  */
 enum Issue {
     UINT64_OVERFLOW(PipelineMetrics.FIELDS_DROPPED, "uint64_overflow",

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -60,11 +61,11 @@ final class TelemetryReader {
                 .build();
     }
 
-    Message read(ByteString data) throws CiscoDecodeException {
+    Message read(ByteString data) throws DecodeException {
         if (looksLikeJson(data)) {
             try {
                 return readJson(data);
-            } catch (CiscoDecodeException e) {
+            } catch (DecodeException e) {
                 // a GPB message can begin with '\n' '{' (node_id_str of 123 bytes) and end in '}'
                 Message gpb = gpbOrNull(data);
                 if (gpb != null && !gpb.rows().isEmpty()) {
@@ -77,7 +78,7 @@ final class TelemetryReader {
         try {
             t = parse(data);
         } catch (InvalidProtocolBufferException e) {
-            throw new CiscoDecodeException(CiscoDecodeException.MALFORMED_ENVELOPE,
+            throw new DecodeException(DecodeException.MALFORMED_ENVELOPE,
                     "data is neither a protobuf Telemetry message nor JSON: " + e.getMessage());
         }
         return fromGpb(t);
@@ -100,7 +101,7 @@ final class TelemetryReader {
     private Message gpbOrNull(ByteString data) {
         try {
             return fromGpb(parse(data));
-        } catch (InvalidProtocolBufferException | CiscoDecodeException e) {
+        } catch (InvalidProtocolBufferException | DecodeException e) {
             return null;
         }
     }
@@ -124,24 +125,24 @@ final class TelemetryReader {
 
     // ---------------------------------------------------------------- GPB-KV
 
-    private Message fromGpb(Telemetry t) throws CiscoDecodeException {
+    private Message fromGpb(Telemetry t) throws DecodeException {
         String device = t.getNodeIdCase() == Telemetry.NodeIdCase.NODE_ID_STR ? t.getNodeIdStr() : "";
         String path = t.getEncodingPath().isEmpty() ? t.getSensorPath() : t.getEncodingPath();
         if (t.getDataGpbkvCount() == 0) {
             if (t.hasDataGpb() && t.getDataGpb().getRowCount() > 0) {
-                throw new CiscoDecodeException(CiscoDecodeException.UNKNOWN_GPB_CONTENT, "compact GPB rows ("
+                throw new DecodeException(DecodeException.UNKNOWN_GPB_CONTENT, "compact GPB rows ("
                         + t.getDataGpb().getRowCount() + ") need the model's own .proto: configure encoding"
                         + " self-describing-gpb on the device");
             }
             if (device.isEmpty() || path.isEmpty()) {
                 // random bytes often parse as a protobuf message of unknown fields: nothing identifies it
-                throw new CiscoDecodeException(CiscoDecodeException.UNKNOWN_ENCODING,
+                throw new DecodeException(DecodeException.UNKNOWN_ENCODING,
                         "a protobuf message with no rows (data_gpbkv, data_gpb), no node_id_str or no encoding_path");
             }
             return new Message(device, path, t.getMsgTimestamp(), List.of(), false);
         }
         if (t.getDataGpbkvCount() > maxRows) {
-            throw new CiscoDecodeException(CiscoDecodeException.TOO_MANY_ROWS,
+            throw new DecodeException(DecodeException.TOO_MANY_ROWS,
                     t.getDataGpbkvCount() + " rows, more than teleflux.dialout.max-rows (" + maxRows + ")");
         }
         List<Row> rows = new ArrayList<>(t.getDataGpbkvCount());
@@ -166,7 +167,7 @@ final class TelemetryReader {
     }
 
     /** Adds the leaves below {@code fields}; a row is level 1, keys and content level 2. */
-    private void walk(List<TelemetryField> fields, String prefix, int depth, List<Leaf> out) throws CiscoDecodeException {
+    private void walk(List<TelemetryField> fields, String prefix, int depth, List<Leaf> out) throws DecodeException {
         if (fields.isEmpty()) {
             return;
         }
@@ -204,36 +205,36 @@ final class TelemetryReader {
         return prefix.isEmpty() ? name : prefix + '/' + name;
     }
 
-    private CiscoDecodeException tooDeep() {
-        return new CiscoDecodeException(CiscoDecodeException.TOO_DEEP,
+    private DecodeException tooDeep() {
+        return new DecodeException(DecodeException.TOO_DEEP,
                 "nested deeper than teleflux.dialout.max-depth (" + maxDepth + ")");
     }
 
     // ---------------------------------------------------------------- JSON
 
-    private Message readJson(ByteString data) throws CiscoDecodeException {
+    private Message readJson(ByteString data) throws DecodeException {
         try (InputStream in = data.newInput(); JsonParser p = factory.createParser(in)) {
             return readJson(p);
         } catch (StreamConstraintsException e) {
             if (String.valueOf(e.getOriginalMessage()).startsWith("Name length")) {
-                throw new CiscoDecodeException(CiscoDecodeException.NAME_TOO_LONG,
+                throw new DecodeException(DecodeException.NAME_TOO_LONG,
                         "a JSON member name is longer than " + MAX_MEMBER_NAME + " chars");
             }
             throw malformed(e);
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {
-            throw new CiscoDecodeException(CiscoDecodeException.MALFORMED_JSON, "unreadable JSON: " + e.getMessage());
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "unreadable JSON: " + e.getMessage());
         }
     }
 
-    private static CiscoDecodeException malformed(JsonProcessingException e) {
-        return new CiscoDecodeException(CiscoDecodeException.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage());
+    private static DecodeException malformed(JsonProcessingException e) {
+        return new DecodeException(DecodeException.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage());
     }
 
-    private Message readJson(JsonParser p) throws IOException, CiscoDecodeException {
+    private Message readJson(JsonParser p) throws IOException, DecodeException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
-            throw new CiscoDecodeException(CiscoDecodeException.MALFORMED_JSON, "JSON that is not an object");
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "JSON that is not an object");
         }
         String device = "";
         String encodingPath = "";
@@ -277,21 +278,21 @@ final class TelemetryReader {
             }
         }
         if (p.nextToken() != null) {
-            throw new CiscoDecodeException(CiscoDecodeException.MALFORMED_JSON, "data after the JSON object");
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "data after the JSON object");
         }
         String path = encodingPath.isEmpty() ? sensorPath : encodingPath;
         return new Message(device, path, msgTimestamp, rows, true);
     }
 
-    private void checkRows(int n) throws CiscoDecodeException {
+    private void checkRows(int n) throws DecodeException {
         if (n > maxRows) {
-            throw new CiscoDecodeException(CiscoDecodeException.TOO_MANY_ROWS,
+            throw new DecodeException(DecodeException.TOO_MANY_ROWS,
                     "more rows than teleflux.dialout.max-rows (" + maxRows + ")");
         }
     }
 
     /** At the START_OBJECT of a row (level 3: root, data_json, row). */
-    private Row jsonRow(JsonParser p) throws IOException, CiscoDecodeException {
+    private Row jsonRow(JsonParser p) throws IOException, DecodeException {
         Row row = new Row();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -323,7 +324,7 @@ final class TelemetryReader {
      * Adds the leaves of the value at the current token: an object's members under their names, an
      * array's elements under the array's own name (a YANG list or leaf-list), a scalar as one leaf.
      */
-    private void walkJson(JsonParser p, String path, int depth, List<Leaf> out) throws IOException, CiscoDecodeException {
+    private void walkJson(JsonParser p, String path, int depth, List<Leaf> out) throws IOException, DecodeException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.DecodeException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

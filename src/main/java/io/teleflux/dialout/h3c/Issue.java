@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.selfmon.PipelineMetrics;
 import io.teleflux.dialout.DialoutMetrics;
 /**

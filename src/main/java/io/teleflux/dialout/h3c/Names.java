@@ -41,7 +41,7 @@ final class Names {
     static Column column(String name) {
         Column c = CACHE.get(name);
         if (c == null) {
-            String s = toSnake(name);
+            String s = io.teleflux.point.Names.snake(name);
             c = new Column(s, KEY_COLUMNS.contains(normalized(name)),
                     RESERVED_FIELD_KEYS.contains(s) ? s + "_value" : s);
             if (CACHE.size() < MAX_CACHED) {
@@ -49,39 +49,6 @@ final class Names {
             }
         }
         return c;
-    }
-
-    static String toSnake(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 4);
-        char prev = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                if (Character.isUpperCase(c)) {
-                    if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
-                        underscore(b);
-                    }
-                    b.append(Character.toLowerCase(c));
-                } else {
-                    b.append(c);
-                }
-            } else {
-                underscore(b);
-            }
-            prev = c;
-        }
-        int end = b.length();
-        while (end > 0 && b.charAt(end - 1) == '_') {
-            end--;
-        }
-        b.setLength(end);
-        return b.toString();
-    }
-
-    private static void underscore(StringBuilder b) {
-        if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-            b.append('_');
-        }
     }
 
     private static String normalized(String name) {

@@ -3,17 +3,15 @@ package io.teleflux.dialout.h3cv3;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.MethodDescriptor;
-import io.teleflux.dialout.DeviceBinding;
-import io.teleflux.dialout.DeviceLabels;
+import io.teleflux.dialout.DeviceStream;
 import io.teleflux.dialout.DialoutContext;
 import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
-import io.teleflux.dialout.h3c.DecodeException;
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.h3c.H3cDecoder;
 import io.teleflux.point.Point;
-import io.teleflux.point.PointSink;
 import io.teleflux.point.Schema;
 import io.teleflux.proto.h3cv3.DialoutV3Args;
 import io.teleflux.proto.h3cv3.Telemetry;
@@ -68,22 +66,18 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
     private static final RateLimitedLog RL = new RateLimitedLog(LOG, 60_000);
     /** Says once an hour per sensor path that GPB rows are kept generically (the counter has the numbers). */
     private static final RateLimitedLog GPB_NOTICE = new RateLimitedLog(LOG, 3_600_000, 1_000);
-    static final long DEVICE_INFO_EVERY_MS = 300_000;
+    static final long DEVICE_INFO_EVERY_MS = DeviceStream.DEVICE_INFO_EVERY_MS;
     /** Longest device text (errors, except_desc) quoted in a log line. */
     private static final int MAX_QUOTED = 200;
 
     private final H3cDecoder decoder;
     private final UnknownGpb gpb;
     private final DialoutContext ctx;
-    private final PointSink sink;
     private final Metrics metrics;
     private final int maxMessageSize;
-    private final int maxNameLength;
     private final long chunkTimeoutMs;
     private final LongSupplier clock;
-    private final DeviceBinding binding;
-    private final Metrics.Counter missingDevice;
-    private final Metrics.Counter nameTooLong;
+    private final DeviceStream.Kind devices;
     private final Metrics.Counter missingPath;
     private final Metrics.Counter malformed;
     private final Metrics.Counter emptyMessage;
@@ -94,7 +88,6 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
     private final Metrics.Counter missingTimestamp;
     private final Metrics.Counter tooManyRows;
     private final Metrics.Counter noUsableRows;
-    private final Metrics.Counter pointsIn;
 
     /** The v3 service of a dial-out listener, with the listener's row, depth and field limits. */
     public static H3cV3DialoutService create(DialoutContext ctx) {
@@ -104,19 +97,16 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
     public H3cV3DialoutService(H3cDecoder decoder, DialoutContext ctx) {
         this.ctx = ctx;
         this.decoder = decoder;
-        this.sink = ctx.sink();
         this.metrics = ctx.metrics();
-        this.binding = ctx.binding();
         this.maxMessageSize = ctx.config().maxMessageSize();
-        this.maxNameLength = ctx.limits().maxNameLength();
         this.chunkTimeoutMs = ctx.config().chunkTimeout().toMillis();
         this.clock = ctx.clock();
         this.gpb = new UnknownGpb(metrics, ctx.limits().maxFieldsPerPoint(), ctx.config().maxDepth(), ctx.config().maxRows());
         PipelineMetrics.describe(metrics);
         String errors = DialoutMetrics.DECODE_ERRORS_TOTAL;
         String warnings = DialoutMetrics.DECODE_WARNINGS_TOTAL;
-        this.missingDevice = metrics.counter(errors, "reason", "missing_device");
-        this.nameTooLong = metrics.counter(errors, "reason", "name_too_long");
+        this.devices = new DeviceStream.Kind(ctx, RL,
+                new DeviceStream.Wording("dial-out v3 message", "node_id_str", "sensor_path", "node_id_str", false), false);
         this.malformed = metrics.counter(errors, "reason", "malformed_protobuf");
         this.emptyData = metrics.counter(errors, "reason", "empty_data");
         this.tooManyRows = metrics.counter(errors, "reason", DecodeException.TOO_MANY_ROWS);
@@ -127,7 +117,6 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
         this.exceptDesc = metrics.counter(warnings, "reason", "except_desc");
         this.unknownEncoding = metrics.counter(warnings, "reason", "unknown_encoding");
         this.missingTimestamp = metrics.counter(warnings, "reason", "missing_timestamp");
-        this.pointsIn = metrics.counter(PipelineMetrics.POINTS_RECEIVED, "source", Schema.SOURCE_TELEMETRY);
     }
 
     @Override
@@ -156,15 +145,11 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
         private final Peer peer;
         private final SizeChunks chunks;
         private final List<Point> out = new ArrayList<>(64);
-        private String device;
-        /** The last name the binding admitted for this stream's peer (null: none yet, or the check is off). */
-        private String admitted;
-        private long lastInfoMs = Long.MIN_VALUE;
-        private String lastInfoKey;
-        private DeviceLabels.Label label;
+        private final DeviceStream stream;
 
         V3Stream(Peer peer) {
             this.peer = peer;
+            this.stream = devices.open(peer);
             this.chunks = new SizeChunks(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
         }
 
@@ -200,42 +185,11 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
         }
 
         private void decode(Telemetry t, long now) throws InterruptedException {
-            String name = t.getNodeIdStr();
-            if (name.length() > maxNameLength) {
-                // rejected, not shortened: a device name is an identity, and any sysname fits the limit
-                nameTooLong.inc();
-                RL.warn("longname:" + peer.address(), "dial-out v3 message from {} dropped: its node_id_str has {}"
-                        + " chars, more than teleflux.dialout.limits.max-name-length ({})", peer, name.length(), maxNameLength);
-                return;
-            }
             String path = t.getSensorPath();
-            if (path.length() > maxNameLength) {
-                nameTooLong.inc();
-                RL.warn("longpath:" + peer.address(), "dial-out v3 message from {} dropped: its sensor_path has {}"
-                        + " chars, more than teleflux.dialout.limits.max-name-length ({})", peer, path.length(), maxNameLength);
+            if (!stream.admit(t.getNodeIdStr(), path, now, t.getSerializedSize())) {
                 return;
             }
-            name = name.strip();
-            if (name.isEmpty()) {
-                missingDevice.inc();
-                if (device == null) {
-                    RL.warn("nodevice:" + peer.address(), "dial-out v3 message from {} has no node_id_str; dropped", peer);
-                    return;
-                }
-                name = device; // the stream belongs to one device: keep the name it announced earlier
-            }
-            if (binding != null && !name.equals(admitted)) {
-                // before anything is counted under the name: a spoofer must not feed the real device's gauges
-                if (!binding.admit(name, peer)) {
-                    return;
-                }
-                admitted = name;
-            }
-            if (!name.equals(device) || label.released()) {
-                device = name;
-                label = ctx.labels().acquire(name, peer.address(), now);
-            }
-            label.touch(now, t.getSerializedSize());
+            String device = stream.device();
             out.clear();
             if (path.isEmpty()) {
                 missingPath.inc();
@@ -268,10 +222,11 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
                 RL.warn("empty:" + device, "dial-out v3 message from {} ({}) path '{}' has neither data_str nor"
                         + " data_gpb rows", device, peer, path);
             }
-            flush(t, now);
+            stream.delivered(out, t.getProductName() + '\u0000' + t.getProducerName(), b -> deviceInfo(t, b), now);
         }
 
         private void json(Telemetry t, String path, long timeMs) {
+            String device = stream.device();
             byte[] json = t.getDataStrBytes().toByteArray();
             try {
                 decoder.decodeWithMetadata(device, path, json, 0, json.length, timeMs, out);
@@ -283,6 +238,7 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
         }
 
         private void gpb(Telemetry t, String path, long timeMs) {
+            String device = stream.device();
             int before = out.size();
             try {
                 if (gpb.decode(device, path, t.getDataGpb(), timeMs, out) == 0) {
@@ -300,35 +256,14 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
                     UnknownGpb.measurement(path));
         }
 
-        private void flush(Telemetry t, long now) throws InterruptedException {
-            if (!out.isEmpty()) {
-                // only data makes a device alive: one whose every message fails to decode goes silent
-                label.heard(now);
-                deviceInfo(t, now);
-                pointsIn.add(out.size());
-                sink.accept(List.copyOf(out));
-                out.clear();
-            }
-        }
-
-        /** A device point with identity fields, when the stream starts, when they change, and every few minutes. */
-        private void deviceInfo(Telemetry t, long now) {
-            String key = t.getProductName() + '\u0000' + t.getProducerName();
-            if (key.equals(lastInfoKey) && now - lastInfoMs < DEVICE_INFO_EVERY_MS) {
-                return;
-            }
-            lastInfoKey = key;
-            lastInfoMs = now;
-            Point.Builder b = Point.builder(Schema.DEVICE).tag(Schema.TAG_DEVICE, device)
-                    .tag(Schema.TAG_SOURCE, Schema.SOURCE_TELEMETRY).time(now)
-                    .field(Schema.DEVICE_IP, peer.address());
+        /** The identity fields v3 reports: model and vendor. */
+        private static void deviceInfo(Telemetry t, Point.Builder b) {
             if (!t.getProductName().isEmpty()) {
                 b.field(Schema.MODEL, t.getProductName());
             }
             if (!t.getProducerName().isEmpty()) {
                 b.field(Schema.VENDOR, t.getProducerName());
             }
-            out.add(0, b.build()); // first, as the device's identity precedes its data (and its share of the limits)
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.teleflux.proto.huawei.Telemetry;
 import io.teleflux.proto.huawei.TelemetryRowGPB;
@@ -29,7 +30,7 @@ record Envelope(String nodeId, String neId, String sensorPath, String protoPath,
     }
 
     /** The envelope of {@code msg}; null when the message carries neither data nor data_json. */
-    static Envelope of(serviceArgs msg, JsonTree json) throws HuaweiDecodeException {
+    static Envelope of(serviceArgs msg, JsonTree json) throws DecodeException {
         return switch (msg.getMessageDataCase()) {
             case DATA -> gpb(msg.getData().toByteArray());
             case DATA_JSON -> json(msg.getDataJson(), json);
@@ -37,20 +38,20 @@ record Envelope(String nodeId, String neId, String sensorPath, String protoPath,
         };
     }
 
-    static Envelope gpb(byte[] data) throws HuaweiDecodeException {
+    static Envelope gpb(byte[] data) throws DecodeException {
         if (data.length == 0) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.EMPTY_MESSAGE, "serviceArgs.data is empty");
+            throw new DecodeException(DecodeException.EMPTY_MESSAGE, "serviceArgs.data is empty");
         }
         Telemetry t;
         try {
             t = Telemetry.parseFrom(data);
         } catch (InvalidProtocolBufferException e) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_ENVELOPE,
+            throw new DecodeException(DecodeException.MALFORMED_ENVELOPE,
                     "serviceArgs.data is not a Telemetry message: " + e.getMessage(), e);
         }
         int encoding = t.getEncodingValue();
         if (encoding != GPB && encoding != JSON) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.UNKNOWN_ENCODING, "Telemetry.encoding " + encoding);
+            throw new DecodeException(DecodeException.UNKNOWN_ENCODING, "Telemetry.encoding " + encoding);
         }
         List<GpbRow> rows = new ArrayList<>(t.getDataGpb().getRowCount());
         for (TelemetryRowGPB r : t.getDataGpb().getRowList()) {
@@ -62,23 +63,23 @@ record Envelope(String nodeId, String neId, String sensorPath, String protoPath,
                 encoding == GPB ? rows : List.of());
     }
 
-    static Envelope json(String text, JsonTree tree) throws HuaweiDecodeException {
+    static Envelope json(String text, JsonTree tree) throws DecodeException {
         if (text.isBlank()) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.EMPTY_MESSAGE, "serviceArgs.data_json is empty");
+            throw new DecodeException(DecodeException.EMPTY_MESSAGE, "serviceArgs.data_json is empty");
         }
         Object root;
         try {
             root = tree.parse(text);
-        } catch (HuaweiDecodeException e) {
-            if (e.reason().equals(HuaweiDecodeException.MALFORMED_JSON)) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_ENVELOPE,
+        } catch (DecodeException e) {
+            if (e.reason().equals(DecodeException.MALFORMED_JSON)) {
+                throw new DecodeException(DecodeException.MALFORMED_ENVELOPE,
                         "serviceArgs.data_json: " + e.getMessage(), e);
             }
             throw e;
         }
         Map<String, Object> o = JsonTree.object(root);
         if (o == null) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_ENVELOPE, "serviceArgs.data_json is not a JSON object");
+            throw new DecodeException(DecodeException.MALFORMED_ENVELOPE, "serviceArgs.data_json is not a JSON object");
         }
         Object data = JsonTree.member(o, "datastr");
         Object gpb = JsonTree.member(o, "datagpb");
@@ -93,7 +94,7 @@ record Envelope(String nodeId, String neId, String sensorPath, String protoPath,
     }
 
     /** The encoding a JSON envelope declares ({@code "Encoding_JSON"}, {@code "json"}, 1, ...), or what its payload implies. */
-    private static int encoding(Object declared, Object data, Object gpb) throws HuaweiDecodeException {
+    private static int encoding(Object declared, Object data, Object gpb) throws DecodeException {
         if (declared == null || declared == JsonTree.NULL) {
             return gpb != null && data == null ? GPB : JSON;
         }
@@ -109,12 +110,12 @@ record Envelope(String nodeId, String neId, String sensorPath, String protoPath,
                 return GPB;
             }
         }
-        throw new HuaweiDecodeException(HuaweiDecodeException.UNKNOWN_ENCODING,
+        throw new DecodeException(DecodeException.UNKNOWN_ENCODING,
                 "encoding " + abbreviated(String.valueOf(declared)));
     }
 
     /** GPB rows in a JSON envelope: {@code {"row":[{"timestamp":..,"content":"<base64>"}]}}. */
-    private static List<GpbRow> gpbRows(Object gpb) throws HuaweiDecodeException {
+    private static List<GpbRow> gpbRows(Object gpb) throws DecodeException {
         Map<String, Object> table = JsonTree.object(gpb);
         if (table == null) {
             return List.of();
@@ -132,7 +133,7 @@ record Envelope(String nodeId, String neId, String sensorPath, String protoPath,
                     try {
                         content = Base64.getDecoder().decode(s.strip());
                     } catch (IllegalArgumentException e) {
-                        throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_GPB_CONTENT,
+                        throw new DecodeException(DecodeException.MALFORMED_GPB_CONTENT,
                                 "data_gpb row content is not base64", e);
                     }
                 }

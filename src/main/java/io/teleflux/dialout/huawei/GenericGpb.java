@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.point.Point;
 import io.teleflux.point.Schema;
 
@@ -34,7 +35,7 @@ final class GenericGpb {
     }
 
     /** Adds the points of {@code content}; false when it is not a protobuf message at all. */
-    static boolean points(byte[] content, String measurement, long timeMs, Scratch s) throws HuaweiDecodeException {
+    static boolean points(byte[] content, String measurement, long timeMs, Scratch s) throws DecodeException {
         WireMessage root = WireMessage.parse(content);
         if (root == null) {
             return false;
@@ -44,9 +45,9 @@ final class GenericGpb {
     }
 
     private static void walk(WireMessage m, String path, List<String[]> inherited, String measurement, long timeMs,
-                             Scratch s, int depth) throws HuaweiDecodeException {
+                             Scratch s, int depth) throws DecodeException {
         if (depth >= s.maxDepth) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.TOO_DEEP,
+            throw new DecodeException(DecodeException.TOO_DEEP,
                     "GPB content nested deeper than " + s.maxDepth + " (teleflux.dialout.max-depth)");
         }
         List<String[]> tags = new ArrayList<>(inherited);

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.point.Point;
 import io.teleflux.point.Schema;
 
@@ -28,7 +29,7 @@ final class GenericJson {
     }
 
     /** Adds the points of {@code content} (an object, or an array of rows). */
-    static void points(Object content, String measurement, long timeMs, Scratch s) throws HuaweiDecodeException {
+    static void points(Object content, String measurement, long timeMs, Scratch s) throws DecodeException {
         if (content instanceof List<?> list) {
             for (Object e : list) {
                 Map<String, Object> o = JsonTree.object(e);
@@ -45,7 +46,7 @@ final class GenericJson {
     }
 
     private static void row(Map<String, Object> o, List<String[]> inherited, String measurement, long timeMs, Scratch s)
-            throws HuaweiDecodeException {
+            throws DecodeException {
         Point.Builder b = Point.builder(measurement);
         List<String[]> tags = new ArrayList<>(inherited);
         List<Map<String, Object>> rows = new ArrayList<>();

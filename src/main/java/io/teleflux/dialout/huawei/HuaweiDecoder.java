@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.point.Point;
 import io.teleflux.proto.huawei.serviceArgs;
@@ -30,7 +31,7 @@ import java.util.Map;
  * {@code collection_start_time} (all epoch ms; a value below 10^11 is taken as seconds), else the
  * receive time (counted as {@code missing_timestamp}).
  *
- * <p>A message either gives at least one point or throws a {@link HuaweiDecodeException} (counted
+ * <p>A message either gives at least one point or throws a {@link DecodeException} (counted
  * by the caller); what goes wrong with single values, rows or row contents is counted here
  * ({@link Issue}) and logged, rate-limited, and the rest of the message is kept. Thread-safe.
  */
@@ -65,7 +66,7 @@ public final class HuaweiDecoder {
     }
 
     /** The Telemetry envelope of {@code msg}, or null when it carries neither {@code data} nor {@code data_json}. */
-    Envelope envelope(serviceArgs msg) throws HuaweiDecodeException {
+    Envelope envelope(serviceArgs msg) throws DecodeException {
         return Envelope.of(msg, json);
     }
 
@@ -76,7 +77,7 @@ public final class HuaweiDecoder {
      * @param device       the {@code device} tag (the stream's device name)
      * @param receivedAtMs the time of points whose rows and message carry none
      */
-    int decode(Envelope env, String device, long receivedAtMs, List<Point> out) throws HuaweiDecodeException {
+    int decode(Envelope env, String device, long receivedAtMs, List<Point> out) throws DecodeException {
         Scratch s = new Scratch(device, maxRows, maxDepth);
         String path = env.sensorPath().strip();
         if (path.isEmpty()) {
@@ -90,7 +91,7 @@ public final class HuaweiDecoder {
         long fallback = fallbackTime(env, receivedAtMs, s);
         if (env.encoding() == Envelope.GPB) {
             if (env.gpbRows().size() > maxRows) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.TOO_MANY_ROWS,
+                throw new DecodeException(DecodeException.TOO_MANY_ROWS,
                         env.gpbRows().size() + " rows, more than " + maxRows + " (teleflux.dialout.max-rows)");
             }
             for (Envelope.GpbRow row : env.gpbRows()) {
@@ -100,7 +101,7 @@ public final class HuaweiDecoder {
             jsonPayload(env.json(), kind, measurement, fallback, s);
         }
         if (s.points.isEmpty()) {
-            String reason = HuaweiDecodeException.NO_USABLE_ROWS;
+            String reason = DecodeException.NO_USABLE_ROWS;
             for (Issue i : new Issue[]{Issue.MALFORMED_GPB_CONTENT, Issue.MALFORMED_ROW_JSON, Issue.UNKNOWN_GPB_CONTENT}) {
                 if (s.has(i)) {
                     reason = i.label; // that is what went wrong: counted once, as the message's reason
@@ -109,7 +110,7 @@ public final class HuaweiDecoder {
                 }
             }
             publish(s, env, path);
-            throw new HuaweiDecodeException(reason, "no row gave a point (" + env.gpbRows().size() + " GPB rows)");
+            throw new DecodeException(reason, "no row gave a point (" + env.gpbRows().size() + " GPB rows)");
         }
         publish(s, env, path);
         out.addAll(s.points);
@@ -117,7 +118,7 @@ public final class HuaweiDecoder {
     }
 
     private void gpbRow(byte[] content, IfmContent.Kind kind, String measurement, long timeMs, Scratch s)
-            throws HuaweiDecodeException {
+            throws DecodeException {
         if (content.length == 0) {
             return; // proto3: a row whose content is all defaults
         }
@@ -140,7 +141,7 @@ public final class HuaweiDecoder {
         }
     }
 
-    private void interfaces(List<IfRow> rows, long timeMs, Scratch s) throws HuaweiDecodeException {
+    private void interfaces(List<IfRow> rows, long timeMs, Scratch s) throws DecodeException {
         for (IfRow r : rows) {
             Point p = r.point(s.device, timeMs, s);
             if (p != null) {
@@ -151,11 +152,11 @@ public final class HuaweiDecoder {
 
     /** {@code data_str}: {@code {"row":[{"timestamp":..,"content":..}]}}, or the content itself. */
     private void jsonPayload(Object payload, IfmContent.Kind kind, String measurement, long fallback, Scratch s)
-            throws HuaweiDecodeException {
+            throws DecodeException {
         Object data = payload;
         if (data instanceof String text) {
             if (text.isBlank()) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.NO_USABLE_ROWS, "data_str is empty");
+                throw new DecodeException(DecodeException.NO_USABLE_ROWS, "data_str is empty");
             }
             data = json.parse(text);
         }
@@ -163,7 +164,7 @@ public final class HuaweiDecoder {
         Object rowList = o == null ? null : JsonTree.member(o, "row");
         if (rowList instanceof List<?> rows) {
             if (rows.size() > maxRows) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.TOO_MANY_ROWS,
+                throw new DecodeException(DecodeException.TOO_MANY_ROWS,
                         rows.size() + " rows, more than " + maxRows + " (teleflux.dialout.max-rows)");
             }
             for (Object r : rows) {
@@ -182,7 +183,7 @@ public final class HuaweiDecoder {
 
     /** One row's content: a JSON object, a string holding one, or a string holding base64 GPB. */
     private void jsonContent(Object content, IfmContent.Kind kind, String measurement, long timeMs, Scratch s)
-            throws HuaweiDecodeException {
+            throws DecodeException {
         if (content instanceof String text) {
             String t = text.strip();
             if (t.isEmpty()) {
@@ -191,8 +192,8 @@ public final class HuaweiDecoder {
             if (t.startsWith("{") || t.startsWith("[")) {
                 try {
                     content = json.parse(t);
-                } catch (HuaweiDecodeException e) {
-                    if (!e.reason().equals(HuaweiDecodeException.MALFORMED_JSON)) {
+                } catch (DecodeException e) {
+                    if (!e.reason().equals(DecodeException.MALFORMED_JSON)) {
                         throw e;
                     }
                     s.count(Issue.MALFORMED_ROW_JSON, measurement);

@@ -1,5 +1,7 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.point.Names;
+
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +34,7 @@ final class HuaweiNames {
         if (colon >= 0 && (slash < 0 || colon < slash)) {
             s = s.substring(colon + 1);
         }
-        String snake = toSnake(s);
+        String snake = Names.snake(s);
         return PREFIX + (snake.isEmpty() ? "unnamed" : snake);
     }
 
@@ -110,7 +112,7 @@ final class HuaweiNames {
         String s = SNAKE.get(name);
         if (s == null) {
             int colon = name.lastIndexOf(':');
-            s = toSnake(colon >= 0 ? name.substring(colon + 1) : name);
+            s = Names.snake(colon >= 0 ? name.substring(colon + 1) : name);
             if (s.isEmpty()) {
                 s = "unnamed";
             }
@@ -119,39 +121,5 @@ final class HuaweiNames {
             }
         }
         return s;
-    }
-
-    /** An underscore where a lower-case letter or digit meets an upper-case one, and for every run of other characters. */
-    static String toSnake(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 4);
-        char prev = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isLetterOrDigit(c)) {
-                if (Character.isUpperCase(c)) {
-                    if (Character.isLowerCase(prev) || Character.isDigit(prev)) {
-                        underscore(b);
-                    }
-                    b.append(Character.toLowerCase(c));
-                } else {
-                    b.append(c);
-                }
-            } else {
-                underscore(b);
-            }
-            prev = c;
-        }
-        int end = b.length();
-        while (end > 0 && b.charAt(end - 1) == '_') {
-            end--;
-        }
-        b.setLength(end);
-        return b.toString();
-    }
-
-    private static void underscore(StringBuilder b) {
-        if (b.length() > 0 && b.charAt(b.length() - 1) != '_') {
-            b.append('_');
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.selfmon.PipelineMetrics;
 
@@ -24,11 +25,11 @@ enum Issue {
     MISSING_SENSOR_PATH(DialoutMetrics.DECODE_WARNINGS_TOTAL, "missing_sensor_path", true, "no sensor_path"),
     DEVICE_EXCEPTION(DialoutMetrics.DECODE_WARNINGS_TOTAL, "device_exception", true,
             "except_desc other than OK: the device reports a sampling problem"),
-    UNKNOWN_GPB_CONTENT(DialoutMetrics.DECODE_ERRORS_TOTAL, HuaweiDecodeException.UNKNOWN_GPB_CONTENT, true,
+    UNKNOWN_GPB_CONTENT(DialoutMetrics.DECODE_ERRORS_TOTAL, DecodeException.UNKNOWN_GPB_CONTENT, true,
             "GPB content of a path whose message is unknown: stored with field-number names"),
-    MALFORMED_GPB_CONTENT(DialoutMetrics.DECODE_ERRORS_TOTAL, HuaweiDecodeException.MALFORMED_GPB_CONTENT, true,
+    MALFORMED_GPB_CONTENT(DialoutMetrics.DECODE_ERRORS_TOTAL, DecodeException.MALFORMED_GPB_CONTENT, true,
             "GPB row content that is not a protobuf message: row lost"),
-    MALFORMED_ROW_JSON(DialoutMetrics.DECODE_ERRORS_TOTAL, HuaweiDecodeException.MALFORMED_JSON, true,
+    MALFORMED_ROW_JSON(DialoutMetrics.DECODE_ERRORS_TOTAL, DecodeException.MALFORMED_JSON, true,
             "JSON row content that is not valid JSON: row lost");
 
     final String metric;

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -48,37 +49,37 @@ final class JsonTree {
     }
 
     /** The document in {@code text}; trailing content after it is an error. */
-    Object parse(String text) throws HuaweiDecodeException {
+    Object parse(String text) throws DecodeException {
         try (JsonParser p = factory.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_JSON, "empty JSON");
+                throw new DecodeException(DecodeException.MALFORMED_JSON, "empty JSON");
             }
             Object v = value(p, t, 1);
             if (p.nextToken() != null) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_JSON, "content after the JSON value");
+                throw new DecodeException(DecodeException.MALFORMED_JSON, "content after the JSON value");
             }
             return v;
         } catch (StreamConstraintsException e) {
             String m = String.valueOf(e.getOriginalMessage());
             if (m.startsWith("Document nesting depth")) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.TOO_DEEP, "JSON nested deeper than " + maxDepth, e);
+                throw new DecodeException(DecodeException.TOO_DEEP, "JSON nested deeper than " + maxDepth, e);
             }
             if (m.startsWith("Name length")) {
-                throw new HuaweiDecodeException(HuaweiDecodeException.NAME_TOO_LONG,
+                throw new DecodeException(DecodeException.NAME_TOO_LONG,
                         "a JSON member name is longer than " + MAX_MEMBER_NAME + " chars", e);
             }
-            throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_JSON, "JSON beyond a limit: " + m, e);
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "JSON beyond a limit: " + m, e);
         } catch (JsonProcessingException e) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), e);
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_JSON, "unreadable JSON: " + e.getMessage(), e);
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "unreadable JSON: " + e.getMessage(), e);
         }
     }
 
-    private Object value(JsonParser p, JsonToken t, int depth) throws IOException, HuaweiDecodeException {
+    private Object value(JsonParser p, JsonToken t, int depth) throws IOException, DecodeException {
         if (depth > maxDepth) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.TOO_DEEP, "JSON nested deeper than " + maxDepth);
+            throw new DecodeException(DecodeException.TOO_DEEP, "JSON nested deeper than " + maxDepth);
         }
         switch (t) {
             case START_OBJECT -> {
@@ -119,7 +120,7 @@ final class JsonTree {
             case VALUE_NULL -> {
                 return NULL;
             }
-            default -> throw new HuaweiDecodeException(HuaweiDecodeException.MALFORMED_JSON, "unexpected JSON token " + t);
+            default -> throw new DecodeException(DecodeException.MALFORMED_JSON, "unexpected JSON token " + t);
         }
     }
 

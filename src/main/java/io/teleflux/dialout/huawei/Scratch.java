@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.point.Point;
 
 import java.util.ArrayList;
@@ -38,9 +39,9 @@ final class Scratch {
     }
 
     /** Adds a point, refusing the message once it holds more than max-rows of them. */
-    void add(Point p) throws HuaweiDecodeException {
+    void add(Point p) throws DecodeException {
         if (points.size() >= maxRows) {
-            throw new HuaweiDecodeException(HuaweiDecodeException.TOO_MANY_ROWS,
+            throw new DecodeException(DecodeException.TOO_MANY_ROWS,
                     "more than " + maxRows + " rows (teleflux.dialout.max-rows)");
         }
         points.add(p);

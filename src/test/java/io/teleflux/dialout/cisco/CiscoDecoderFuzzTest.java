@@ -1,5 +1,6 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import io.teleflux.point.LineProtocol;
 import io.teleflux.point.Point;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Bounded fuzzing of the Cisco decoder (jqwik, seconds): random bytes, mutations of the golden
  * inputs (GPB-KV and JSON), and generated GPB-KV trees with hostile names and values. Only a
- * {@link CiscoDecodeException} may leave the decoder, and every point encodes to a line that
+ * {@link DecodeException} may leave the decoder, and every point encodes to a line that
  * InfluxDB 1.6.7 parses back to exactly that point.
  */
 class CiscoDecoderFuzzTest {
@@ -53,7 +54,7 @@ class CiscoDecoderFuzzTest {
     @AfterContainer
     static void report() {
         System.out.println("CiscoDecoderFuzzTest: " + RUNS.get() + " inputs, " + POINTS.get() + " points checked, "
-                + REJECTED.get() + " rejected with CiscoDecodeException");
+                + REJECTED.get() + " rejected with DecodeException");
     }
 
     void check(byte[] data) {
@@ -62,7 +63,7 @@ class CiscoDecoderFuzzTest {
         try {
             Message m = decoder.read(ByteString.copyFrom(data));
             decoder.points(m, "dev\\ice ,=\"x\"\\", 1_718_000_000_000L, out);
-        } catch (CiscoDecodeException e) {
+        } catch (DecodeException e) {
             REJECTED.incrementAndGet();
             assertThat(out).isEmpty();
             return;

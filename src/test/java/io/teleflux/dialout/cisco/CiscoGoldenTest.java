@@ -1,5 +1,6 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.TextFormat;
 import io.teleflux.point.LineProtocol;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * to the wire bytes here), {@code input.json} (the bytes of a JSON-encoded message) or
  * {@code input.hex} (raw bytes); {@code meta.properties} ({@code receivedAt}); and either
  * {@code expected.lp} (the exact line protocol, one line per point in emission order; empty for
- * none) or {@code expected-error.txt} (the CiscoDecodeException reason).
+ * none) or {@code expected-error.txt} (the DecodeException reason).
  * {@code expected-counters.properties} lists the decoder's own counters ({@code metric{reason="x"}=n});
  * without it, none may move.
  */
@@ -97,7 +98,7 @@ class CiscoGoldenTest {
         List<Point> out = new ArrayList<>(List.of(SENTINEL));
         if (Files.exists(expectedError)) {
             String reason = Files.readString(expectedError).trim();
-            CiscoDecodeException e = catchThrowableOfType(CiscoDecodeException.class, () -> decode(decoder, data, receivedAt, out));
+            DecodeException e = catchThrowableOfType(DecodeException.class, () -> decode(decoder, data, receivedAt, out));
             assertThat(e).as("decoding must fail").isNotNull();
             assertThat(e.reason()).isEqualTo(reason);
             assertThat(out).as("out untouched on failure").containsExactly(SENTINEL);
@@ -114,7 +115,7 @@ class CiscoGoldenTest {
 
     /** As the service does: the device is the message's node_id_str. */
     private static int decode(CiscoDecoder decoder, ByteString data, long receivedAt, List<Point> out)
-            throws CiscoDecodeException {
+            throws DecodeException {
         Message m = decoder.read(data);
         return decoder.points(m, m.device().strip(), receivedAt, out);
     }

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.DecodeException;
 import io.teleflux.point.LineProtocol;
 import io.teleflux.point.Point;
 import io.teleflux.selfmon.Metrics;

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.DecodeException;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.teleflux.point.LineProtocol;

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3c;
 
+import io.teleflux.dialout.DecodeException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.teleflux.point.Point;

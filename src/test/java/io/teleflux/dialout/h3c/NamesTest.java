@@ -23,7 +23,7 @@ class NamesTest {
             "Température, température",
     })
     void snakeCase(String in, String out) {
-        assertThat(Names.toSnake(in)).isEqualTo(out);
+        assertThat(io.teleflux.point.Names.snake(in)).isEqualTo(out);
         assertThat(Names.snake(in)).isEqualTo(out);
     }
 

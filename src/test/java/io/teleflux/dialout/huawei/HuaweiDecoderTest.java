@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import io.teleflux.point.LineProtocol;
 import io.teleflux.point.Point;
@@ -61,7 +62,7 @@ class HuaweiDecoderTest {
                 .setDataGpb(t).build().toByteString()).build();
     }
 
-    List<Point> decode(HuaweiDecoder d, serviceArgs msg) throws HuaweiDecodeException {
+    List<Point> decode(HuaweiDecoder d, serviceArgs msg) throws DecodeException {
         List<Point> out = new ArrayList<>();
         d.decode(d.envelope(msg), "PE1", 1_718_000_009_999L, out);
         return out;
@@ -137,7 +138,7 @@ class HuaweiDecoderTest {
                 Ifm.Interfaces.Interface.newBuilder().setName("GE1").setMibStatistics(
                         Ifm.Interfaces.Interface.MibStatistics.newBuilder().setReceiveByte(1)))).build().toByteArray();
         String path = "huawei-ifm:ifm/interfaces/interface/mib-statistics";
-        assertThat(catchThrowableOfType(HuaweiDecodeException.class, () -> decode(d, gpb(path, row, row, row, row))).reason())
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(d, gpb(path, row, row, row, row))).reason())
                 .isEqualTo("too_many_rows");
         Ifm.Interfaces.Builder many = Ifm.Interfaces.newBuilder();
         for (int i = 0; i < 4; i++) {
@@ -145,14 +146,14 @@ class HuaweiDecoderTest {
                     Ifm.Interfaces.Interface.MibStatistics.newBuilder().setReceiveByte(i)));
         }
         byte[] fourInOne = Ifm.newBuilder().setInterfaces(many).build().toByteArray();
-        assertThat(catchThrowableOfType(HuaweiDecodeException.class, () -> decode(d, gpb(path, fourInOne))).reason())
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(d, gpb(path, fourInOne))).reason())
                 .as("points, not only rows, are bounded").isEqualTo("too_many_rows");
         StringBuilder json = new StringBuilder("{\"node_id_str\":\"PE1\",\"sensor_path\":\"x:y\",\"data_str\":{\"row\":[");
         for (int i = 0; i < 4; i++) {
             json.append(i == 0 ? "" : ",").append("{\"timestamp\":1718000000000,\"content\":{\"v\":1}}");
         }
         serviceArgs js = serviceArgs.newBuilder().setDataJson(json + "]}}").build();
-        assertThat(catchThrowableOfType(HuaweiDecodeException.class, () -> decode(d, js)).reason()).isEqualTo("too_many_rows");
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(d, js)).reason()).isEqualTo("too_many_rows");
     }
 
     @Test
@@ -163,7 +164,7 @@ class HuaweiDecoderTest {
             m = cat(v(1, i), ld(2, m));
         }
         byte[] content = m;
-        assertThat(catchThrowableOfType(HuaweiDecodeException.class, () -> decode(d, gpb("x:deep", content))).reason())
+        assertThat(catchThrowableOfType(DecodeException.class, () -> decode(d, gpb("x:deep", content))).reason())
                 .isEqualTo("too_deep");
     }
 
@@ -187,7 +188,7 @@ class HuaweiDecoderTest {
 
     /**
      * Random bytes, and every golden input with bytes flipped, cut or repeated: only a
-     * HuaweiDecodeException may escape, and every point encodes to line protocol.
+     * DecodeException may escape, and every point encodes to line protocol.
      */
     @Test
     void randomAndMutatedInputNeverEscapesAsAnythingElse() throws Exception {
@@ -230,7 +231,7 @@ class HuaweiDecoderTest {
                     assertThat(LineProtocol.encode(p)).isNotEmpty();
                 }
                 decoded++;
-            } catch (HuaweiDecodeException e) {
+            } catch (DecodeException e) {
                 assertThat(e.reason()).matches("[a-z_]+");
             }
         }

@@ -1,5 +1,6 @@
 package io.teleflux.dialout.huawei;
 
+import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
@@ -45,7 +46,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * </ul>
  * {@code meta.properties} gives {@code receivedAt}. The expectation is {@code expected.lp} (exact
  * line protocol, one line per point in emission order) or {@code expected-error.txt} (the
- * HuaweiDecodeException reason); {@code expected-counters.properties} lists the decoder's counters
+ * DecodeException reason); {@code expected-counters.properties} lists the decoder's counters
  * ({@code metric{reason="x"}=n}); without it, none may move. The device tag is the envelope's
  * {@code node_id_str} (else {@code ne_id}), as the service takes it.
  */
@@ -134,7 +135,7 @@ class HuaweiGoldenTest {
         List<Point> out = new ArrayList<>(List.of(SENTINEL));
         if (Files.exists(expectedError)) {
             String reason = Files.readString(expectedError).trim();
-            HuaweiDecodeException e = catchThrowableOfType(HuaweiDecodeException.class, () -> {
+            DecodeException e = catchThrowableOfType(DecodeException.class, () -> {
                 Envelope env = decoder.envelope(msg);
                 decoder.decode(env, device(env), receivedAt, out);
             });
