@@ -157,12 +157,14 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "The dial-out format every device speaks: h3c (Comware 7 classic, client-streaming JSON),"
                     + " h3cv3 (Comware v3: bidi DialoutV3, Telemetry with JSON data_str, chunked by totalSize above"
                     + " 256 KiB), cisco (IOS XR MDT: bidi MdtDialout, self-describing GPB-KV; Ifmgr/Statistics as"
-                    + " infra-statsd generic-counters, Ifmgr/Interfaces as interface-xr). Same counters, same sample"
+                    + " infra-statsd generic-counters, Ifmgr/Interfaces as interface-xr), huawei (VRP: bidi"
+                    + " dataPublish, Telemetry with GPB ifm ifStatistics rows; CPU, memory and other paths as JSON"
+                    + " data_str). Same counters, same sample"
                     + " instants in every dialect. Default: h3c.")
     String dialect;
 
     @Option(names = "--dialect-mix", paramLabel = "DIALECT:WEIGHT[,...]",
-            description = "A fleet of several dialects, e.g. h3c:2,h3cv3:1,cisco:1: devices get them by weighted"
+            description = "A fleet of several dialects, e.g. h3c:2,h3cv3:1,cisco:1,huawei:1: devices get them by weighted"
                     + " round-robin on their number (deterministic: h3c, h3cv3, h3c, cisco, ...). Not with --dialect.")
     String dialectMix;
 

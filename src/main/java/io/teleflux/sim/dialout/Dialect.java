@@ -11,7 +11,9 @@ public enum Dialect {
     /** H3C Comware v3: {@code /grpc_dialout_v3.gRPCDialoutV3/DialoutV3}, bidi, a {@code Telemetry} with JSON {@code data_str}, chunked by {@code totalSize}. */
     H3CV3("h3cv3"),
     /** Cisco IOS XR MDT: {@code /mdt_dialout.gRPCMdtDialout/MdtDialout}, bidi, a {@code Telemetry} with self-describing GPB-KV rows. */
-    CISCO("cisco");
+    CISCO("cisco"),
+    /** Huawei VRP: {@code /huawei_dialout.gRPCDataservice/dataPublish}, bidi, a {@code Telemetry} with GPB {@code ifStatistics} rows (JSON for the other paths). */
+    HUAWEI("huawei");
 
     private final String id;
 
@@ -19,7 +21,7 @@ public enum Dialect {
         this.id = id;
     }
 
-    /** As written on the command line: {@code h3c}, {@code h3cv3}, {@code cisco}. */
+    /** As written on the command line: {@code h3c}, {@code h3cv3}, {@code cisco}, {@code huawei}. */
     public String id() {
         return id;
     }

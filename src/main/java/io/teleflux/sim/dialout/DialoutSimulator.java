@@ -108,6 +108,7 @@ public final class DialoutSimulator implements AutoCloseable {
                     .setDeviceName(p.name()).setDeviceModel(p.model()).setDeviceIpAddr(p.ipAddress()).build());
             case H3CV3 -> new H3cV3Encoder(fleet.writer, p, interval, settings.v3ChunkBytes());
             case CISCO -> new CiscoMdtEncoder(model, p.index(), interval);
+            case HUAWEI -> new HuaweiVrpEncoder(model, p, interval);
         };
     }
 

@@ -161,11 +161,12 @@ public final class H3cJsonWriter {
         num(sb, "CPUID", CPU_ID);
     }
 
-    private static void num(StringBuilder sb, String key, long value) {
+    static void num(StringBuilder sb, String key, long value) {
         sb.append(",\"").append(key).append("\":").append(value);
     }
 
-    private static void str(StringBuilder sb, String key, String value) {
+    /** Appends {@code ,"key":"value"} with the value escaped as JSON. */
+    static void str(StringBuilder sb, String key, String value) {
         sb.append(",\"").append(key).append("\":\"");
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

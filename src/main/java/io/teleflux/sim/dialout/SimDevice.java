@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One simulated device's dial-out: a single call carrying every sensor path (client-streaming for
- * H3C classic, bidirectional for H3C v3 and Cisco MDT: see {@link DialectEncoder}), redialled with
+ * H3C classic, bidirectional for H3C v3, Cisco MDT and Huawei VRP: see {@link DialectEncoder}), redialled with
  * backoff whenever it fails, as Comware and IOS XR do. Responses are never waited for.
  *
  * <p>Payloads are built outside the lock; the lock only serialises the stream observer (which is

@@ -37,7 +37,7 @@ class DialectMixTest {
 
     @Test
     void badSpecsNameTheProblem() {
-        assertThatThrownBy(() -> DialectMix.parse("h3c:1,juniper:1")).hasMessage("unknown dialect 'juniper'; known: h3c, h3cv3, cisco");
+        assertThatThrownBy(() -> DialectMix.parse("h3c:1,juniper:1")).hasMessage("unknown dialect 'juniper'; known: h3c, h3cv3, cisco, huawei");
         assertThatThrownBy(() -> DialectMix.parse("h3c:x")).hasMessage("weight of h3c is not a number: 'h3c:x'");
         assertThatThrownBy(() -> DialectMix.parse("h3c:0")).hasMessage("weight of h3c must be in 1-1000, got 0");
         assertThatThrownBy(() -> DialectMix.parse("h3c,h3c:2")).hasMessage("dialect h3c is given twice");

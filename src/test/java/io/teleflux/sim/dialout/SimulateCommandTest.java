@@ -76,7 +76,7 @@ class SimulateCommandTest {
     @Test
     void dialectsAreValidatedWithTheOptionNamed() {
         assertThat(run("--dialout", "127.0.0.1:1", "--dialect", "juniper").err())
-                .contains("--dialect: unknown dialect 'juniper'; known: h3c, h3cv3, cisco");
+                .contains("--dialect: unknown dialect 'juniper'; known: h3c, h3cv3, cisco, huawei");
         assertThat(run("--dialout", "127.0.0.1:1", "--dialect-mix", "h3c:1,cisco:x").err())
                 .contains("--dialect-mix: weight of cisco is not a number: 'cisco:x'");
         assertThat(run("--dialout", "127.0.0.1:1", "--dialect", "h3c", "--dialect-mix", "cisco:1").err())
@@ -85,15 +85,15 @@ class SimulateCommandTest {
                 .contains("--dialect: needs --dialout");
         Run help = run("--help");
         assertThat(help.out().replaceAll("\\s+", " ")).contains("--dialect=DIALECT", "Default: h3c",
-                "--dialect-mix=DIALECT:WEIGHT[,...]", "h3cv3", "cisco");
+                "--dialect-mix=DIALECT:WEIGHT[,...]", "h3cv3", "cisco", "huawei (VRP");
     }
 
     @Test
     void theMixReachesTheSettings() {
         SimulateCommand cmd = new SimulateCommand();
-        new CommandLine(cmd).parseArgs("--dialout", "127.0.0.1:1", "--devices", "6", "--dialect-mix", "h3c:1,h3cv3:1,cisco:1");
-        assertThat(SimulateCommandAccess.settings(cmd).dialects().assign(6)).containsExactly(Dialect.H3C, Dialect.H3CV3,
-                Dialect.CISCO, Dialect.H3C, Dialect.H3CV3, Dialect.CISCO);
+        new CommandLine(cmd).parseArgs("--dialout", "127.0.0.1:1", "--devices", "8", "--dialect-mix", "h3c:1,h3cv3:1,cisco:1,huawei:1");
+        assertThat(SimulateCommandAccess.settings(cmd).dialects().assign(8)).containsExactly(Dialect.H3C, Dialect.H3CV3,
+                Dialect.CISCO, Dialect.HUAWEI, Dialect.H3C, Dialect.H3CV3, Dialect.CISCO, Dialect.HUAWEI);
         SimulateCommand single = new SimulateCommand();
         new CommandLine(single).parseArgs("--dialout", "127.0.0.1:1", "--dialect", "cisco");
         assertThat(SimulateCommandAccess.settings(single).dialects()).isEqualTo(DialectMix.of(Dialect.CISCO));
