@@ -1,5 +1,6 @@
 package io.teleflux.dialout.cisco;
 
+import io.teleflux.dialout.GoldenCounters;
 import io.teleflux.dialout.DecodeException;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.TextFormat;
@@ -20,9 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -121,34 +120,6 @@ class CiscoGoldenTest {
     }
 
     private static void assertCounters(Path dir, Metrics metrics) throws IOException {
-        Map<String, Long> expected = new LinkedHashMap<>();
-        Path file = dir.resolve("expected-counters.properties");
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                int eq = line.lastIndexOf('=');
-                expected.put(line.substring(0, eq).strip(), Long.parseLong(line.substring(eq + 1).strip()));
-            }
-        }
-        Map<String, Long> totals = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : expected.entrySet()) {
-            String series = e.getKey();
-            int brace = series.indexOf('{');
-            String name = series.substring(0, brace);
-            String label = series.substring(brace + 1, series.length() - 1);
-            int eq = label.indexOf('=');
-            String key = label.substring(0, eq);
-            String value = label.substring(eq + 2, label.length() - 1);
-            assertThat(DECODER_FAMILIES).as("counter family of %s", series).contains(name);
-            assertThat((long) metrics.value(name, key, value)).as(series).isEqualTo(e.getValue());
-            totals.merge(name, e.getValue(), Long::sum);
-        }
-        for (String family : DECODER_FAMILIES) {
-            assertThat((long) metrics.sum(family)).as("total of %s (no unexpected counter)", family)
-                    .isEqualTo(totals.getOrDefault(family, 0L));
-        }
+        GoldenCounters.check(dir, metrics, DECODER_FAMILIES, 1);
     }
 }

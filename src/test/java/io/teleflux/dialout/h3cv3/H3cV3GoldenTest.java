@@ -1,5 +1,6 @@
 package io.teleflux.dialout.h3cv3;
 
+import io.teleflux.dialout.GoldenCounters;
 import io.teleflux.point.LineProtocol;
 import io.teleflux.proto.h3cv3.Telemetry;
 import org.junit.jupiter.api.Named;
@@ -13,9 +14,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -110,33 +109,7 @@ class H3cV3GoldenTest {
     }
 
     private static void assertCounters(Path dir, V3Harness h) throws IOException {
-        Map<String, Long> expected = new LinkedHashMap<>();
-        Path file = dir.resolve("expected-counters.properties");
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                int eq = line.lastIndexOf('=');
-                expected.put(line.substring(0, eq).strip(), Long.parseLong(line.substring(eq + 1).strip()));
-            }
-        }
-        Map<String, Long> totals = new LinkedHashMap<>();
-        for (Map.Entry<String, Long> e : expected.entrySet()) {
-            String series = e.getKey();
-            int brace = series.indexOf('{');
-            String name = series.substring(0, brace);
-            String label = series.substring(brace + 1, series.length() - 1);
-            String reason = label.substring(label.indexOf('=') + 2, label.length() - 1);
-            assertThat(FAMILIES).as("counter family of %s", series).contains(name);
-            assertThat(h.counter(name, reason)).as(series).isEqualTo(e.getValue());
-            totals.merge(name, e.getValue(), Long::sum);
-        }
-        for (String family : FAMILIES) {
-            assertThat((long) h.metrics.sum(family)).as("total of %s (no unexpected counter)", family)
-                    .isEqualTo(totals.getOrDefault(family, 0L));
-        }
+        GoldenCounters.check(dir, h.metrics, FAMILIES, 1);
     }
 
 }
