@@ -158,7 +158,7 @@ class H3cV3BadInputIT {
                 DialoutV3Args.newBuilder().setTotalSize(whole.size()).setData(whole.substring(0, 10)).build());
         List<String> reasons = List.of("errors:malformed_protobuf", "errors:malformed_json", "warnings:unknown_encoding",
                 "errors:missing_device", "errors:malformed_gpb_row", "warnings:empty_message", "warnings:device_error",
-                "errors:chunk_overflow", "errors:chunk_restart");
+                "errors:chunk_too_large", "errors:chunk_restart");
         for (int i = 0; i < bad.size(); i++) {
             String[] r = reasons.get(i).split(":");
             String family = "teleflux_decode_" + r[0] + "_total";

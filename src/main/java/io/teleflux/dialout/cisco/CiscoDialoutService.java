@@ -6,6 +6,7 @@ import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DeviceStream;
 import io.teleflux.dialout.DialoutContext;
 import io.teleflux.dialout.DialoutMetrics;
+import io.teleflux.dialout.TotalSizeChunks;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
@@ -94,14 +95,14 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
     /** One device's stream; used by one worker at a time. */
     private final class CiscoStream implements StreamProcessor<MdtDialoutArgs, MdtDialoutArgs> {
         private final Peer peer;
-        private final ChunkJoiner chunks;
+        private final TotalSizeChunks chunks;
         private final List<Point> out = new ArrayList<>(64);
         private final DeviceStream stream;
 
         CiscoStream(Peer peer) {
             this.peer = peer;
             this.stream = devices.open(peer);
-            this.chunks = new ChunkJoiner(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
+            this.chunks = new TotalSizeChunks(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
         }
 
         @Override
@@ -118,14 +119,9 @@ public final class CiscoDialoutService implements DialoutProtocol<MdtDialoutArgs
                     return;
                 }
             }
-            ByteString data = msg.getData();
-            if (msg.getTotalSize() != 0) {
-                data = chunks.offer(msg.getTotalSize(), data, now);
-                if (data == null) {
-                    return;
-                }
-            } else {
-                chunks.interrupt();
+            ByteString data = chunks.offer(msg.getTotalSize(), msg.getData(), now);
+            if (data == null) {
+                return;
             }
             if (data.isEmpty()) {
                 emptyData.inc();

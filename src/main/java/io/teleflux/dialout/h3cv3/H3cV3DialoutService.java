@@ -6,6 +6,7 @@ import io.grpc.MethodDescriptor;
 import io.teleflux.dialout.DeviceStream;
 import io.teleflux.dialout.DialoutContext;
 import io.teleflux.dialout.DialoutMetrics;
+import io.teleflux.dialout.TotalSizeChunks;
 import io.teleflux.dialout.DialoutProtocol;
 import io.teleflux.dialout.Peer;
 import io.teleflux.dialout.StreamProcessor;
@@ -28,7 +29,7 @@ import java.util.function.LongSupplier;
 
 /**
  * H3C Comware v3 gRPC dial-out ({@code /grpc_dialout_v3.gRPCDialoutV3/DialoutV3}): per stream,
- * reassembles chunked messages by {@code totalSize} ({@link SizeChunks}), parses the
+ * reassembles chunked messages by {@code totalSize} ({@link TotalSizeChunks}), parses the
  * {@code Telemetry} payload, and decodes it by what it carries:
  * <ul>
  *   <li>{@code data_str} (JSON) through the classic H3C sensor-path table
@@ -143,14 +144,14 @@ public final class H3cV3DialoutService implements DialoutProtocol<DialoutV3Args,
     /** One device's stream; used by one worker at a time. */
     private final class V3Stream implements StreamProcessor<DialoutV3Args, DialoutV3Args> {
         private final Peer peer;
-        private final SizeChunks chunks;
+        private final TotalSizeChunks chunks;
         private final List<Point> out = new ArrayList<>(64);
         private final DeviceStream stream;
 
         V3Stream(Peer peer) {
             this.peer = peer;
             this.stream = devices.open(peer);
-            this.chunks = new SizeChunks(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
+            this.chunks = new TotalSizeChunks(metrics, maxMessageSize, chunkTimeoutMs, ctx.chunks());
         }
 
         @Override

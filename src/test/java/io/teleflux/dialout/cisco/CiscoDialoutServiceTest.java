@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
 import io.teleflux.Components;
 import io.teleflux.dialout.ChunkBudget;
+import io.teleflux.dialout.TotalSizeChunks;
 import io.teleflux.dialout.DeviceBinding;
 import io.teleflux.dialout.DeviceLabels;
 import io.teleflux.dialout.DialoutConfig;
@@ -169,7 +170,7 @@ class CiscoDialoutServiceTest {
         a.process(MdtDialoutArgs.newBuilder().setTotalSize(5000).setData(part).build());
         b.process(MdtDialoutArgs.newBuilder().setTotalSize(5000).setData(part).build());
         assertThat(errors("chunk_overflow")).isEqualTo(1);
-        assertThat(budget.used()).isEqualTo(700 + ChunkJoiner.FRAGMENT_OVERHEAD);
+        assertThat(budget.used()).isEqualTo(700 + TotalSizeChunks.FRAGMENT_OVERHEAD);
         a.closed();
         b.closed();
         assertThat(budget.used()).isZero();

@@ -1,18 +1,17 @@
-package io.teleflux.dialout.cisco;
+package io.teleflux.dialout;
 
 import com.google.protobuf.ByteString;
-import io.teleflux.dialout.ChunkBudget;
-import io.teleflux.dialout.DialoutMetrics;
 import io.teleflux.selfmon.Metrics;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NX-OS chunking: a message larger than the device's chunk size arrives as several
- * {@code MdtDialoutArgs} on one stream, each with {@code totalSize} set to the size of the whole
- * message; their {@code data} are appended in order until they reach it. A message with
- * {@code totalSize = 0} is whole.
+ * Chunking by {@code totalSize}, as Cisco NX-OS and H3C Comware v3 do it: a message larger than the
+ * device's chunk size arrives as several envelopes on one stream ({@code MdtDialoutArgs},
+ * {@code DialoutV3Args}), each with {@code totalSize} set to the size of the whole message; their
+ * {@code data} are appended in order until they reach it. A message with {@code totalSize = 0} is
+ * whole. One implementation for every vendor that chunks this way.
  *
  * <p>Bounded: a {@code totalSize} above {@code max-message-size} (or negative) is refused at its
  * first fragment, a stream holds at most that size (plus a small cost per fragment, so that empty
@@ -25,9 +24,9 @@ import java.util.List;
  * chunk_size_mismatch|chunk_timeout|chunk_incomplete}}. One instance per stream; synchronized
  * because the budget's timer calls {@link #expire} beside the stream's worker.
  */
-final class ChunkJoiner implements ChunkBudget.Holder {
+public final class TotalSizeChunks implements ChunkBudget.Holder {
     /** What a held fragment costs beyond its bytes, so that empty fragments cannot pile up for free. */
-    static final int FRAGMENT_OVERHEAD = 64;
+    public static final int FRAGMENT_OVERHEAD = 64;
     static final int MAX_OVERHEAD_FRAGMENTS = 1024;
     private static final String ERRORS = DialoutMetrics.DECODE_ERRORS_TOTAL;
 
@@ -55,7 +54,7 @@ final class ChunkJoiner implements ChunkBudget.Holder {
     private boolean discarding;
     private boolean closed;
 
-    ChunkJoiner(Metrics metrics, int maxMessageSize, long timeoutMs, ChunkBudget budget) {
+    public TotalSizeChunks(Metrics metrics, int maxMessageSize, long timeoutMs, ChunkBudget budget) {
         if (maxMessageSize <= 0 || timeoutMs <= 0) {
             throw new IllegalArgumentException("maxMessageSize and timeoutMs must be positive");
         }
@@ -74,10 +73,19 @@ final class ChunkJoiner implements ChunkBudget.Holder {
     }
 
     /**
-     * Adds the fragment of a chunked message ({@code totalSize != 0}); returns the whole message
-     * when this fragment completes it, else null.
+     * Adds one message or fragment: a whole one ({@code totalSize == 0}) comes straight back (and a
+     * chunked one still in progress is lost, counted as a restart); a fragment returns the whole
+     * message when it completes it, else null.
      */
-    synchronized ByteString offer(long totalSize, ByteString fragment, long nowMs) {
+    public synchronized ByteString offer(long totalSize, ByteString fragment, long nowMs) {
+        if (totalSize == 0) {
+            interrupt();
+            return fragment;
+        }
+        return offerFragment(totalSize, fragment, nowMs);
+    }
+
+    private ByteString offerFragment(long totalSize, ByteString fragment, long nowMs) {
         expire(nowMs);
         if (closed) {
             incomplete.inc();
@@ -140,7 +148,7 @@ final class ChunkJoiner implements ChunkBudget.Holder {
     }
 
     /** A whole message arrived: a chunked one still in progress will never be completed. */
-    synchronized void interrupt() {
+    public synchronized void interrupt() {
         if (total != 0) {
             if (!discarding) {
                 restart.inc();
@@ -160,7 +168,7 @@ final class ChunkJoiner implements ChunkBudget.Holder {
     }
 
     /** The stream ended: a message still in fragments is lost (counted). */
-    synchronized void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
@@ -173,11 +181,11 @@ final class ChunkJoiner implements ChunkBudget.Holder {
     }
 
     /** Bytes of fragments held, with their overhead. */
-    synchronized long heldBytes() {
+    public synchronized long heldBytes() {
         return reserved;
     }
 
-    synchronized boolean pending() {
+    public synchronized boolean pending() {
         return total != 0;
     }
 
