@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,14 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What {@code docker-compose config} cannot see: the files it builds from and mounts exist, every
- * variable has a demo value, and the services point at each other by the right names and ports —
+ * variable has its default in the compose file (and .env.example lists them), only the dial-out
+ * port listens beyond loopback, and the services point at each other by the right names and ports —
  * the collector at InfluxDB, the simulator at the collector, Grafana at InfluxDB, the SNMP targets
  * at the simulator. ComposeToolsIT runs docker-compose, yamllint and bash on the same files.
  */
 class ComposeStackTest {
-    static final Pattern COMPOSE_VAR = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)(?::?[?-][^}]*)?}");
     static final Pattern HOCON_SUBST = Pattern.compile("\\$\\{\\??([A-Za-z_][A-Za-z0-9_]*)}");
-    /** Names the influxdb image's entrypoint reads (influxdata-docker, influxdb/2.7/entrypoint.sh); a typo is ignored silently. */
+    /**
+     * Names the influxdb image's entrypoint reads (influxdata-docker, influxdb/2.9/entrypoint.sh at
+     * d457cb9, the image influxdb:2.9.1; see docs/deployment.md); a typo is ignored silently.
+     */
     static final Set<String> INFLUX_INIT_VARS = Set.of("DOCKER_INFLUXDB_INIT_MODE", "DOCKER_INFLUXDB_INIT_USERNAME",
             "DOCKER_INFLUXDB_INIT_PASSWORD", "DOCKER_INFLUXDB_INIT_ORG", "DOCKER_INFLUXDB_INIT_BUCKET",
             "DOCKER_INFLUXDB_INIT_RETENTION", "DOCKER_INFLUXDB_INIT_ADMIN_TOKEN", "DOCKER_INFLUXDB_INIT_USERNAME_FILE",
@@ -57,15 +61,19 @@ class ComposeStackTest {
         return s;
     }
 
-    /** The service's environment with .env.example's values substituted, as docker-compose would. */
+    /** The service's environment as docker-compose resolves it on a fresh clone (no .env): the defaults. */
     static Map<String, String> environment(String service) {
-        Map<String, String> env = GrafanaRepo.envExample();
         Map<String, String> out = new LinkedHashMap<>();
-        service(service).path("environment").fields().forEachRemaining(e -> {
-            Matcher m = COMPOSE_VAR.matcher(e.getValue().asText());
-            out.put(e.getKey(), m.replaceAll(r -> Matcher.quoteReplacement(env.getOrDefault(r.group(1), ""))));
-        });
+        service(service).path("environment").fields().forEachRemaining(e ->
+                out.put(e.getKey(), GrafanaRepo.interpolate(e.getValue().asText(), Map.of())));
         return out;
+    }
+
+    /** A default of docker-compose.yml, failing when the variable is not there. */
+    static String composeDefault(String variable) {
+        String v = GrafanaRepo.composeDefaults().get(variable);
+        assertThat(v).as("${%s:-default} in docker-compose.yml", variable).isNotNull();
+        return v;
     }
 
     static List<String> command(String service) {
@@ -96,59 +104,74 @@ class ComposeStackTest {
     }
 
     @Test
-    void everyVariableHasADemoValueAndEveryDemoValueIsUsed() {
-        Map<String, String> env = GrafanaRepo.envExample();
-        Set<String> used = new HashSet<>();
-        for (String line : text(GrafanaRepo.COMPOSE).split("\n")) {
-            if (line.strip().startsWith("#")) {
-                continue;
-            }
-            Matcher m = COMPOSE_VAR.matcher(line);
-            while (m.find()) {
-                used.add(m.group(1));
-            }
-        }
-        assertThat(used).isNotEmpty();
-        for (String v : used) {
-            assertThat(env.get(v)).as("%s has a value in .env.example", v).isNotBlank();
-        }
-        Set<String> unused = new HashSet<>(env.keySet());
-        unused.removeAll(used);
-        assertThat(unused).as("read by compose itself, not by a service").containsExactly("COMPOSE_PROFILES");
-        assertThat(env.get("COMPOSE_PROFILES")).isEqualTo("demo");
-        assertThat(text(GrafanaRepo.COMPOSE)).as("no value has a fallback: .env is the one place")
-                .doesNotContain(":-");
+    void everyVariableHasItsDefaultInTheComposeFileAndEnvExampleListsThemAll() {
+        // composeDefaults fails on a ${VAR} or ${VAR:?msg} without a default, and on two defaults for one name
+        Map<String, String> defaults = GrafanaRepo.composeDefaults();
+        assertThat(defaults).isNotEmpty();
+        defaults.forEach((k, v) -> assertThat(v).as("default of %s", k).isNotBlank());
+        assertThat(text(GrafanaRepo.COMPOSE)).as("no variable is required: a fresh clone has no .env")
+                .doesNotContainPattern("\\$\\{[A-Z_0-9]+:?\\?");
+        // .env.example is the documented override list: every variable, with the default compose has
+        assertThat(GrafanaRepo.envExample()).containsExactlyInAnyOrderEntriesOf(defaults);
+        assertThat(GrafanaRepo.envExampleActiveLines()).as("copying .env.example changes nothing until a line is uncommented")
+                .isEmpty();
+        assertThat(text(GrafanaRepo.ENV_EXAMPLE)).doesNotContain("COMPOSE_PROFILES");
         // demo secrets say what they are
         for (String secret : List.of("INFLUXDB_PASSWORD", "INFLUXDB_TOKEN", "GRAFANA_ADMIN_PASSWORD")) {
-            assertThat(env.get(secret)).containsIgnoringCase("change-me");
+            assertThat(defaults.get(secret)).containsIgnoringCase("change-me");
         }
         assertThat(text(GrafanaRepo.ROOT.resolve(".gitignore"))).contains("/.env\n");
     }
 
     @Test
-    void secretsOnlyComeFromTheEnvironment() {
+    void secretsComeFromTheEnvironmentWithAnOverridableDemoDefault() {
         for (String name : List.of("influxdb", "teleflux", "grafana")) {
             service(name).path("environment").fields().forEachRemaining(e -> {
                 String key = e.getKey().toUpperCase();
                 if (key.contains("PASSWORD") || key.contains("TOKEN")) {
-                    assertThat(e.getValue().asText()).as(name + " " + e.getKey()).matches("\\$\\{[A-Z_]+:\\?[^}]+}");
+                    assertThat(e.getValue().asText()).as(name + " " + e.getKey())
+                            .matches("\\$\\{[A-Z_]+:-[^}]*CHANGE-ME[^}]*}");
                 }
             });
         }
-        String env = text(GrafanaRepo.ENV_EXAMPLE);
-        String token = GrafanaRepo.envExample().get("INFLUXDB_TOKEN");
-        for (Path p : List.of(GrafanaRepo.COMPOSE, GrafanaRepo.TELEFLUX_CONF, GrafanaRepo.DATASOURCES, GrafanaRepo.ROOT.resolve("Dockerfile"))) {
-            assertThat(text(p)).as(p + " holds no copy of a demo secret").doesNotContain(token)
-                    .doesNotContain(GrafanaRepo.envExample().get("GRAFANA_ADMIN_PASSWORD"));
+        String token = composeDefault("INFLUXDB_TOKEN");
+        String grafanaPassword = composeDefault("GRAFANA_ADMIN_PASSWORD");
+        for (Path p : List.of(GrafanaRepo.TELEFLUX_CONF, GrafanaRepo.DATASOURCES, GrafanaRepo.ROOT.resolve("Dockerfile"))) {
+            assertThat(text(p)).as(p + " holds no copy of a demo secret").doesNotContain(token).doesNotContain(grafanaPassword);
         }
-        assertThat(env).contains("CHANGE");
+        // the one token is InfluxDB's admin token, the collector's write token and Grafana's read token
+        assertThat(environment("influxdb").get("DOCKER_INFLUXDB_INIT_ADMIN_TOKEN")).isEqualTo(token);
+        assertThat(environment("teleflux").get(InfluxConfig.ENV_INFLUX_TOKEN)).isEqualTo(token);
+        assertThat(environment("grafana").get("INFLUXDB_TOKEN")).isEqualTo(token);
+    }
+
+    @Test
+    void everyPublishedPortListensOnLoopbackExceptTheDialOutPort() {
+        Map<String, String> published = new LinkedHashMap<>();
+        compose().path("services").fields().forEachRemaining(s -> s.getValue().path("ports").forEach(p -> {
+            assertThat(p.isTextual()).as("%s: ports in the short form host_ip:host:container", s.getKey()).isTrue();
+            String resolved = GrafanaRepo.interpolate(p.asText(), Map.of());
+            published.put(s.getKey() + " " + resolved.substring(resolved.lastIndexOf(':') + 1), resolved);
+        }));
+        assertThat(published).containsOnlyKeys("influxdb 8086", "teleflux 50051", "teleflux 9273", "grafana 3000");
+        published.forEach((where, mapping) -> {
+            if (where.equals("teleflux 50051")) {
+                // devices dial in from the network: every interface of the host
+                assertThat(mapping).as(where).matches("\\d+:50051");
+            } else {
+                assertThat(mapping).as(where).matches("127\\.0\\.0\\.1:\\d+:\\d+");
+            }
+        });
+        // Grafana can be shared on purpose, never by default
+        assertThat(service("grafana").path("ports").get(0).asText()).startsWith("${GRAFANA_ADDRESS:-127.0.0.1}:");
     }
 
     @Test
     void influxdbIsSetUpAtFirstBootWithTheNamesTheImageReads() {
         JsonNode influx = service("influxdb");
         String image = influx.path("image").asText();
-        assertThat(image).matches("influxdb:2\\.\\d+\\.\\d+");
+        // a full version tag of the 2.x line upstream still rebuilds (2.9 since 2026; 2.7.x is no longer rebuilt)
+        assertThat(image).matches("influxdb:2\\.(9|[1-9]\\d)\\.\\d+");
         Set<String> keys = new HashSet<>();
         influx.path("environment").fieldNames().forEachRemaining(keys::add);
         assertThat(INFLUX_INIT_VARS).containsAll(keys);
@@ -156,7 +179,7 @@ class ComposeStackTest {
                 "DOCKER_INFLUXDB_INIT_ORG", "DOCKER_INFLUXDB_INIT_BUCKET", "DOCKER_INFLUXDB_INIT_RETENTION",
                 "DOCKER_INFLUXDB_INIT_ADMIN_TOKEN");
         assertThat(influx.path("environment").path("DOCKER_INFLUXDB_INIT_MODE").asText()).isEqualTo("setup");
-        assertThat(GrafanaRepo.envExample().get("INFLUXDB_RETENTION")).matches("\\d+[smhdw]");
+        assertThat(composeDefault("INFLUXDB_RETENTION")).matches("\\d+[smhdw]");
         assertThat(text(GrafanaRepo.COMPOSE)).contains("influxdb-data:/var/lib/influxdb2");
         assertThat(influx.path("healthcheck").path("test").toString()).contains("http://localhost:8086/health");
         assertThat(containerPorts("influxdb")).containsExactly(8086);
@@ -176,11 +199,16 @@ class ComposeStackTest {
         String s = text(script);
         assertThat(s).startsWith("#!/usr/bin/env bash\n").contains("set -euo pipefail")
                 .contains("influx v1 dbrp create").contains("--bucket-id \"${DOCKER_INFLUXDB_INIT_BUCKET_ID}\"")
-                .contains("--db \"${DOCKER_INFLUXDB_INIT_BUCKET}\"").contains("--rp autogen").contains("--default");
+                .contains("--db \"${DOCKER_INFLUXDB_INIT_BUCKET}\"").contains("--rp autogen");
+        String commands = s.lines().filter(l -> !l.strip().startsWith("#")).collect(Collectors.joining("\n"));
+        assertThat(commands)
+                // influx-cli 2.7.5 and 2.8.0 accept --default but do not send it; the server makes the first
+                // mapping of a database its default (influxdb v2.9.1 dbrp/service.go)
+                .doesNotContain("--default");
         // the database the mapping creates is the one Grafana queries: both are the bucket's name
         assertThat(service("influxdb").path("environment").path("DOCKER_INFLUXDB_INIT_BUCKET").asText())
-                .startsWith("${INFLUXDB_BUCKET:?");
-        assertThat(environment("grafana")).containsEntry("INFLUXDB_BUCKET", GrafanaRepo.envExample().get("INFLUXDB_BUCKET"));
+                .startsWith("${INFLUXDB_BUCKET:-");
+        assertThat(environment("grafana")).containsEntry("INFLUXDB_BUCKET", composeDefault("INFLUXDB_BUCKET"));
         assertThat(text(GrafanaRepo.COMPOSE)).contains("./docker/influxdb/initdb:/docker-entrypoint-initdb.d:ro");
     }
 
@@ -255,10 +283,10 @@ class ComposeStackTest {
         assertThat(url.getHost()).isEqualTo("influxdb");
         assertThat(containerPorts("influxdb")).contains(url.getPort());
         assertThat(c.getString("teleflux.influx.api")).isEqualTo("v2");
-        assertThat(c.getString("teleflux.influx.bucket")).isEqualTo(GrafanaRepo.envExample().get("INFLUXDB_BUCKET"));
-        assertThat(c.getString("teleflux.influx.org")).isEqualTo(GrafanaRepo.envExample().get("INFLUXDB_ORG"));
+        assertThat(c.getString("teleflux.influx.bucket")).isEqualTo(composeDefault("INFLUXDB_BUCKET"));
+        assertThat(c.getString("teleflux.influx.org")).isEqualTo(composeDefault("INFLUXDB_ORG"));
         assertThat(c.hasPath("teleflux.influx.token")).as("the token comes from TELEFLUX_INFLUX_TOKEN").isFalse();
-        assertThat(environment("teleflux")).containsEntry(io.teleflux.influx.InfluxConfig.ENV_INFLUX_TOKEN, GrafanaRepo.envExample().get("INFLUXDB_TOKEN"));
+        assertThat(environment("teleflux")).containsEntry(InfluxConfig.ENV_INFLUX_TOKEN, composeDefault("INFLUXDB_TOKEN"));
 
         int dialout = HostPort.parse("dialout", c.getString("teleflux.dialout.listen"), 0).port();
         int http = HostPort.parse("http", c.getString("teleflux.http.listen"), 0).port();
@@ -304,9 +332,9 @@ class ComposeStackTest {
     void theSimulatorDialsTheCollectorAndItsSwitchesAreTheSnmpTargets() {
         JsonNode sim = service("simulator");
         assertThat(sim.path("image").asText()).isEqualTo(service("teleflux").path("image").asText());
-        List<String> profiles = new ArrayList<>();
-        sim.path("profiles").forEach(p -> profiles.add(p.asText()));
-        assertThat(profiles).containsExactly("demo");
+        // the demo starts with a bare `docker compose up`; SIMULATOR_SCALE=0 leaves it out
+        assertThat(sim.has("profiles")).as("no profile: the simulator starts by default").isFalse();
+        assertThat(sim.path("scale").asText()).isEqualTo("${SIMULATOR_SCALE:-1}");
         List<String> cmd = command("simulator");
         assertThat(cmd.get(0)).isEqualTo("simulate");
 
@@ -346,8 +374,8 @@ class ComposeStackTest {
         JsonNode grafana = service("grafana");
         assertThat(grafana.path("depends_on").path("influxdb").path("condition").asText()).isEqualTo("service_healthy");
         Map<String, String> env = environment("grafana");
-        assertThat(env.get("GF_SECURITY_ADMIN_PASSWORD")).isEqualTo(GrafanaRepo.envExample().get("GRAFANA_ADMIN_PASSWORD"));
-        assertThat(env.get("INFLUXDB_TOKEN")).isEqualTo(GrafanaRepo.envExample().get("INFLUXDB_TOKEN"));
+        assertThat(env.get("GF_SECURITY_ADMIN_PASSWORD")).isEqualTo(composeDefault("GRAFANA_ADMIN_PASSWORD"));
+        assertThat(env.get("INFLUXDB_TOKEN")).isEqualTo(composeDefault("INFLUXDB_TOKEN"));
         assertThat(containerPorts("grafana")).containsExactly(3000);
         Map<String, Integer> seen = new HashMap<>();
         compose().path("services").fieldNames().forEachRemaining(n -> seen.merge(n, 1, Integer::sum));

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -65,21 +67,62 @@ public final class GrafanaRepo {
         }
     }
 
-    /** KEY=value lines of .env.example (comments and blank lines skipped). */
+    /** {@code ${VAR:-default}} in docker-compose.yml; group 3 is null for a reference without a default. */
+    public static final Pattern COMPOSE_VAR = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)((:?[?-])([^}]*))?}");
+    /** An override line of .env.example: commented out ({@code #KEY=value}) or not. */
+    static final Pattern ENV_LINE = Pattern.compile("^(#?)([A-Z_][A-Z0-9_]*)=(.*)$");
+
+    /**
+     * The default of every variable docker-compose.yml reads, as {@code docker compose up} on a
+     * fresh clone (no .env) resolves it. Fails on a variable without a {@code :-} default or with
+     * two different defaults in two places. Comment lines are skipped, as YAML skips them.
+     */
+    public static Map<String, String> composeDefaults() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : text(COMPOSE).split("\n")) {
+            if (line.strip().startsWith("#")) {
+                continue;
+            }
+            Matcher m = COMPOSE_VAR.matcher(line);
+            while (m.find()) {
+                if (!":-".equals(m.group(3))) {
+                    throw new AssertionError("docker-compose.yml: ${" + m.group(1) + "} has no default (${"
+                            + m.group(1) + ":-value}): " + line.strip());
+                }
+                String previous = out.putIfAbsent(m.group(1), m.group(4));
+                if (previous != null && !previous.equals(m.group(4))) {
+                    throw new AssertionError("docker-compose.yml: " + m.group(1) + " has two defaults, '" + previous
+                            + "' and '" + m.group(4) + "'");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code value} with every {@code ${VAR:-default}} resolved from {@code env}, else its default. */
+    public static String interpolate(String value, Map<String, String> env) {
+        return COMPOSE_VAR.matcher(value).replaceAll(r -> {
+            String v = env.get(r.group(1));
+            return Matcher.quoteReplacement(v == null || v.isEmpty() ? r.group(4) : v);
+        });
+    }
+
+    /** The override lines of .env.example, commented ({@code #KEY=value}) or not, by name. */
     public static Map<String, String> envExample() {
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : text(ENV_EXAMPLE).split("\n")) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
+            Matcher m = ENV_LINE.matcher(line.strip());
+            if (m.matches()) {
+                env.put(m.group(2), m.group(3));
             }
-            int eq = l.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalStateException(".env.example: not KEY=value: " + line);
-            }
-            env.put(l.substring(0, eq), l.substring(eq + 1));
         }
         return env;
+    }
+
+    /** The lines of .env.example that set a value as they stand (not commented out). */
+    public static List<String> envExampleActiveLines() {
+        return text(ENV_EXAMPLE).lines().filter(l -> ENV_LINE.matcher(l.strip()).matches() && !l.strip().startsWith("#"))
+                .toList();
     }
 
     /** The dashboard files, by file name. */
