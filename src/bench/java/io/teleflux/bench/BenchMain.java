@@ -22,7 +22,7 @@ public final class BenchMain {
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
                       snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
-                               [--devices N] [--samples K] [--warmup S] [--seconds S]
+                               [--devices N] [--samples K] [--warmup S] [--rounds N] [--round-seconds S], interleaved
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
@@ -38,7 +38,7 @@ public final class BenchMain {
             case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
-                    smoke ? 2 : intArg(args, "--seconds", 20));
+                    smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3));
             case "e2e" -> EndToEndBench.run(smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 1 : intArg(args, "--rounds", 2), collectorJvm(args));
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
