@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * {@code json.loads} each message and formats line protocol. The same replayed simulator stream
  * (same seed, N devices × 48 interfaces of {@code Ifmgr/Statistics}) goes to each server: a null
  * gRPC sink (the generator's ceiling), the Python baseline, and the real collector in its own
- * process, with the reference defaults and then once more without gzip (which the tutorial collector
- * does not do either). All four run at once, idle but for their turn: short rounds, one server at a
+ * process, with the reference defaults (which do not gzip for an InfluxDB on loopback, as here) and
+ * once more with gzip forced on, as for an InfluxDB across a network. All four run at once, idle but for their turn: short rounds, one server at a
  * time, in rotating order ({@link Interleaved}), so that a change of the machine's load reaches every
  * server's figures alike.
  */
@@ -30,8 +30,13 @@ final class PythonBaselineBench {
     private PythonBaselineBench() {
     }
 
-    /** What one server did in the measured window. */
-    record Window(String name, double seconds, long messages, long points, double serverCpu, double driverCpu, long sent) {
+    /**
+     * What one server did in one round: {@code messages} and {@code serverCpu} in the measured window
+     * (its rate and cores), {@code handled} and {@code cpuAll} from the window's start until the
+     * server had finished what it was sent (its CPU per message, the tail of its work included).
+     */
+    record Window(String name, double seconds, long messages, long points, double serverCpu, double driverCpu, long sent,
+                  long handled, double cpuAll) {
         double rate() {
             return messages / seconds;
         }
@@ -41,7 +46,7 @@ final class PythonBaselineBench {
         }
 
         double cpuPerThousand() {
-            return messages == 0 ? Double.NaN : serverCpu / messages * 1000;
+            return handled == 0 ? Double.NaN : cpuAll / handled * 1000;
         }
 
         double serverCores() {
@@ -63,7 +68,7 @@ final class PythonBaselineBench {
         System.out.printf("  corpus: %d samples per device pre-generated in %.1f s, %,d bytes per DialoutMsg, replayed with "
                 + "fresh timestamps (%d s apart)%n", samples, (System.nanoTime() - g0) / 1e9, corpus.averageBytes(), INTERVAL_MS / 1000);
         System.out.printf("  all servers up at once, each fed by its own paused generator; %d s warm-up each, then %d rounds"
-                + " (+1 thrown away) in which each server in turn gets the load for %d s (rotating order)%n", warmup, rounds,
+                + " (+2 thrown away) in which each server in turn gets the load for %d s (rotating order)%n", warmup, rounds,
                 roundSeconds);
         if (!TelefluxProcess.extraConfig().isBlank()) {
             System.out.printf("  NOT THE DEFAULTS: the collector runs with %s%n", TelefluxProcess.extraConfig());
@@ -77,8 +82,8 @@ final class PythonBaselineBench {
             DiscardInflux influx1 = closeLater(open, new DiscardInflux());
             TelefluxProcess tf = closeLater(open, TelefluxProcess.start("teleflux", dir.resolve("defaults"), influx1.port(), ""));
             DiscardInflux influx2 = closeLater(open, new DiscardInflux());
-            TelefluxProcess plainServer = closeLater(open, TelefluxProcess.start("teleflux no gzip", dir.resolve("nogzip"),
-                    influx2.port(), "teleflux.influx.gzip = false"));
+            TelefluxProcess plainServer = closeLater(open, TelefluxProcess.start("teleflux gzip", dir.resolve("gzip"),
+                    influx2.port(), "teleflux.influx.gzip = true"));
             Fed sink = closeLater(open, new Fed(sinkServer, corpus));
             Fed python = closeLater(open, new Fed(py, corpus));
             Fed teleflux = closeLater(open, new Fed(tf, corpus));
@@ -92,7 +97,7 @@ final class PythonBaselineBench {
                 il.add(f.s.name(), () -> f.round(roundSeconds));
             }
             System.out.printf("%n  %-7s %s%n", "round", "messages/s (server cores) per server");
-            Map<String, Interleaved.Result> r = il.run(1, rounds, (k, rates) -> {
+            Map<String, Interleaved.Result> r = il.run(2, rounds, (k, rates) -> {
                 StringBuilder sb = new StringBuilder();
                 for (Fed f : all) {
                     sb.append(String.format("  %s %,.0f (%.2f)", f.s.name(), rates.get(f.s.name()), f.last().serverCores()));
@@ -104,7 +109,7 @@ final class PythonBaselineBench {
                     await(f.s.name() + " handles messages", () -> f.s.messages() >= 2L * corpus.devices(), f.s);
                 }
                 await("teleflux writes points", () -> tf.points() >= INTERFACES, tf);
-                await("teleflux no gzip writes points", () -> plainServer.points() >= INTERFACES, plainServer);
+                await("teleflux gzip writes points", () -> plainServer.points() >= INTERFACES, plainServer);
             }
             long[] total = py.stats();
             if (total[1] != INTERFACES * total[0]) {
@@ -132,7 +137,8 @@ final class PythonBaselineBench {
                         f == python ? "1" : r.get(f.s.name()).ratioSpread());
             }
             System.out.println("(null sink = the generator's ceiling; its CPU is the driver's: generator and sink together."
-                    + " teleflux = the reference defaults; no gzip = teleflux.influx.gzip = false)");
+                    + " teleflux = the reference defaults (gzip = auto: off, the discard InfluxDB is on loopback);"
+                    + " teleflux gzip = teleflux.influx.gzip = true, level 1, as over a network)");
             System.out.println();
             for (Fed t : List.of(teleflux, plain)) {
                 System.out.printf("ratio %s / python messages/s = %.1fx%s, per-round spread %s%n", t.s.name(),
@@ -252,13 +258,15 @@ final class PythonBaselineBench {
             if (gen.failure() != null) {
                 throw new IllegalStateException(s.name() + " ended a dial-out stream: " + gen.failure() + "\n" + s.diagnostics());
             }
-            Window w = new Window(s.name(), elapsed, m1 - m0, p0 < 0 ? -1 : p1 - p0, c1 - c0, d1 - d0, sent1 - sent0);
+            settle();
+            double c2 = ProcCpu.seconds(s.pid());
+            Window w = new Window(s.name(), elapsed, m1 - m0, p0 < 0 ? -1 : p1 - p0, c1 - c0, d1 - d0, sent1 - sent0,
+                    s.messages() - m0, c2 - c0);
             windows.add(w);
             if (own) {
                 ProcCpu.byThread(s.pid()).forEach((k, v) -> threads.merge(k, v - threads0.getOrDefault(k, 0.0), Double::sum));
-                cpuTotal += c1 - c0;
+                cpuTotal += c2 - c0;
             }
-            settle();
             return w.rate();
         }
 
@@ -270,17 +278,29 @@ final class PythonBaselineBench {
             return windows.subList(windows.size() - rounds, windows.size());
         }
 
-        /** Waits (at most 20 s) until the server's count has not moved for 300 ms. */
+        /**
+         * Waits (at most 30 s) until the server's message count has not moved for 300 ms and, for a
+         * collector, its written points for longer than its 1 s flush interval: the writer's gzip and
+         * HTTP of the round's points must not run into the next server's round.
+         */
         private void settle() throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             long last = s.messages();
+            long lastPoints = s.points();
+            long stillSince = System.nanoTime();
             while (System.nanoTime() < deadline) {
-                Thread.sleep(300);
+                Thread.sleep(100);
                 long now = s.messages();
-                if (now == last) {
+                long points = s.points();
+                if (now != last || points != lastPoints) {
+                    last = now;
+                    lastPoints = points;
+                    stillSince = System.nanoTime();
+                }
+                long still = System.nanoTime() - stillSince;
+                if (still >= TimeUnit.MILLISECONDS.toNanos(points < 0 ? 300 : 1500)) {
                     return;
                 }
-                last = now;
             }
         }
 
