@@ -1,14 +1,6 @@
 package io.teleflux.bench;
 
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +18,12 @@ public final class BenchMain {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println("""
                     usage: java -jar target/teleflux-bench.jar <benchmark> [--smoke]
-                      decode   48-interface Ifmgr/Statistics: Teleflux decode+encode vs a bare Jackson token walk
+                      decode   48-interface statistics, per vendor (h3c, h3cv3, huawei, cisco, gnmi): Teleflux decode+encode vs the raw\n                               parse of the same bytes, interleaved [--only VENDOR] [--rounds N] [--round-ms MS] [--warmup N]
+                      compress the writer's gzip levels and strategies on real 5,000-line batches, interleaved
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
                       snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
-                               [--devices N] [--samples K] [--warmup S] [--seconds S]
+                               [--devices N] [--samples K] [--warmup S] [--rounds N] [--round-seconds S], interleaved
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
@@ -41,12 +34,13 @@ public final class BenchMain {
         }
         boolean smoke = java.util.Arrays.asList(args).contains("--smoke");
         switch (args[0]) {
-            case "decode" -> decode(smoke);
+            case "decode" -> decode(args, smoke);
+            case "compress" -> CompressBench.run(args, smoke);
             case "snmpsim" -> SnmpSimLoad.run(smoke);
             case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
-                    smoke ? 2 : intArg(args, "--seconds", 20));
+                    smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3));
             case "e2e" -> EndToEndBench.run(smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 1 : intArg(args, "--rounds", 2), collectorJvm(args));
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
@@ -78,37 +72,74 @@ public final class BenchMain {
         return dflt;
     }
 
-    private static void decode(boolean smoke) throws RunnerException {
-        int bytes = DecodeBench.input().length;
-        System.out.printf("decode: one 48-interface Ifmgr/Statistics message, %d bytes of jsonData%n", bytes);
-        Map<String, Double> ops = jmh(DecodeBench.class.getName(), smoke);
-        double teleflux = ops.get("teleflux");
-        double ceiling = ops.get("jacksonCeiling");
-        System.out.println();
-        System.out.printf("%-34s %14s %14s %12s%n", "benchmark", "messages/s", "points/s", "MB/s");
-        for (Map.Entry<String, Double> e : ops.entrySet()) {
-            System.out.printf("%-34s %,14.0f %,14.0f %12.1f%n", e.getKey(), e.getValue(), e.getValue() * 48,
-                    e.getValue() * bytes / 1e6);
-        }
-        System.out.printf("%nratio teleflux / jacksonCeiling = %.2f (goal >= 0.60)%n", teleflux / ceiling);
-        System.out.printf("ratio decodeOnly / jacksonCeiling = %.2f%n", ops.get("decodeOnly") / ceiling);
+    /** One decode comparison: the raw parse of a vendor's bytes (the reference) and what Teleflux does with them. */
+    private record Group(String name, String input, String reference, Map<String, Interleaved.Op> ops) {
     }
 
-    /** Runs the JMH benchmarks of {@code className} and returns the score (ops/s) per method name. */
-    static Map<String, Double> jmh(String className, boolean smoke) throws RunnerException {
-        ChainedOptionsBuilder o = new OptionsBuilder().include(className.replace("$", "\\$") + "\\.");
+    private static void decode(String[] args, boolean smoke) throws Exception {
+        DecodeBench b = new DecodeBench();
+        b.check();
+        int roundMs = smoke ? 20 : intArg(args, "--round-ms", 100);
+        int rounds = smoke ? 1 : intArg(args, "--rounds", 40);
+        int warmup = smoke ? 0 : intArg(args, "--warmup", 10);
+        String only = stringArg(args, "--only", "");
+        int gnmiBytes = b.gnmi.stream().mapToInt(x -> x.length).sum();
+        List<Group> groups = List.of(
+                new Group("h3c", "H3C classic Ifmgr/Statistics jsonData, " + b.json.length + " bytes", "jacksonCeiling",
+                        ops(op("jacksonCeiling", b::jacksonCeiling), op("teleflux", b::teleflux), op("decodeOnly", b::decodeOnly),
+                                op("collectorPath", b::collectorPath))),
+                new Group("h3cv3", "H3C v3 DialoutV3Args (Telemetry, JSON data_str), " + b.v3.length + " bytes", "raw",
+                        ops(op("raw", b::v3Raw), op("teleflux", b::v3Teleflux), op("decodeOnly", b::v3Decode))),
+                new Group("huawei", "Huawei serviceArgs (Telemetry, 48 GPB ifStatistics rows), " + b.huawei.length + " bytes",
+                        "raw", ops(op("raw", b::huaweiRaw), op("teleflux", b::huaweiTeleflux), op("decodeOnly", b::huaweiDecode))),
+                new Group("cisco", "Cisco MdtDialoutArgs (Telemetry, 48 GPB-KV rows), " + b.cisco.length + " bytes", "raw",
+                        ops(op("raw", b::ciscoRaw), op("teleflux", b::ciscoTeleflux), op("decodeOnly", b::ciscoDecode))),
+                new Group("gnmi", "gNMI 48 SubscribeResponses (one per interface, PROTO values), " + gnmiBytes + " bytes",
+                        "raw", ops(op("raw", b::gnmiRaw), op("teleflux", b::gnmiTeleflux), op("decodeOnly", b::gnmiDecode))));
+        System.out.printf("decode: one 48-interface statistics sample per call; rounds of %d ms interleaved (%d warm-up + %d"
+                + " measured per side), Java %s, %d cores, load %s%n", roundMs, warmup, rounds, Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), PythonBaselineBench.loadAverage());
+        for (Group g : groups) {
+            if (!only.isEmpty() && !only.equals(g.name())) {
+                continue;
+            }
+            Interleaved il = new Interleaved(g.reference());
+            g.ops().forEach((name, op) -> il.add(name, Interleaved.timed(op, roundMs)));
+            Map<String, Interleaved.Result> r = il.run(warmup, rounds, null);
+            System.out.printf("%n%s: %s%n", g.name(), g.input());
+            System.out.printf("  %-16s %12s %12s   %s%n", "side", "messages/s", "us/message", "ratio to " + g.reference()
+                    + ": median (spread of the per-round ratios)");
+            for (Interleaved.Result x : r.values()) {
+                System.out.printf("  %-16s %,12.0f %12.1f   %s%n", x.name(), x.medianRate(), 1e6 / x.medianRate(),
+                        x.name().equals(g.reference()) ? "1" : x.ratioSpread());
+            }
+            System.out.printf("ratio %s teleflux / %s = %.2f%s%n", g.name(), g.reference(), r.get("teleflux").medianRatio(),
+                    g.name().equals("h3c") ? " (goal >= 0.60)" : "");
+        }
         if (smoke) {
-            o.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
-            // JMH's machine-wide lock keeps two measurements apart; a smoke run measures nothing, and must
-            // not fail because a real benchmark is running on the same machine
-            System.setProperty("jmh.ignoreLock", "true");
+            System.out.println("(smoke run: the figures mean nothing)");
         }
-        Collection<RunResult> results = new Runner(o.build()).run();
-        Map<String, Double> ops = new LinkedHashMap<>();
-        for (RunResult r : results) {
-            String label = r.getParams().getBenchmark();
-            ops.put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+    }
+
+    private static Map.Entry<String, Interleaved.Op> op(String name, Interleaved.Op op) {
+        return Map.entry(name, op);
+    }
+
+    @SafeVarargs
+    private static Map<String, Interleaved.Op> ops(Map.Entry<String, Interleaved.Op>... named) {
+        Map<String, Interleaved.Op> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Interleaved.Op> e : named) {
+            m.put(e.getKey(), e.getValue());
         }
-        return ops;
+        return m;
+    }
+
+    private static String stringArg(String[] args, String name, String dflt) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return dflt;
     }
 }

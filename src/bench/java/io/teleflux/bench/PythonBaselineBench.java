@@ -5,7 +5,9 @@ import io.teleflux.sim.CounterModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -13,10 +15,12 @@ import java.util.stream.Stream;
 /**
  * Teleflux against the classic tutorial collector: a minimal Python grpcio server that
  * {@code json.loads} each message and formats line protocol. The same replayed simulator stream
- * (same seed, N devices × 48 interfaces of {@code Ifmgr/Statistics}) goes to each server in turn,
- * alone on the machine with the driver: a null gRPC sink (the generator's ceiling), the Python
- * baseline, and the real collector in its own process, with the reference defaults and then once
- * more without gzip (which the tutorial collector does not do either).
+ * (same seed, N devices × 48 interfaces of {@code Ifmgr/Statistics}) goes to each server: a null
+ * gRPC sink (the generator's ceiling), the Python baseline, and the real collector in its own
+ * process, with the reference defaults (which do not gzip for an InfluxDB on loopback, as here) and
+ * once more with gzip forced on, as for an InfluxDB across a network. All four run at once, idle but for their turn: short rounds, one server at a
+ * time, in rotating order ({@link Interleaved}), so that a change of the machine's load reaches every
+ * server's figures alike.
  */
 final class PythonBaselineBench {
     static final long SEED = 20261127L;
@@ -26,8 +30,13 @@ final class PythonBaselineBench {
     private PythonBaselineBench() {
     }
 
-    /** What one server did in the measured window. */
-    record Window(String name, double seconds, long messages, long points, double serverCpu, double driverCpu, long sent) {
+    /**
+     * What one server did in one round: {@code messages} and {@code serverCpu} in the measured window
+     * (its rate and cores), {@code handled} and {@code cpuAll} from the window's start until the
+     * server had finished what it was sent (its CPU per message, the tail of its work included).
+     */
+    record Window(String name, double seconds, long messages, long points, double serverCpu, double driverCpu, long sent,
+                  long handled, double cpuAll) {
         double rate() {
             return messages / seconds;
         }
@@ -37,7 +46,7 @@ final class PythonBaselineBench {
         }
 
         double cpuPerThousand() {
-            return messages == 0 ? Double.NaN : serverCpu / messages * 1000;
+            return handled == 0 ? Double.NaN : cpuAll / handled * 1000;
         }
 
         double serverCores() {
@@ -49,7 +58,7 @@ final class PythonBaselineBench {
         }
     }
 
-    static void run(boolean smoke, int devices, int samples, int warmup, int seconds) throws Exception {
+    static void run(boolean smoke, int devices, int samples, int warmup, int rounds, int roundSeconds) throws Exception {
         PythonBaseline.checkPrerequisites();
         System.out.printf("python: %d devices x %d interfaces (Ifmgr/Statistics, seed %d), %d cores, Java %s%n", devices,
                 INTERFACES, SEED, Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -58,76 +67,128 @@ final class PythonBaselineBench {
         ReplayCorpus corpus = new ReplayCorpus(new CounterModel(SEED, INTERFACES, "sim-"), devices, samples, INTERVAL_MS);
         System.out.printf("  corpus: %d samples per device pre-generated in %.1f s, %,d bytes per DialoutMsg, replayed with "
                 + "fresh timestamps (%d s apart)%n", samples, (System.nanoTime() - g0) / 1e9, corpus.averageBytes(), INTERVAL_MS / 1000);
-        System.out.printf("  each server: %d s warm-up, then %d s measured; one server at a time%n", warmup, seconds);
+        System.out.printf("  all servers up at once, each fed by its own paused generator; %d s warm-up each, then %d rounds"
+                + " (+2 thrown away) in which each server in turn gets the load for %d s (rotating order)%n", warmup, rounds,
+                roundSeconds);
         if (!TelefluxProcess.extraConfig().isBlank()) {
             System.out.printf("  NOT THE DEFAULTS: the collector runs with %s%n", TelefluxProcess.extraConfig());
         }
 
         Path dir = Files.createTempDirectory("teleflux-pybench");
-        Window sink;
-        Window python;
-        Window teleflux;
-        Window plain;
+        List<AutoCloseable> open = new ArrayList<>();
         try {
-            try (NullDialoutSink s = new NullDialoutSink()) {
-                sink = drive(s, corpus, warmup, seconds, smoke);
+            NullDialoutSink sinkServer = closeLater(open, new NullDialoutSink());
+            PythonBaseline py = closeLater(open, PythonBaseline.start(dir, Math.max(10, devices)));
+            DiscardInflux influx1 = closeLater(open, new DiscardInflux());
+            TelefluxProcess tf = closeLater(open, TelefluxProcess.start("teleflux", dir.resolve("defaults"), influx1.port(), ""));
+            DiscardInflux influx2 = closeLater(open, new DiscardInflux());
+            TelefluxProcess plainServer = closeLater(open, TelefluxProcess.start("teleflux gzip", dir.resolve("gzip"),
+                    influx2.port(), "teleflux.influx.gzip = true"));
+            Fed sink = closeLater(open, new Fed(sinkServer, corpus));
+            Fed python = closeLater(open, new Fed(py, corpus));
+            Fed teleflux = closeLater(open, new Fed(tf, corpus));
+            Fed plain = closeLater(open, new Fed(plainServer, corpus));
+            List<Fed> all = List.of(sink, python, teleflux, plain);
+            for (Fed f : all) {
+                f.warmUp(warmup);
             }
-            try (PythonBaseline py = PythonBaseline.start(dir, Math.max(10, devices))) {
-                python = drive(py, corpus, warmup, seconds, smoke);
-                long[] total = py.stats();
-                if (total[1] != INTERFACES * total[0]) {
-                    throw new IllegalStateException("the Python baseline wrote " + total[1] + " lines for " + total[0]
-                            + " messages, expected " + INTERFACES + " per message");
+            Interleaved il = new Interleaved(python.s.name());
+            for (Fed f : all) {
+                il.add(f.s.name(), () -> f.round(roundSeconds));
+            }
+            System.out.printf("%n  %-7s %s%n", "round", "messages/s (server cores) per server");
+            Map<String, Interleaved.Result> r = il.run(2, rounds, (k, rates) -> {
+                StringBuilder sb = new StringBuilder();
+                for (Fed f : all) {
+                    sb.append(String.format("  %s %,.0f (%.2f)", f.s.name(), rates.get(f.s.name()), f.last().serverCores()));
                 }
-                System.out.printf("  python baseline: %,d messages, %,d lines of line protocol formatted (and dropped)%n",
-                        total[0], total[1]);
+                System.out.printf("  %-7s%s%n", (k + 1) + "/" + rounds, sb);
+            });
+            if (smoke) {
+                for (Fed f : all) {
+                    await(f.s.name() + " handles messages", () -> f.s.messages() >= 2L * corpus.devices(), f.s);
+                }
+                await("teleflux writes points", () -> tf.points() >= INTERFACES, tf);
+                await("teleflux gzip writes points", () -> plainServer.points() >= INTERFACES, plainServer);
             }
-            teleflux = collector("teleflux", dir.resolve("defaults"), "", corpus, warmup, seconds, smoke);
-            plain = collector("teleflux no gzip", dir.resolve("nogzip"), "teleflux.influx.gzip = false", corpus, warmup,
-                    seconds, smoke);
-        } finally {
-            deleteTree(dir);
-        }
-        System.out.printf("  load after (uptime): %s%n", loadAverage());
+            long[] total = py.stats();
+            if (total[1] != INTERFACES * total[0]) {
+                throw new IllegalStateException("the Python baseline wrote " + total[1] + " lines for " + total[0]
+                        + " messages, expected " + INTERFACES + " per message");
+            }
+            System.out.printf("%n  python baseline: %,d messages, %,d lines of line protocol formatted (and dropped)%n",
+                    total[0], total[1]);
+            report(tf, influx1);
+            report(plainServer, influx2);
+            for (Fed f : List.of(teleflux, plain)) {
+                printThreads(f.s.name(), f.threads, f.cpuTotal);
+            }
+            System.out.printf("  load after (uptime): %s%n", loadAverage());
 
-        System.out.println();
-        System.out.printf("%-16s %12s %12s %14s %13s %13s%n", "server", "messages/s", "points/s", "CPU s/1k msg",
-                "server cores", "driver cores");
-        for (Window w : new Window[] {sink, python, teleflux, plain}) {
-            System.out.printf("%-16s %,12.0f %12s %14.3f %13.2f %13s%n", w.name(), w.rate(),
-                    Double.isNaN(w.pointRate()) ? "-" : String.format("%,.0f", w.pointRate()), w.cpuPerThousand(),
-                    w.serverCores(), w == sink ? "(same)" : String.format("%.2f", w.driverCores()));
-        }
-        System.out.println("(null sink = the generator's ceiling; its CPU is the driver's: generator and sink together."
-                + " teleflux = the reference defaults, which gzip every write; no gzip = teleflux.influx.gzip = false)");
-        System.out.println();
-        for (Window t : new Window[] {teleflux, plain}) {
-            System.out.printf("ratio %s / python messages/s = %.1fx%s%n", t.name(), t.rate() / python.rate(),
-                    t == teleflux ? " (goal >= 5x)" : "");
-            System.out.printf("ratio python / %s CPU per message = %.1fx%n", t.name(), python.cpuPerThousand() / t.cpuPerThousand());
-        }
-        Window fastest = plain.rate() > teleflux.rate() ? plain : teleflux;
-        System.out.printf("ratio generator ceiling / %s messages/s = %.1fx (> 1: the generator is not the bottleneck)%n",
-                fastest.name(), sink.rate() / fastest.rate());
-        System.out.printf("ratio teleflux CPU per message / generator's (with the null sink) = %.1fx%n",
-                teleflux.cpuPerThousand() / sink.cpuPerThousand());
-        if (smoke) {
-            System.out.println("(smoke run: the figures mean nothing)");
+            System.out.println();
+            System.out.printf("%-16s %12s %12s %14s %13s %13s   %s%n", "server (median)", "messages/s", "points/s",
+                    "CPU s/1k msg", "server cores", "driver cores", "messages/s ratio to python: median (spread)");
+            for (Fed f : all) {
+                List<Window> ws = f.measured(rounds);
+                System.out.printf("%-16s %,12.0f %12s %14.3f %13.2f %13s   %s%n", f.s.name(), r.get(f.s.name()).medianRate(),
+                        f.s.points() < 0 ? "-" : String.format("%,.0f", median(ws, Window::pointRate)),
+                        median(ws, Window::cpuPerThousand), median(ws, Window::serverCores),
+                        f == sink ? "(same)" : String.format("%.2f", median(ws, Window::driverCores)),
+                        f == python ? "1" : r.get(f.s.name()).ratioSpread());
+            }
+            System.out.println("(null sink = the generator's ceiling; its CPU is the driver's: generator and sink together."
+                    + " teleflux = the reference defaults (gzip = auto: off, the discard InfluxDB is on loopback);"
+                    + " teleflux gzip = teleflux.influx.gzip = true, level 1, as over a network)");
+            System.out.println();
+            for (Fed t : List.of(teleflux, plain)) {
+                System.out.printf("ratio %s / python messages/s = %.1fx%s, per-round spread %s%n", t.s.name(),
+                        r.get(t.s.name()).medianRatio(), t == teleflux ? " (goal >= 5x)" : "", r.get(t.s.name()).ratioSpread());
+                System.out.printf("ratio python / %s CPU per message = %.1fx%n", t.s.name(),
+                        pairedMedian(python.measured(rounds), t.measured(rounds), (p, x) -> p.cpuPerThousand() / x.cpuPerThousand()));
+            }
+            System.out.printf("ratio generator ceiling / fastest teleflux messages/s = %.1fx (> 1: the generator is not the"
+                    + " bottleneck)%n", pairedMedian(sink.measured(rounds), teleflux.measured(rounds), plain.measured(rounds)));
+            System.out.printf("ratio teleflux CPU per message / generator's (with the null sink) = %.1fx%n",
+                    pairedMedian(teleflux.measured(rounds), sink.measured(rounds), (x, g) -> x.cpuPerThousand() / g.cpuPerThousand()));
+            if (smoke) {
+                System.out.println("(smoke run: the figures mean nothing)");
+            }
+        } finally {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                try {
+                    open.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("closing: " + e);
+                }
+            }
+            deleteTree(dir);
         }
     }
 
-    /** The real collector, in its own process, with {@code config} over the reference defaults. */
-    private static Window collector(String name, Path dir, String config, ReplayCorpus corpus, int warmup, int seconds,
-                                    boolean smoke) throws Exception {
-        try (DiscardInflux influx = new DiscardInflux();
-             TelefluxProcess t = TelefluxProcess.start(name, dir, influx.port(), config)) {
-            Window w = drive(t, corpus, warmup, seconds, smoke);
-            if (smoke) {
-                await(name + " writes points", () -> t.points() >= INTERFACES, t);
-            }
-            report(t, influx);
-            return w;
+    private static <T extends AutoCloseable> T closeLater(List<AutoCloseable> open, T c) {
+        open.add(c);
+        return c;
+    }
+
+    private static double median(List<Window> ws, java.util.function.ToDoubleFunction<Window> f) {
+        return Interleaved.quantile(ws.stream().mapToDouble(f).toArray(), 0.5);
+    }
+
+    private static double pairedMedian(List<Window> a, List<Window> b, java.util.function.BiFunction<Window, Window, Double> f) {
+        double[] x = new double[a.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = f.apply(a.get(i), b.get(i));
         }
+        return Interleaved.quantile(x, 0.5);
+    }
+
+    /** Per round: the generator's ceiling over the faster of the two collectors in that round. */
+    private static double pairedMedian(List<Window> sink, List<Window> a, List<Window> b) {
+        double[] x = new double[sink.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = sink.get(i).rate() / Math.max(a.get(i).rate(), b.get(i).rate());
+        }
+        return Interleaved.quantile(x, 0.5);
     }
 
     private static void report(TelefluxProcess t, DiscardInflux influx) throws Exception {
@@ -148,79 +209,115 @@ final class PythonBaselineBench {
                 : first.length() > 160 ? first.substring(0, 160) + " ..." : first);
     }
 
-    /** Feeds {@code s} for the warm-up and the measured window, printing a progress line every second. */
-    private static Window drive(ServerUnderTest s, ReplayCorpus corpus, int warmup, int seconds, boolean smoke) throws Exception {
-        System.out.printf("%n  %s on 127.0.0.1:%d%n", s.name(), s.port());
-        try (ReplayGenerator gen = new ReplayGenerator(corpus, s.port())) {
+    /**
+     * A server with its own generator, paused between its rounds. A round: resume, measure for the
+     * round's seconds, pause, then wait until the server has handled what was already on the wire
+     * (its count holds still), so that no server's tail runs into the next server's round.
+     */
+    private static final class Fed implements AutoCloseable {
+        final ServerUnderTest s;
+        final ReplayGenerator gen;
+        final boolean own;
+        final List<Window> windows = new ArrayList<>();
+        final Map<String, Double> threads = new java.util.HashMap<>();
+        double cpuTotal;
+
+        Fed(ServerUnderTest s, ReplayCorpus corpus) {
+            this.s = s;
+            this.gen = new ReplayGenerator(corpus, s.port());
+            this.own = s.pid() != ProcCpu.self();
+            gen.pause();
             gen.start();
-            progress(s, gen, "warm-up", warmup);
+        }
+
+        void warmUp(int seconds) throws Exception {
+            System.out.printf("  warm-up %s on 127.0.0.1:%d for %d s%n", s.name(), s.port(), seconds);
+            gen.resume();
+            Thread.sleep(seconds * 1000L);
+            gen.pause();
+            settle();
+        }
+
+        double round(int seconds) throws Exception {
+            Map<String, Double> threads0 = own ? ProcCpu.byThread(s.pid()) : Map.of();
             long m0 = s.messages();
             long p0 = s.points();
             double c0 = ProcCpu.seconds(s.pid());
             double d0 = ProcCpu.seconds(ProcCpu.self());
-            boolean own = s.pid() != ProcCpu.self();
-            Map<String, Double> threads0 = own ? ProcCpu.byThread(s.pid()) : Map.of();
             long sent0 = gen.sent();
             long t0 = System.nanoTime();
-            progress(s, gen, "measure", seconds);
+            gen.resume();
+            Thread.sleep(seconds * 1000L);
             long m1 = s.messages();
             long p1 = s.points();
             double c1 = ProcCpu.seconds(s.pid());
             double d1 = ProcCpu.seconds(ProcCpu.self());
-            Map<String, Double> threads1 = own ? ProcCpu.byThread(s.pid()) : Map.of();
             long sent1 = gen.sent();
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            if (smoke) {
-                await(s.name() + " handles messages", () -> s.messages() >= 2L * corpus.devices(), s);
-            }
+            gen.pause();
             if (gen.failure() != null) {
                 throw new IllegalStateException(s.name() + " ended a dial-out stream: " + gen.failure() + "\n" + s.diagnostics());
             }
-            Window w = new Window(s.name(), elapsed, m1 - m0, p0 < 0 ? -1 : p1 - p0, c1 - c0, d1 - d0, sent1 - sent0);
-            System.out.printf("  %s: %,.0f messages/s, %,.0f sent/s by the generator, server %.2f cores, driver %.2f cores%n",
-                    s.name(), w.rate(), w.sent() / elapsed, w.serverCores(), w.driverCores());
+            settle();
+            double c2 = ProcCpu.seconds(s.pid());
+            Window w = new Window(s.name(), elapsed, m1 - m0, p0 < 0 ? -1 : p1 - p0, c1 - c0, d1 - d0, sent1 - sent0,
+                    s.messages() - m0, c2 - c0);
+            windows.add(w);
             if (own) {
-                printThreads(s.name(), threads0, threads1, c1 - c0);
+                ProcCpu.byThread(s.pid()).forEach((k, v) -> threads.merge(k, v - threads0.getOrDefault(k, 0.0), Double::sum));
+                cpuTotal += c2 - c0;
             }
-            return w;
+            return w.rate();
+        }
+
+        Window last() {
+            return windows.get(windows.size() - 1);
+        }
+
+        List<Window> measured(int rounds) {
+            return windows.subList(windows.size() - rounds, windows.size());
+        }
+
+        /**
+         * Waits (at most 30 s) until the server's message count has not moved for 300 ms and, for a
+         * collector, its written points for longer than its 1 s flush interval: the writer's gzip and
+         * HTTP of the round's points must not run into the next server's round.
+         */
+        private void settle() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long last = s.messages();
+            long lastPoints = s.points();
+            long stillSince = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                long now = s.messages();
+                long points = s.points();
+                if (now != last || points != lastPoints) {
+                    last = now;
+                    lastPoints = points;
+                    stillSince = System.nanoTime();
+                }
+                long still = System.nanoTime() - stillSince;
+                if (still >= TimeUnit.MILLISECONDS.toNanos(points < 0 ? 300 : 1500)) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            gen.close();
         }
     }
 
     /** Where the server's CPU went in the window, by thread name (numbers stripped), largest first. */
-    private static void printThreads(String name, Map<String, Double> before, Map<String, Double> after, double total) {
+    private static void printThreads(String name, Map<String, Double> spent, double total) {
         StringBuilder sb = new StringBuilder();
-        after.entrySet().stream()
-                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+        spent.entrySet().stream()
                 .filter(e -> e.getValue() >= total * 0.01)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sb.append(String.format(", %s %.0f%%", e.getKey(), 100 * e.getValue() / total)));
         System.out.printf("  %s CPU by thread: %s%n", name, sb.length() == 0 ? "-" : sb.substring(2));
-    }
-
-    private static void progress(ServerUnderTest s, ReplayGenerator gen, String phase, int seconds) throws Exception {
-        long start = System.nanoTime();
-        long lastCount = s.messages();
-        double lastCpu = ProcCpu.seconds(s.pid());
-        long lastT = start;
-        for (int i = 1; i <= seconds; i++) {
-            long wake = start + TimeUnit.SECONDS.toNanos(i);
-            long wait = wake - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            long now = System.nanoTime();
-            long count = s.messages();
-            double cpu = ProcCpu.seconds(s.pid());
-            double dt = (now - lastT) / 1e9;
-            System.out.printf("    %-16s %-8s %3d/%d s %,10.0f messages/s  %5.2f cores  (%,d sent)%n", s.name(), phase, i, seconds,
-                    (count - lastCount) / dt, (cpu - lastCpu) / dt, gen.sent());
-            if (gen.failure() != null) {
-                throw new IllegalStateException(s.name() + " ended a dial-out stream: " + gen.failure() + "\n" + s.diagnostics());
-            }
-            lastCount = count;
-            lastCpu = cpu;
-            lastT = now;
-        }
     }
 
     private interface Check {

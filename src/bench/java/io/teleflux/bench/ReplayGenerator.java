@@ -79,6 +79,22 @@ final class ReplayGenerator implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops sending until {@link #resume()}; the streams stay open and every message keeps its own
+     * timestamp, so the server sees a device that paused, not one that started over.
+     */
+    void pause() {
+        for (Feed f : feeds) {
+            f.setPaused(true);
+        }
+    }
+
+    void resume() {
+        for (Feed f : feeds) {
+            f.setPaused(false);
+        }
+    }
+
     /** Messages handed to gRPC so far (the server has them or will read them next). */
     long sent() {
         return sent.sum();
@@ -128,6 +144,7 @@ final class ReplayGenerator implements AutoCloseable {
         private ClientCallStreamObserver<byte[]> request;
         private long seq;
         private boolean finished;
+        private boolean paused;
 
         Feed(int device) {
             this.device = device;
@@ -141,9 +158,16 @@ final class ReplayGenerator implements AutoCloseable {
         }
 
         private synchronized void pump() {
-            while (!finished && request.isReady()) {
+            while (!finished && !paused && request != null && request.isReady()) {
                 request.onNext(corpus.message(device, seq++));
                 sent.increment();
+            }
+        }
+
+        synchronized void setPaused(boolean p) {
+            paused = p;
+            if (!p) {
+                pump(); // the stream may have been ready all along: onReady comes only on a change
             }
         }
 

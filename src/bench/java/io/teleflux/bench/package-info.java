@@ -1,5 +1,6 @@
 /**
- * Benchmarks (built only with {@code -Pbench}): JMH micro-benchmarks measured side by side with
+ * Benchmarks (built only with {@code -Pbench}): in-process comparisons interleaved round by round
+ * ({@link io.teleflux.bench.Interleaved}) with
  * their physical ceilings, end-to-end runs (simulator, collector process, real influxd) that report
  * each process's CPU and memory, and a driver that prints ratios. See BENCHMARKS.md.
  */

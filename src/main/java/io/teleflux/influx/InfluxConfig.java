@@ -166,9 +166,39 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         Target target = new Target(org, bucket, token, database, r.str(p + "retention-policy"),
                 r.str(p + "username"), password, r.bool(p + "create-database"));
         Batching batching = new Batching(batchSize, r.duration(p + "flush-interval", Duration.ofMillis(1)),
-                r.bool(p + "gzip"), r.intIn(p + "gzip-level", 1, 9), r.intIn(p + "writers", 1, 64), queueMax);
+                gzip(r, p + "gzip", url), r.intIn(p + "gzip-level", 1, 9), r.intIn(p + "writers", 1, 64), queueMax);
         return new InfluxConfig(api, url, target, batching, r.duration(p + "timeout", Duration.ofMillis(100)), retry,
                 spool(r, p + "spool."));
+    }
+
+    /**
+     * {@code gzip}: true, false, or auto = off when {@code url}'s host is this machine's loopback
+     * ({@code localhost}, 127.0.0.0/8, ::1), on otherwise. On loopback deflate only spends CPU (about
+     * as much as decoding, see BENCHMARKS.md) to save bytes that never touch a network. Decided by the
+     * URL's text alone: no name is resolved at start-up.
+     */
+    private static boolean gzip(ConfigReader r, String key, URI url) {
+        String v = r.str(key).strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> url == null || !loopback(url.getHost());
+            default -> {
+                r.problem(key + ": '" + v + "' is not true, false or auto");
+                yield true;
+            }
+        };
+    }
+
+    static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        return h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
     }
 
     private static SpoolConfig spool(ConfigReader r, String p) {

@@ -218,4 +218,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> Components.load(write("teleflux.influx { org = acme, token = t, gzip-level = 0 }"), Map.of()))
                 .hasMessageContaining("teleflux.influx.gzip-level: 0 is out of range 1..9");
     }
+
+    @Test
+    void gzipAutoIsOffOnlyForALoopbackUrl() throws Exception {
+        for (String url : new String[] {"http://localhost:8086", "http://127.0.0.1:8086", "https://127.8.9.10", "http://[::1]:8086"}) {
+            assertThat(gzip("url = \"" + url + "\"")).as(url).isFalse();
+        }
+        for (String url : new String[] {"http://influx:8086", "http://10.0.0.5:8086", "https://127.example.com", "http://[2001:db8::1]"}) {
+            assertThat(gzip("url = \"" + url + "\"")).as(url).isTrue();
+        }
+        assertThat(gzip("url = \"http://127.0.0.1:8086\", gzip = true")).isTrue();
+        assertThat(gzip("url = \"http://influx:8086\", gzip = false")).isFalse();
+        assertThatThrownBy(() -> gzip("gzip = sometimes"))
+                .hasMessageContaining("teleflux.influx.gzip: 'sometimes' is not true, false or auto");
+    }
+
+    private boolean gzip(String keys) throws Exception {
+        return Components.load(write("teleflux.influx { org = acme, token = t, " + keys + " }"), Map.of())
+                .get(InfluxConfig.SECTION).gzip();
+    }
 }
