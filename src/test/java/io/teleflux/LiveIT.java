@@ -108,6 +108,9 @@ class LiveIT {
                         collector.metrics().value(LiveMetrics.LIVE_CLIENTS_DROPPED_TOTAL, "reason", "slow")).isTrue();
                 assertThat(collector.metrics().value(LiveMetrics.LIVE_CLIENTS_DROPPED_TOTAL, "reason", "slow"))
                         .as("only the client that never reads").isEqualTo(1.0);
+                assertThat(TestCollector.await(10, () -> collector.metrics().value(LiveMetrics.LIVE_CLIENTS) == 1))
+                        .as("the dropped stream's writer, stuck in a write, ended; so did the closed one's: %s open",
+                                collector.metrics().value(LiveMetrics.LIVE_CLIENTS)).isTrue();
                 stalled.close();
 
                 // bad queries name the parameter
