@@ -27,6 +27,8 @@ public final class BenchMain {
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
+                      live     N devices x 48 interfaces every 5 s: collector CPU per point with 10 SSE clients of /live vs none,
+                               interleaved rounds [--devices N] [--pairs P] [--round-seconds S]
                       e2e and scale take --collector-xmx SIZE: the collector JVM's -Xmx (default: the JVM's choice)
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
@@ -46,6 +48,8 @@ public final class BenchMain {
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
                     : Duration.ofMinutes(intArg(args, "--minutes", 10)), smoke ? 2 : intArg(args, "--ceiling-samples", 6),
                     Duration.ofMinutes(smoke ? 1 : intArg(args, "--drain-minutes", 5)), collectorJvm(args));
+            case "live" -> LiveBench.run(smoke, smoke ? 20 : intArg(args, "--devices", 2000), smoke ? 1 : intArg(args, "--pairs", 4),
+                    Duration.ofSeconds(smoke ? 10 : intArg(args, "--round-seconds", 60)), Duration.ofSeconds(smoke ? 6 : 30));
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "' (try --help)");
                 System.exit(2);

@@ -85,6 +85,10 @@ final class CollectorProcess implements AutoCloseable {
         return grpcPort;
     }
 
+    int httpPort() {
+        return http.getPort();
+    }
+
     long pid() {
         return process.pid();
     }
