@@ -7,6 +7,8 @@ import io.teleflux.influx.InfluxConfig;
 import io.teleflux.influx.InfluxWriter;
 import io.teleflux.input.InputContext;
 import io.teleflux.input.InputType;
+import io.teleflux.live.LiveConfig;
+import io.teleflux.live.LiveTap;
 import io.teleflux.point.PointSink;
 import io.teleflux.rate.RateConfig;
 import io.teleflux.rate.RateStage;
@@ -30,7 +32,7 @@ import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The running collector: an ordered list of {@link Component}s (writer, rate stage,
+ * The running collector: an ordered list of {@link Component}s (writer, live view, rate stage,
  * self-monitoring, the inputs, the HTTP endpoint), started in order and closed in reverse, so that
  * whatever the inputs had received is written before the writer closes.
  */
@@ -89,7 +91,7 @@ public final class Collector implements AutoCloseable {
         if (httpCfg.enabled()) {
             var listen = httpCfg.listen();
             try {
-                http = new HttpEndpoint(listen.host(), listen.port(), metrics, this::health);
+                http = new HttpEndpoint(listen.host(), listen.port(), metrics, this::health, httpCfg.token());
             } catch (IOException e) {
                 throw BindFailure.of("the HTTP endpoint", listen.host() + ":" + listen.port(), "teleflux.http.listen", e);
             }
@@ -102,10 +104,10 @@ public final class Collector implements AutoCloseable {
 
         RateConfig rate = cfg.get(RateConfig.SECTION);
         InputContext[] ctx = new InputContext[1]; // the rate stage asks it for intervals the inputs declare below
-        RateStage rates = new RateStage(writer, source -> {
-            Duration declared = ctx[0].interval(source);
-            return rate.maxGapFor(declared == null ? RateConfig.DEFAULT_INTERVAL : declared).toMillis();
-        }, rate.idleExpiry().toMillis(), rate.maxSeries(), metrics, clock);
+        PointSink afterRates = LiveTap.wire(cfg.get(LiveConfig.SECTION), http, writer, metrics, clock, rate.idleExpiry().toMillis(),
+                source -> declaredInterval(ctx[0], source).toMillis(), this::add);
+        RateStage rates = new RateStage(afterRates, source ->
+                rate.maxGapFor(declaredInterval(ctx[0], source)).toMillis(), rate.idleExpiry().toMillis(), rate.maxSeries(), metrics, clock);
         add(rates);
 
         SelfmonConfig selfmon = cfg.get(SelfmonConfig.SECTION);
@@ -140,6 +142,11 @@ public final class Collector implements AutoCloseable {
         LOG.info("teleflux started: instance {}, inputs {}, writing to {}", cfg.instance(),
                 running.isEmpty() ? "none" : String.join(", ", running), cfg.get(InfluxConfig.SECTION).url());
         return this;
+    }
+
+    private static Duration declaredInterval(InputContext ctx, String source) {
+        Duration declared = ctx == null ? null : ctx.interval(source);
+        return declared == null ? RateConfig.DEFAULT_INTERVAL : declared;
     }
 
     private <C> Component create(InputType<C> type, InputContext ctx) {

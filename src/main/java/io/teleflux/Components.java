@@ -11,6 +11,7 @@ import io.teleflux.dialout.huawei.HuaweiDialoutService;
 import io.teleflux.gnmi.GnmiInput;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.input.InputType;
+import io.teleflux.live.LiveConfig;
 import io.teleflux.rate.RateConfig;
 import io.teleflux.selfmon.HealthConfig;
 import io.teleflux.selfmon.HttpConfig;
@@ -40,7 +41,8 @@ public final class Components {
 
     /** The parts every collector has, whose blocks are read like the inputs'. */
     static final List<Section<?>> CORE = List.of(
-            InfluxConfig.SECTION, RateConfig.SECTION, HttpConfig.SECTION, SelfmonConfig.SECTION, HealthConfig.SECTION);
+            InfluxConfig.SECTION, RateConfig.SECTION, HttpConfig.SECTION, LiveConfig.SECTION, SelfmonConfig.SECTION,
+            HealthConfig.SECTION);
 
     private Components() {
     }

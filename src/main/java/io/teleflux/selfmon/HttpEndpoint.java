@@ -1,7 +1,9 @@
 package io.teleflux.selfmon;
 
 import io.teleflux.component.Component;
+import io.teleflux.config.Secret;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /metrics} (Prometheus text) and {@code GET /health} (JSON) on the JDK's built-in
- * HTTP server: two read-only endpoints do not justify a web framework.
+ * HTTP server: a few read-only endpoints do not justify a web framework. Other packages add their
+ * routes with {@link #guarded}; those need {@code teleflux.http.token} when one is set
+ * ({@link AccessToken}), while /metrics and /health stay open for probes and Prometheus.
  */
 public final class HttpEndpoint implements Component, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
@@ -28,10 +32,17 @@ public final class HttpEndpoint implements Component, AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final AccessToken access;
     private volatile boolean started;
     private boolean closed;
 
     public HttpEndpoint(String host, int port, Metrics metrics, Supplier<Health> health) throws IOException {
+        this(host, port, metrics, health, Secret.EMPTY);
+    }
+
+    /** @param token guards the routes added with {@link #guarded}; empty for none */
+    public HttpEndpoint(String host, int port, Metrics metrics, Supplier<Health> health, Secret token) throws IOException {
+        access = new AccessToken(token, metrics);
         server = HttpServer.create(new InetSocketAddress(host, port), 64);
         executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("selfmon-http").daemon().factory());
         server.setExecutor(executor);
@@ -49,6 +60,15 @@ public final class HttpEndpoint implements Component, AutoCloseable {
             respond(ex, h.healthy() ? 200 : 503, "application/json", h.json());
         });
         server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8", "not found: try /metrics or /health\n"));
+    }
+
+    /**
+     * Serves {@code path} and everything under it with {@code handler}, behind the access token
+     * when one is configured. The handler runs on one of the endpoint's two threads: a handler that
+     * holds its exchange open (a stream) must hand it to a thread of its own and return.
+     */
+    public void guarded(String path, HttpHandler handler) {
+        server.createContext(path, access.guard(handler));
     }
 
     @Override
@@ -81,7 +101,7 @@ public final class HttpEndpoint implements Component, AutoCloseable {
         return false;
     }
 
-    private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
+    static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", type);
         boolean head = ex.getRequestMethod().equals("HEAD");

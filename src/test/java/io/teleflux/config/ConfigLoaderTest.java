@@ -6,6 +6,7 @@ import io.teleflux.Components;
 import io.teleflux.dialout.DialoutConfig;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.rate.RateConfig;
+import io.teleflux.live.LiveConfig;
 import io.teleflux.selfmon.HttpConfig;
 import io.teleflux.selfmon.SelfmonConfig;
 
@@ -39,7 +40,9 @@ class ConfigLoaderTest {
         assertThat(c.get(InfluxConfig.SECTION).flushInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.get(DialoutConfig.SECTION).listen()).isEqualTo(new HostPort("0.0.0.0", 50051));
         assertThat(c.get(DialoutConfig.SECTION).maxMessageSize()).isEqualTo(64 * 1024 * 1024);
-        assertThat(c.get(HttpConfig.SECTION).listen().port()).isEqualTo(9273);
+        assertThat(c.get(HttpConfig.SECTION).listen()).as("loopback unless exposed on purpose").isEqualTo(new HostPort("127.0.0.1", 9273));
+        assertThat(c.get(HttpConfig.SECTION).token().isEmpty()).isTrue();
+        assertThat(c.get(LiveConfig.SECTION)).isEqualTo(new LiveConfig(true, 32, 1024, Duration.ofMinutes(5), 20));
         assertThat(c.get(SelfmonConfig.SECTION).interval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.get(RateConfig.SECTION).maxGap()).isNull();
         assertThat(c.get(RateConfig.SECTION).maxGapFor(Duration.ofSeconds(5))).isEqualTo(Duration.ofMinutes(3));
@@ -57,6 +60,30 @@ class ConfigLoaderTest {
         assertThat(described).doesNotContain("s3cr3t").doesNotContain("from-file").doesNotContain("pw-file")
                 .contains("teleflux.influx.token = (set, redacted)");
         assertThat(c.toString()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void theLiveViewTokenComesFromTheEnvironmentFirstAndNeverPrints() throws Exception {
+        Path tokenFile = dir.resolve("http-token");
+        Files.writeString(tokenFile, "file-live-token\n");
+        String conf = "teleflux.influx { org = acme, token = t }\nteleflux.http { token = inline-live-token, token-file = \""
+                + tokenFile + "\" }";
+        TelefluxConfig fromFile = Components.load(write(conf), Map.of());
+        assertThat(fromFile.get(HttpConfig.SECTION).token().reveal()).isEqualTo("file-live-token");
+        TelefluxConfig c = Components.load(write(conf), Map.of("TELEFLUX_HTTP_TOKEN", "env-live-token"));
+        assertThat(c.get(HttpConfig.SECTION).token().reveal()).isEqualTo("env-live-token");
+        assertThat(ConfigLoader.describe(c)).doesNotContain("live-token").contains("teleflux.http.token = (set, redacted)");
+    }
+
+    @Test
+    void liveSettingsAreValidated() throws Exception {
+        assertThatThrownBy(() -> Components.load(write("teleflux.influx { org = a, token = t }\n"
+                + "teleflux.live { max-clients = 0, client-buffer = 1, history = 2h, top = 500 }"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("teleflux.live.max-clients: 0 is out of range")
+                .hasMessageContaining("teleflux.live.client-buffer: 1 is out of range")
+                .hasMessageContaining("teleflux.live.history: ")
+                .hasMessageContaining("teleflux.live.top: 500 is out of range 1..200");
     }
 
     @Test

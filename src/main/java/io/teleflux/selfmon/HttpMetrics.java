@@ -1,0 +1,9 @@
+package io.teleflux.selfmon;
+
+/** The names of the HTTP endpoint's own self-metrics. */
+public final class HttpMetrics {
+    public static final String HTTP_UNAUTHORIZED_TOTAL = "teleflux_http_unauthorized_total";
+
+    private HttpMetrics() {
+    }
+}
