@@ -46,6 +46,8 @@ class LiveViewBrowserIT {
     private static final int DEVICES = 4;
     private static final int INTERFACES = 6;
     private static final int TOP = 10;
+    /** Also the SNMP poll interval: a series counts as stale after 2.5 of them, a window wide enough to read the fleet. */
+    private static final long SEND_INTERVAL_MS = 2_000;
 
     @Test
     void pageShowsTheRatesWrittenToInfluxAndRanksTheFleet() throws Exception {
@@ -55,17 +57,18 @@ class LiveViewBrowserIT {
              SnmpAgentSimulator agent = new SnmpAgentSimulator(model, 1, "127.0.0.1", 0, List.of())) {
             agent.start();
             Collector collector = TestCollector.start(TestCollector.v1(influx.url()) + """
+                    teleflux.live.top = %d
                     teleflux.snmp {
-                      interval = 2s
+                      interval = %ds
                       timeout = 1s
                       targets = [ { name = "%s", address = "127.0.0.1:%d", version = "2c", community = "%s" } ]
                     }
-                    """.formatted(device, agent.port(), device));
+                    """.formatted(TOP, SEND_INTERVAL_MS / 1000, device, agent.port(), device));
             Path profile = TempDirs.create("teleflux-chromium-");
             WebDriver browser = null;
             try (DialoutSimulator sim = new DialoutSimulator(model,
                     DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), DEVICES)
-                            .withInterval(Duration.ofSeconds(1)))) {
+                            .withInterval(Duration.ofMillis(SEND_INTERVAL_MS)))) {
                 sim.start();
                 assertThat(sim.awaitConnected(DEVICES, Duration.ofSeconds(60))).isTrue();
                 Sender sender = new Sender(sim);
@@ -97,12 +100,26 @@ class LiveViewBrowserIT {
 
                 screenshot(browser, "live-view-device.png");
 
-                // the devices stop sending: the page greys the device out, and the last values stay
+                // the devices fall silent: before they count as stale (2.5 intervals) the fleet table holds
+                // still, ranked as InfluxDB's last values of every series rank them
                 sender.stopAndJoin();
                 agent.close();
-                wait.until(d -> d.findElement(By.id("device-title")).getAttribute("class").contains("stale"));
+                List<Map<String, String>> fleet = stableFleet(browser);
+                screenshot(browser, "live-view-fleet.png");
                 TestCollector.flush(collector);
+                List<String> expectedTop = topByUtil(influx);
+                assertThat(fleet).extracting(r -> r.get("device") + "|" + r.get("interface") + "|" + r.get("source"))
+                        .as("fleet ranking").containsExactlyElementsOf(expectedTop.subList(0, Math.min(TOP, expectedTop.size())));
+                for (Map<String, String> row : fleet) {
+                    Map<String, Object> stored = storedAt(influx, row.get("device"), row.get("interface"), row.get("source"),
+                            Long.parseLong(row.get("t")));
+                    assertThat(stored).as("InfluxDB has the fleet row's sample: %s", row).isNotNull();
+                    assertThat(Double.parseDouble(row.get("in-bps"))).isCloseTo(((Number) stored.get("in_bps")).doubleValue(),
+                            within(Math.abs(((Number) stored.get("in_bps")).doubleValue()) * 1e-12));
+                }
 
+                // then the page greys the device out, and keeps showing the last values
+                wait.until(d -> d.findElement(By.id("device-title")).getAttribute("class").contains("stale"));
                 List<Map<String, String>> shown = rows(browser, "#interfaces");
                 assertThat(shown).hasSize(2 * INTERFACES);
                 for (Map<String, String> row : shown) {
@@ -118,14 +135,6 @@ class LiveViewBrowserIT {
                 }
                 assertThat(browser.findElements(By.cssSelector("#interfaces tbody tr.stale")))
                         .as("every series of the silent device is greyed out").hasSize(2 * INTERFACES);
-
-                // fleet: the top-N by utilisation, as InfluxDB's last values of every series rank them
-                List<String> expectedTop = topByUtil(influx);
-                wait.until(d -> rows(d, "#fleet").size() == Math.min(TOP, expectedTop.size()));
-                List<Map<String, String>> fleet = rows(browser, "#fleet");
-                assertThat(fleet).extracting(r -> r.get("device") + "|" + r.get("interface") + "|" + r.get("source"))
-                        .as("fleet ranking").containsExactlyElementsOf(expectedTop.subList(0, fleet.size()));
-                screenshot(browser, "live-view-fleet.png");
             } finally {
                 if (browser != null) {
                     browser.quit();
@@ -136,7 +145,21 @@ class LiveViewBrowserIT {
         }
     }
 
-    /** Sends a sample of every device each second from a clock of its own, so the test can stop it. */
+    /** The fleet table once two reads a second apart agree (and it is not empty). */
+    private static List<Map<String, String>> stableFleet(WebDriver browser) throws InterruptedException {
+        List<Map<String, String>> last = List.of();
+        for (int i = 0; i < 20; i++) {
+            List<Map<String, String>> now = rows(browser, "#fleet");
+            if (!now.isEmpty() && now.equals(last)) {
+                return now;
+            }
+            last = now;
+            Thread.sleep(1_000);
+        }
+        throw new AssertionError("the fleet table never held still: " + last);
+    }
+
+    /** Sends a sample of every device every {@link #SEND_INTERVAL_MS} from a clock of its own, so the test can stop it. */
     private static final class Sender extends Thread {
         private final DialoutSimulator sim;
         private volatile boolean stop;
@@ -152,7 +175,7 @@ class LiveViewBrowserIT {
             while (!stop) {
                 try {
                     sim.sendSample(System.currentTimeMillis()).get();
-                    Thread.sleep(1_000);
+                    Thread.sleep(SEND_INTERVAL_MS);
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
@@ -175,7 +198,7 @@ class LiveViewBrowserIT {
         options.setBinary(CHROMIUM);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--window-size=1400,1700", "--user-data-dir=" + profile);
         return new ChromeDriver(service, options);
     }
 
