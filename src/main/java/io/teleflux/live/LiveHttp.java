@@ -5,7 +5,6 @@ import io.teleflux.selfmon.HttpEndpoint;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +95,7 @@ final class LiveHttp {
         }
         byte[] body = hub.devicesJson(q.getOrDefault("q", ""), limit).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Cache-Control", "no-store");
-        send(ex, 200, "application/json", body);
+        HttpEndpoint.respond(ex, 200, "application/json", body);
     }
 
     private void events(HttpExchange ex) throws IOException {
@@ -162,23 +161,11 @@ final class LiveHttp {
                     "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
             ex.getResponseHeaders().add("Referrer-Policy", "no-referrer");
         }
-        send(ex, 200, a.type(), a.body());
+        HttpEndpoint.respond(ex, 200, a.type(), a.body());
     }
 
     private static void text(HttpExchange ex, int status, String body) throws IOException {
-        send(ex, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        ex.getResponseHeaders().add("Content-Type", type);
-        boolean head = ex.getRequestMethod().equals("HEAD");
-        ex.sendResponseHeaders(status, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
-            }
-        }
-        ex.close();
+        HttpEndpoint.respond(ex, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Integer intParam(String s) {

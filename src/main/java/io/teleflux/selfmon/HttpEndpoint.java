@@ -102,7 +102,11 @@ public final class HttpEndpoint implements Component, AutoCloseable {
     }
 
     static void respond(HttpExchange ex, int status, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        respond(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers with {@code b} (headers only for HEAD) and ends the exchange; for every route on this server. */
+    public static void respond(HttpExchange ex, int status, String type, byte[] b) throws IOException {
         ex.getResponseHeaders().add("Content-Type", type);
         boolean head = ex.getRequestMethod().equals("HEAD");
         ex.sendResponseHeaders(status, head ? -1 : b.length);
