@@ -89,12 +89,22 @@ public final class RateStage implements PointSink, Component {
     @Override
     public void accept(List<Point> points) throws InterruptedException {
         List<Point> out = null;
+        // a batch comes from one stream or poll: its points share a source, so the max gap (which the
+        // collector derives per call from the declared interval, allocating) is looked up once
+        String gapSource = null;
+        long maxGap = 0;
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             if (!MEASUREMENT.equals(p.measurement())) {
                 continue;
             }
-            Point withRates = apply(p);
+            String source = p.tag(Schema.TAG_SOURCE);
+            source = source == null ? "" : source;
+            if (!source.equals(gapSource)) {
+                gapSource = source;
+                maxGap = maxGapMsBySource.applyAsLong(source);
+            }
+            Point withRates = apply(p, maxGap);
             if (withRates != p) {
                 if (out == null) {
                     out = new ArrayList<>(points);
@@ -107,7 +117,7 @@ public final class RateStage implements PointSink, Component {
     }
 
     /** Returns the point with rate fields added, or the same instance when there is nothing to add. */
-    Point apply(Point p) {
+    private Point apply(Point p, long maxGap) {
         String device = p.tag(Schema.TAG_DEVICE);
         String iface = p.tag(Schema.TAG_INTERFACE);
         if (device == null || iface == null) {
@@ -122,7 +132,6 @@ public final class RateStage implements PointSink, Component {
             long created = clock.getAsLong();
             s = series.computeIfAbsent(key, k -> new Series(created));
         }
-        long maxGap = maxGapMsBySource.applyAsLong(source == null ? "" : source);
         boolean counter32 = p.hasHint(Point.HINT_COUNTER32);
         boolean reset = p.hasHint(Point.HINT_RESET);
         double[] rates = null;
