@@ -93,6 +93,7 @@ public final class RateStage implements PointSink, Component {
         // collector derives per call from the declared interval, allocating) is looked up once
         String gapSource = null;
         long maxGap = 0;
+        Shape shape = new Shape();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             if (!MEASUREMENT.equals(p.measurement())) {
@@ -104,7 +105,7 @@ public final class RateStage implements PointSink, Component {
                 gapSource = source;
                 maxGap = maxGapMsBySource.applyAsLong(source);
             }
-            Point withRates = apply(p, maxGap);
+            Point withRates = apply(p, maxGap, shape);
             if (withRates != p) {
                 if (out == null) {
                     out = new ArrayList<>(points);
@@ -117,7 +118,7 @@ public final class RateStage implements PointSink, Component {
     }
 
     /** Returns the point with rate fields added, or the same instance when there is nothing to add. */
-    private Point apply(Point p, long maxGap) {
+    private Point apply(Point p, long maxGap, Shape shape) {
         String device = p.tag(Schema.TAG_DEVICE);
         String iface = p.tag(Schema.TAG_INTERFACE);
         if (device == null || iface == null) {
@@ -138,13 +139,14 @@ public final class RateStage implements PointSink, Component {
         double speed;
         synchronized (s) {
             s.lastSeenMs = clock.getAsLong();
-            int si = p.fieldIndex(Schema.SPEED_BPS);
+            int[] idx = shape.indices(p);
+            int si = idx[COUNTERS.length];
             if (si >= 0 && p.fieldType(si) == Point.LONG && p.longValue(si) > 0) {
                 s.speedBps = p.longValue(si);
             }
             speed = s.speedBps;
             for (int c = 0; c < COUNTERS.length; c++) {
-                int fi = p.fieldIndex(COUNTERS[c]);
+                int fi = idx[c];
                 if (fi < 0 || p.fieldType(fi) != Point.LONG) {
                     continue;
                 }
@@ -180,7 +182,9 @@ public final class RateStage implements PointSink, Component {
                 values[n++] = rates[1] / speed * 100.0;
             }
         }
-        return p.withDoubleFields(keys, values, n);
+        Point out = p.withDoubleFields(keys, values, n, shape.lastOut);
+        shape.lastOut = out;
+        return out;
     }
 
     private void maybeSweep(long nowMs) {
@@ -207,6 +211,30 @@ public final class RateStage implements PointSink, Component {
     /** The number of series currently remembered. */
     public int seriesCount() {
         return series.size();
+    }
+
+    /**
+     * What one batch's points share: the interface points of one message come from one builder and
+     * share their field-key array, so the counters' and the speed's field indices are found once
+     * per run of them, and their points with rates share one key array in turn (see
+     * {@link Point#withDoubleFields(String[], double[], int, Point)}).
+     */
+    private static final class Shape {
+        private Point keysOf;
+        private final int[] indices = new int[COUNTERS.length + 1];
+        Point lastOut;
+
+        /** Field index of each counter, then of {@code speed_bps}; -1 where absent. */
+        int[] indices(Point p) {
+            if (!p.sameFieldKeys(keysOf)) {
+                for (int c = 0; c < COUNTERS.length; c++) {
+                    indices[c] = p.fieldIndex(COUNTERS[c]);
+                }
+                indices[COUNTERS.length] = p.fieldIndex(Schema.SPEED_BPS);
+                keysOf = p;
+            }
+            return indices;
+        }
     }
 
     /** Built for every interface point: a record spares concatenating (copying) the three tag values. */
