@@ -111,11 +111,12 @@ public final class BenchMain {
             g.ops().forEach((name, op) -> il.add(name, Interleaved.timed(op, roundMs)));
             Map<String, Interleaved.Result> r = il.run(warmup, rounds, null);
             System.out.printf("%n%s: %s%n", g.name(), g.input());
-            System.out.printf("  %-16s %12s %12s   %s%n", "side", "messages/s", "us/message", "ratio to " + g.reference()
-                    + ": median (spread of the per-round ratios)");
+            System.out.printf("  %-16s %12s %12s %14s %12s   %s%n", "side", "messages/s", "us/message", "CPU us/message",
+                    "bytes alloc", "ratio to " + g.reference() + ": median (spread of the per-round ratios)");
             for (Interleaved.Result x : r.values()) {
-                System.out.printf("  %-16s %,12.0f %12.1f   %s%n", x.name(), x.medianRate(), 1e6 / x.medianRate(),
-                        x.name().equals(g.reference()) ? "1" : x.ratioSpread());
+                double[] cost = threadCost(g.ops().get(x.name()), smoke ? 10 : 2_000);
+                System.out.printf("  %-16s %,12.0f %12.1f %14.1f %,12.0f   %s%n", x.name(), x.medianRate(), 1e6 / x.medianRate(),
+                        cost[0], cost[1], x.name().equals(g.reference()) ? "1" : x.ratioSpread());
             }
             System.out.printf("ratio %s teleflux / %s = %.2f%s%n", g.name(), g.reference(), r.get("teleflux").medianRatio(),
                     g.name().equals("h3c") ? " (goal >= 0.60)" : "");
@@ -123,6 +124,28 @@ public final class BenchMain {
         if (smoke) {
             System.out.println("(smoke run: the figures mean nothing)");
         }
+    }
+
+    /**
+     * {@code [thread CPU µs, bytes allocated]} per call over {@code calls} calls on this thread: unlike
+     * messages/s, neither moves when the machine's other work takes the CPU away, so a change's
+     * effect shows in them when the interleaved ratios' spread hides it.
+     */
+    private static double[] threadCost(Interleaved.Op op, int calls) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        long acc = 0;
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        long a0 = mx.getThreadAllocatedBytes(id);
+        for (int i = 0; i < calls; i++) {
+            acc += op.run();
+        }
+        long a1 = mx.getThreadAllocatedBytes(id);
+        long cpu1 = mx.getCurrentThreadCpuTime();
+        if (acc == Long.MIN_VALUE) {
+            System.out.print(""); // keeps the results alive
+        }
+        return new double[] {(cpu1 - cpu0) / 1e3 / calls, (double) (a1 - a0) / calls};
     }
 
     private static Map.Entry<String, Interleaved.Op> op(String name, Interleaved.Op op) {

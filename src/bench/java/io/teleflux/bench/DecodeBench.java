@@ -22,6 +22,7 @@ import io.teleflux.proto.h3cv3.DialoutV3Args;
 import io.teleflux.proto.huawei.IfmClassic;
 import io.teleflux.proto.huawei.TelemetryRowGPB;
 import io.teleflux.proto.huawei.serviceArgs;
+import io.teleflux.rate.RateConfig;
 import io.teleflux.rate.RateStage;
 import io.teleflux.selfmon.Metrics;
 import io.teleflux.sim.CounterModel;
@@ -33,6 +34,7 @@ import io.teleflux.sim.gnmi.BenchNotifications;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,7 +91,10 @@ final class DecodeBench {
                 LineProtocol.append(batch.get(i), lines);
             }
         };
-        rates = new RateStage(encode, source -> 60_000L, 1_000L, 1_000_000, new Metrics());
+        // the max gap as the collector resolves it (teleflux.rate.max-gap = auto, 10 s sampling): per point
+        RateConfig auto = new RateConfig(null, Duration.ofMinutes(10), 1_000_000);
+        rates = new RateStage(encode, source -> auto.maxGapFor(Duration.ofSeconds(10)).toMillis(), 1_000L, 1_000_000,
+                new Metrics());
     }
 
     /** Every operation once, checking that each vendor's input gives its 48 interface points: else the figures mean nothing. */

@@ -48,6 +48,34 @@ final class ProcCpu {
         return m;
     }
 
+    /**
+     * Per thread group of {@code pid} (as {@link #byThread}): {@code [seconds on a CPU, seconds
+     * runnable but waiting for a CPU, threads]} from {@code /proc/<pid>/task/<tid>/schedstat}. The
+     * waiting time tells a collector starved of CPU by the machine's other work from one that sleeps
+     * because no work reaches it; empty where the kernel keeps no schedstat.
+     */
+    static Map<String, double[]> schedByThread(long pid) {
+        Map<String, double[]> m = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    String[] f = Files.readString(t.resolve("schedstat")).strip().split(" ");
+                    double[] v = m.computeIfAbsent(comm.replaceAll("[0-9]+$", "").replaceAll("[#_ -]+$", ""),
+                            k -> new double[3]);
+                    v[0] += Long.parseLong(f[0]) / 1e9;
+                    v[1] += Long.parseLong(f[1]) / 1e9;
+                    v[2] += 1;
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile, or no schedstat
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return m;
+    }
+
     static long self() {
         return ProcessHandle.current().pid();
     }

@@ -123,6 +123,9 @@ final class PythonBaselineBench {
             for (Fed f : List.of(teleflux, plain)) {
                 printThreads(f.s.name(), f.threads, f.cpuTotal);
             }
+            for (Fed f : List.of(python, teleflux, plain)) {
+                printSched(f);
+            }
             System.out.printf("  load after (uptime): %s%n", loadAverage());
 
             System.out.println();
@@ -220,6 +223,9 @@ final class PythonBaselineBench {
         final boolean own;
         final List<Window> windows = new ArrayList<>();
         final Map<String, Double> threads = new java.util.HashMap<>();
+        /** Over the measured windows only, per thread group: seconds on a CPU, seconds waiting for one, threads. */
+        final Map<String, double[]> sched = new java.util.TreeMap<>();
+        double windowSeconds;
         double cpuTotal;
 
         Fed(ServerUnderTest s, ReplayCorpus corpus) {
@@ -240,6 +246,7 @@ final class PythonBaselineBench {
 
         double round(int seconds) throws Exception {
             Map<String, Double> threads0 = own ? ProcCpu.byThread(s.pid()) : Map.of();
+            Map<String, double[]> sched0 = own ? ProcCpu.schedByThread(s.pid()) : Map.of();
             long m0 = s.messages();
             long p0 = s.points();
             double c0 = ProcCpu.seconds(s.pid());
@@ -254,6 +261,16 @@ final class PythonBaselineBench {
             double d1 = ProcCpu.seconds(ProcCpu.self());
             long sent1 = gen.sent();
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            if (own) {
+                ProcCpu.schedByThread(s.pid()).forEach((k, v) -> {
+                    double[] a = sched0.getOrDefault(k, new double[3]);
+                    double[] acc = sched.computeIfAbsent(k, x -> new double[3]);
+                    acc[0] += v[0] - a[0];
+                    acc[1] += v[1] - a[1];
+                    acc[2] = Math.max(acc[2], v[2]);
+                });
+                windowSeconds += elapsed;
+            }
             gen.pause();
             if (gen.failure() != null) {
                 throw new IllegalStateException(s.name() + " ended a dial-out stream: " + gen.failure() + "\n" + s.diagnostics());
@@ -318,6 +335,35 @@ final class PythonBaselineBench {
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sb.append(String.format(", %s %.0f%%", e.getKey(), 100 * e.getValue() / total)));
         System.out.printf("  %s CPU by thread: %s%n", name, sb.length() == 0 ? "-" : sb.substring(2));
+    }
+
+    /**
+     * While the server had the load (measured windows only): cores it ran on, cores it was runnable
+     * but waited for a CPU (the machine's other work, the generator included), and, for the decode
+     * workers, the share of their time they slept: waiting is CPU starvation, sleeping is work not
+     * reaching them (latency-bound).
+     */
+    private static void printSched(Fed f) {
+        if (f.sched.isEmpty() || f.windowSeconds == 0) {
+            return;
+        }
+        double run = 0;
+        double wait = 0;
+        for (double[] v : f.sched.values()) {
+            run += v[0];
+            wait += v[1];
+        }
+        double t = f.windowSeconds;
+        StringBuilder sb = new StringBuilder(String.format("  %s while loaded: on a CPU %.2f cores, runnable but waiting"
+                + " for a CPU %.2f cores", f.s.name(), run / t, wait / t));
+        double[] d = f.sched.get("dialout-decode");
+        if (d != null && d[2] > 0) {
+            double busy = d[0] / (t * d[2]);
+            double waiting = d[1] / (t * d[2]);
+            sb.append(String.format("; %d decode workers: running %.0f%%, waiting for a CPU %.0f%%, asleep %.0f%%",
+                    (int) d[2], 100 * busy, 100 * waiting, 100 * Math.max(0, 1 - busy - waiting)));
+        }
+        System.out.println(sb);
     }
 
     private interface Check {

@@ -461,9 +461,24 @@ public final class Point {
      * adds rates to every interface point, and a builder round trip costs it several.
      */
     public Point withDoubleFields(String[] keys, double[] values, int n) {
+        return withDoubleFields(keys, values, n, null);
+    }
+
+    /**
+     * As {@link #withDoubleFields(String[], double[], int)}; when the result has the same field keys
+     * (the same strings) and types as {@code like}, it shares {@code like}'s key and type arrays, as
+     * points of one builder do: the encoder then looks the field names up once for a run of such
+     * points instead of once per point.
+     */
+    public Point withDoubleFields(String[] keys, double[] values, int n, Point like) {
         int len = fieldKeys.length;
-        String[] k = Arrays.copyOf(fieldKeys, len + n);
-        byte[] t = Arrays.copyOf(fieldTypes, len + n);
+        // keys and types are built in this thread's scratch first: when they match like's, no
+        // arrays are made for them at all
+        Scratch sc = SCRATCH.get().ensure(len + n);
+        String[] k = sc.keys;
+        byte[] t = sc.types;
+        System.arraycopy(fieldKeys, 0, k, 0, len);
+        System.arraycopy(fieldTypes, 0, t, 0, len);
         long[] b = Arrays.copyOf(fieldBits, len + n);
         String[] s = fieldStrings.length == 0 ? NO_STRINGS : Arrays.copyOf(fieldStrings, len + n);
         int m = len;
@@ -490,11 +505,52 @@ public final class Point {
             }
         }
         if (m < len + n) {
-            k = Arrays.copyOf(k, m);
-            t = Arrays.copyOf(t, m);
             b = Arrays.copyOf(b, m);
             s = s.length == 0 ? s : Arrays.copyOf(s, m);
         }
-        return new Point(measurement, tags, k, t, b, s, timeMs, hints);
+        String[] keysOut;
+        byte[] typesOut;
+        if (like != null && sameRefs(like.fieldKeys, k, m) && Arrays.equals(like.fieldTypes, 0, like.fieldTypes.length, t, 0, m)) {
+            keysOut = like.fieldKeys;
+            typesOut = like.fieldTypes;
+        } else {
+            keysOut = Arrays.copyOf(k, m);
+            typesOut = Arrays.copyOf(t, m);
+        }
+        Arrays.fill(k, 0, m, null); // the scratch must not keep strings alive
+        return new Point(measurement, tags, keysOut, typesOut, b, s, timeMs, hints);
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread room for the keys and types {@link #withDoubleFields} builds. */
+    private static final class Scratch {
+        String[] keys = new String[32];
+        byte[] types = new byte[32];
+
+        Scratch ensure(int size) {
+            if (keys.length < size) {
+                keys = new String[Math.max(size, 2 * keys.length)];
+                types = new byte[keys.length];
+            }
+            return this;
+        }
+    }
+
+    /** True when this point's field keys are the very array of {@code other}'s (shared, as from one builder). */
+    public boolean sameFieldKeys(Point other) {
+        return other != null && other.fieldKeys == fieldKeys;
+    }
+
+    private static boolean sameRefs(String[] a, String[] b, int n) {
+        if (a.length != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

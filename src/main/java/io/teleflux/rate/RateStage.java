@@ -89,12 +89,23 @@ public final class RateStage implements PointSink, Component {
     @Override
     public void accept(List<Point> points) throws InterruptedException {
         List<Point> out = null;
+        // a batch comes from one stream or poll: its points share a source, so the max gap (which the
+        // collector derives per call from the declared interval, allocating) is looked up once
+        String gapSource = null;
+        long maxGap = 0;
+        Shape shape = new Shape();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             if (!MEASUREMENT.equals(p.measurement())) {
                 continue;
             }
-            Point withRates = apply(p);
+            String source = p.tag(Schema.TAG_SOURCE);
+            source = source == null ? "" : source;
+            if (!source.equals(gapSource)) {
+                gapSource = source;
+                maxGap = maxGapMsBySource.applyAsLong(source);
+            }
+            Point withRates = apply(p, maxGap, shape);
             if (withRates != p) {
                 if (out == null) {
                     out = new ArrayList<>(points);
@@ -107,7 +118,7 @@ public final class RateStage implements PointSink, Component {
     }
 
     /** Returns the point with rate fields added, or the same instance when there is nothing to add. */
-    Point apply(Point p) {
+    private Point apply(Point p, long maxGap, Shape shape) {
         String device = p.tag(Schema.TAG_DEVICE);
         String iface = p.tag(Schema.TAG_INTERFACE);
         if (device == null || iface == null) {
@@ -122,20 +133,20 @@ public final class RateStage implements PointSink, Component {
             long created = clock.getAsLong();
             s = series.computeIfAbsent(key, k -> new Series(created));
         }
-        long maxGap = maxGapMsBySource.applyAsLong(source == null ? "" : source);
         boolean counter32 = p.hasHint(Point.HINT_COUNTER32);
         boolean reset = p.hasHint(Point.HINT_RESET);
         double[] rates = null;
         double speed;
         synchronized (s) {
             s.lastSeenMs = clock.getAsLong();
-            int si = p.fieldIndex(Schema.SPEED_BPS);
+            int[] idx = shape.indices(p);
+            int si = idx[COUNTERS.length];
             if (si >= 0 && p.fieldType(si) == Point.LONG && p.longValue(si) > 0) {
                 s.speedBps = p.longValue(si);
             }
             speed = s.speedBps;
             for (int c = 0; c < COUNTERS.length; c++) {
-                int fi = p.fieldIndex(COUNTERS[c]);
+                int fi = idx[c];
                 if (fi < 0 || p.fieldType(fi) != Point.LONG) {
                     continue;
                 }
@@ -171,7 +182,9 @@ public final class RateStage implements PointSink, Component {
                 values[n++] = rates[1] / speed * 100.0;
             }
         }
-        return p.withDoubleFields(keys, values, n);
+        Point out = p.withDoubleFields(keys, values, n, shape.lastOut);
+        shape.lastOut = out;
+        return out;
     }
 
     private void maybeSweep(long nowMs) {
@@ -198,6 +211,30 @@ public final class RateStage implements PointSink, Component {
     /** The number of series currently remembered. */
     public int seriesCount() {
         return series.size();
+    }
+
+    /**
+     * What one batch's points share: the interface points of one message come from one builder and
+     * share their field-key array, so the counters' and the speed's field indices are found once
+     * per run of them, and their points with rates share one key array in turn (see
+     * {@link Point#withDoubleFields(String[], double[], int, Point)}).
+     */
+    private static final class Shape {
+        private Point keysOf;
+        private final int[] indices = new int[COUNTERS.length + 1];
+        Point lastOut;
+
+        /** Field index of each counter, then of {@code speed_bps}; -1 where absent. */
+        int[] indices(Point p) {
+            if (!p.sameFieldKeys(keysOf)) {
+                for (int c = 0; c < COUNTERS.length; c++) {
+                    indices[c] = p.fieldIndex(COUNTERS[c]);
+                }
+                indices[COUNTERS.length] = p.fieldIndex(Schema.SPEED_BPS);
+                keysOf = p;
+            }
+            return indices;
+        }
     }
 
     /** Built for every interface point: a record spares concatenating (copying) the three tag values. */

@@ -58,4 +58,26 @@ class PointWithDoubleFieldsTest {
         same(p, new String[] {"r", "r"}, new double[] {1.0, 2.0}, 2);
         assertThat(p.withDoubleFields(new String[] {"r", "r"}, new double[] {1.0, 2.0}, 2).field("r")).isEqualTo(2.0);
     }
+
+    @Test
+    void sharesTheKeysOfALikePointOnlyWhenKeysAndTypesMatch() {
+        Point.Builder b = Point.builder("interface").tag("device", "d");
+        Point p1 = b.tag("interface", "Eth1").field("in_octets", 10L).field("speed_bps", 1000L).time(5).build();
+        Point p2 = Point.builder("interface").tag("device", "d").tag("interface", "Eth2").field("in_octets", 20L)
+                .field("speed_bps", 1000L).time(5).build();
+        String[] rates = {"in_bps", "out_bps"};
+        Point r1 = p1.withDoubleFields(rates, new double[] {1.0, 2.0}, 2, null);
+        Point r2 = p2.withDoubleFields(rates, new double[] {3.0, 4.0}, 2, r1);
+        assertThat(r2.sameFieldKeys(r1)).isTrue();
+        assertThat(r2).isEqualTo(viaBuilder(p2, rates, new double[] {3.0, 4.0}, 2));
+        // a rate missing (NaN) makes other keys: nothing shared, and the values stay right
+        Point r3 = p2.withDoubleFields(rates, new double[] {Double.NaN, 4.0}, 2, r1);
+        assertThat(r3.sameFieldKeys(r1)).isFalse();
+        assertThat(LineProtocol.encode(r3)).isEqualTo("interface,device=d,interface=Eth2 in_octets=20i,speed_bps=1000i,out_bps=4 5");
+        // same keys, another type (speed_bps a double here): not shared either
+        Point p4 = Point.builder("interface").tag("device", "d").field("in_octets", 1L).field("speed_bps", 1.5).time(5).build();
+        Point r4 = p4.withDoubleFields(rates, new double[] {1.0, 2.0}, 2, r1);
+        assertThat(r4.sameFieldKeys(r1)).isFalse();
+        assertThat(r4.fieldType(1)).isEqualTo(Point.DOUBLE);
+    }
 }
