@@ -72,7 +72,8 @@ public final class Relay implements Component {
                 .describe(KafkaMetrics.RELAY_COMMITTED, Metrics.Type.GAUGE,
                         "The last offset this relay committed, by partition (topic-N).")
                 .describe(KafkaMetrics.RELAY_LAG, Metrics.Type.GAUGE,
-                        "Records in the partitions assigned to this relay that it has not consumed yet.")
+                        "Records in the partitions assigned to this relay not yet written to InfluxDB and committed "
+                                + "(as of the last poll).")
                 .describe(KafkaMetrics.RELAY_REBALANCES, Metrics.Type.COUNTER,
                         "Partition assignments this relay received (rebalances of the group).")
                 .describe(KafkaMetrics.RELAY_FAILURES, Metrics.Type.COUNTER,
@@ -141,10 +142,12 @@ public final class Relay implements Component {
                 } catch (WakeupException e) {
                     break;
                 }
-                updateLag();
                 if (!polled.isEmpty()) {
+                    updateLag(); // what the poll brought counts until it is committed
                     relay(polled);
                 }
+                // after the write: a batch InfluxDB did not take is rewound, so its records count as lag
+                updateLag();
             }
         } catch (WakeupException e) {
             // close() during a commit: what was not committed is read again by the next owner
@@ -203,21 +206,31 @@ public final class Relay implements Component {
         if (!next.isEmpty()) {
             consumer.commitSync(next);
             commits.inc();
-            next.forEach((tp, om) -> {
-                if (committed.put(tp, om.offset()) == null) {
-                    metrics.gauge(KafkaMetrics.RELAY_COMMITTED, () -> committed.getOrDefault(tp, 0L), "partition",
-                            tp.toString());
-                }
-            });
+            next.forEach((tp, om) -> committed(tp, om.offset()));
         }
     }
 
+    /** Lag = the partition's end (as of the last fetch) minus the offset committed for it. */
     private void updateLag() {
         for (TopicPartition tp : assigned) {
             OptionalLong l = consumer.currentLag(tp);
-            if (l.isPresent()) {
-                lag.put(tp, l.getAsLong());
+            if (l.isEmpty()) {
+                continue;
             }
+            long end;
+            try {
+                end = consumer.position(tp, Duration.ZERO) + l.getAsLong();
+            } catch (RuntimeException e) {
+                continue; // no position yet
+            }
+            Long c = committed.get(tp);
+            lag.put(tp, c == null ? l.getAsLong() : Math.max(0, end - c));
+        }
+    }
+
+    private void committed(TopicPartition tp, long offset) {
+        if (committed.put(tp, offset) == null) {
+            metrics.gauge(KafkaMetrics.RELAY_COMMITTED, () -> committed.getOrDefault(tp, 0L), "partition", tp.toString());
         }
     }
 
@@ -248,6 +261,16 @@ public final class Relay implements Component {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assigned.addAll(partitions);
             rebalances.inc();
+            try {
+                // the group's offsets, where this relay starts: the base of the lag until it commits itself
+                consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(5)).forEach((tp, om) -> {
+                    if (om != null) {
+                        committed(tp, om.offset());
+                    }
+                });
+            } catch (RuntimeException e) {
+                log.debug("committed offsets of {}: {}", partitions, e.toString());
+            }
             if (!partitions.isEmpty()) {
                 log.info("Assigned partitions {}", partitions);
             }
