@@ -21,26 +21,26 @@ final class ClientProps {
         p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
         KafkaConfig.Security s = cfg.security();
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, s.protocol());
-        if (s.sasl()) {
-            p.put(SaslConfigs.SASL_MECHANISM, s.saslMechanism());
-            String module = s.saslMechanism().equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+        if (s.usesSasl()) {
+            p.put(SaslConfigs.SASL_MECHANISM, s.sasl().mechanism());
+            String module = s.sasl().mechanism().equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                     : "org.apache.kafka.common.security.scram.ScramLoginModule";
             // a Password-typed setting: Kafka's own config dump shows it as [hidden]
-            p.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + jaas(s.saslUsername())
-                    + "\" password=\"" + jaas(s.saslPassword().reveal()) + "\";");
+            p.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + jaas(s.sasl().username())
+                    + "\" password=\"" + jaas(s.sasl().password().reveal()) + "\";");
         }
-        if (s.tls()) {
-            if (s.truststore() != null) {
-                p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, s.truststore().toString());
-                p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, storeType(s.truststore().toString()));
-                if (!s.truststorePassword().isEmpty()) {
-                    p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, s.truststorePassword().reveal());
+        if (s.usesTls()) {
+            if (s.tls().truststore() != null) {
+                p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, s.tls().truststore().toString());
+                p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, storeType(s.tls().truststore().toString()));
+                if (!s.tls().truststorePassword().isEmpty()) {
+                    p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, s.tls().truststorePassword().reveal());
                 }
             }
-            if (s.keystore() != null) {
-                p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, s.keystore().toString());
-                p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, storeType(s.keystore().toString()));
-                p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, s.keystorePassword().reveal());
+            if (s.tls().keystore() != null) {
+                p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, s.tls().keystore().toString());
+                p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, storeType(s.tls().keystore().toString()));
+                p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, s.tls().keystorePassword().reveal());
             }
         }
         return p;

@@ -36,15 +36,22 @@ public record KafkaConfig(boolean enabled, List<String> bootstrapServers, String
     }
 
     /** How the clients reach the brokers; passwords are {@link Secret}s (redacted in check-config, never logged). */
-    public record Security(String protocol, String saslMechanism, String saslUsername, Secret saslPassword,
-                           Path truststore, Secret truststorePassword, Path keystore, Secret keystorePassword) {
-        boolean sasl() {
+    public record Security(String protocol, Sasl sasl, Tls tls) {
+        boolean usesSasl() {
             return protocol.startsWith("SASL_");
         }
 
-        boolean tls() {
+        boolean usesTls() {
             return protocol.equals("SSL") || protocol.equals("SASL_SSL");
         }
+    }
+
+    /** {@code security.sasl}. */
+    public record Sasl(String mechanism, String username, Secret password) {
+    }
+
+    /** {@code security.tls}: null paths are not set. */
+    public record Tls(Path truststore, Secret truststorePassword, Path keystore, Secret keystorePassword) {
     }
 
     /** {@code teleflux.kafka}. */
@@ -152,7 +159,7 @@ public record KafkaConfig(boolean enabled, List<String> bootstrapServers, String
         if (keystore != null && ksPass.isEmpty()) {
             r.problem(p + "tls.keystore-password: required with tls.keystore (or " + ENV_KEYSTORE_PASSWORD + ")");
         }
-        return new Security(protocol, mechanism, user, password, truststore, tsPass, keystore, ksPass);
+        return new Security(protocol, new Sasl(mechanism, user, password), new Tls(truststore, tsPass, keystore, ksPass));
     }
 
     /** A keystore path: empty = none; else it must be a readable file. */
