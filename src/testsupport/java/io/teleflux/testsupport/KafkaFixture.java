@@ -43,17 +43,35 @@ public final class KafkaFixture implements AutoCloseable {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     private final Path dir;
+    /** SASL/PLAIN on the client listener when set: {@code user} with {@code password}, plus the fixture's own admin. */
+    private final String saslUser;
+    private final String saslPassword;
+    private static final String ADMIN_PASSWORD = "fixture-admin-pw";
     private int port;
     private int controllerPort;
     private ManagedProcess process;
 
-    private KafkaFixture() {
+    private KafkaFixture(String saslUser, String saslPassword) {
+        this.saslUser = saslUser;
+        this.saslPassword = saslPassword;
         this.dir = TempDirs.create("teleflux-kafka-");
     }
 
     /** Formats the storage, starts the broker and waits until it is ready. */
     public static KafkaFixture launch() {
-        KafkaFixture f = new KafkaFixture();
+        return launch(null, null);
+    }
+
+    /**
+     * A broker whose client listener is SASL_PLAINTEXT with mechanism PLAIN, knowing {@code user}
+     * with {@code password} (and the fixture's own admin, which {@link #admin()} uses).
+     */
+    public static KafkaFixture launchWithSasl(String user, String password) {
+        return launch(user, password);
+    }
+
+    private static KafkaFixture launch(String user, String password) {
+        KafkaFixture f = new KafkaFixture(user, password);
         try {
             f.firstStart();
             return f;
@@ -114,6 +132,15 @@ public final class KafkaFixture implements AutoCloseable {
                 auto.create.topics.enable=false
                 log.flush.interval.messages=9223372036854775807
                 """.formatted(controllerPort, port, controllerPort, port, dir.resolve("data"));
+        if (saslUser != null) {
+            props = props.replace("PLAINTEXT://127.0.0.1:" + port, "SASL_PLAINTEXT://127.0.0.1:" + port)
+                    .replace("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,", "listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,")
+                    .replace("inter.broker.listener.name=PLAINTEXT", "inter.broker.listener.name=SASL_PLAINTEXT")
+                    + "sasl.enabled.mechanisms=PLAIN\nsasl.mechanism.inter.broker.protocol=PLAIN\n"
+                    + "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                    + " required username=\"admin\" password=\"" + ADMIN_PASSWORD + "\" user_admin=\"" + ADMIN_PASSWORD
+                    + "\" user_" + saslUser + "=\"" + saslPassword + "\";\n";
+        }
         String logback = """
                 <configuration>
                   <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -213,6 +240,12 @@ public final class KafkaFixture implements AutoCloseable {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        if (saslUser != null) {
+            p.put("security.protocol", "SASL_PLAINTEXT");
+            p.put("sasl.mechanism", "PLAIN");
+            p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
+                    + "password=\"" + ADMIN_PASSWORD + "\";");
+        }
         return Admin.create(p);
     }
 
