@@ -61,6 +61,11 @@ class KafkaRelayIT {
                 for (Relay r : relays) {
                     r.start();
                 }
+                // /health answers before a relay has joined the group: wait for the first rebalance to settle
+                assertThat(TestCollector.await(60, () -> relays.get(0).metric(KafkaMetrics.RELAY_PARTITIONS) > 0
+                        && relays.get(1).metric(KafkaMetrics.RELAY_PARTITIONS) > 0
+                        && relays.get(0).metric(KafkaMetrics.RELAY_PARTITIONS)
+                        + relays.get(1).metric(KafkaMetrics.RELAY_PARTITIONS) == 4)).as("two relays share 4 partitions").isTrue();
                 CounterModel model = new CounterModel(DEVICES, 48, "kafka-");
                 long t0 = (System.currentTimeMillis() / 1000) * 1000 - 3_600_000;
                 int grpc = collector.dialoutPort();
@@ -69,7 +74,6 @@ class KafkaRelayIT {
                 // 1. steady flow: both relays share the four partitions
                 sent.add(SpoolCrashIT.send(model, grpc, t0));
                 awaitAll(influx, 1, collector);
-                assertThat(relays).allSatisfy(r -> assertThat(r.metric(KafkaMetrics.RELAY_PARTITIONS)).isPositive());
                 assertThat(relays).allSatisfy(r -> assertThat(r.metric(KafkaMetrics.RELAY_COMMITS)).isPositive());
 
                 // 2. SIGKILL relay-a while the next samples flow: relay-b takes its partitions

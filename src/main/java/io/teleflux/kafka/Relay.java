@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -141,6 +142,12 @@ public final class Relay implements Component {
                     polled = consumer.poll(Duration.ofMillis(500));
                 } catch (WakeupException e) {
                     break;
+                } catch (KafkaException e) {
+                    // brokers unreachable, authentication refused, ...: the cause is for the operator to
+                    // fix; the relay keeps trying rather than ending (a restart would not cure it)
+                    rateLimited.warn("poll", "Polling Kafka failed: {}; retrying", e.toString());
+                    pause(1_000);
+                    continue;
                 }
                 if (!polled.isEmpty()) {
                     updateLag(); // what the poll brought counts until it is committed
@@ -204,7 +211,16 @@ public final class Relay implements Component {
         }
         next.keySet().retainAll(assigned); // a partition revoked meanwhile is committed by its new owner's reads
         if (!next.isEmpty()) {
-            consumer.commitSync(next);
+            try {
+                consumer.commitSync(next);
+            } catch (WakeupException e) {
+                throw e;
+            } catch (KafkaException e) {
+                // the lines are in InfluxDB; a later commit covers these offsets too, and if none comes
+                // (rebalanced away, brokers down) the next owner writes them again: same points, overwritten
+                rateLimited.warn("commit", "Committing offsets failed: {}; the records may be written again", e.toString());
+                return;
+            }
             commits.inc();
             next.forEach((tp, om) -> committed(tp, om.offset()));
         }
@@ -231,6 +247,15 @@ public final class Relay implements Component {
     private void committed(TopicPartition tp, long offset) {
         if (committed.put(tp, offset) == null) {
             metrics.gauge(KafkaMetrics.RELAY_COMMITTED, () -> committed.getOrDefault(tp, 0L), "partition", tp.toString());
+        }
+    }
+
+    private void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
         }
     }
 
