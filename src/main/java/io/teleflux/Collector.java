@@ -7,6 +7,8 @@ import io.teleflux.influx.InfluxConfig;
 import io.teleflux.influx.InfluxWriter;
 import io.teleflux.input.InputContext;
 import io.teleflux.input.InputType;
+import io.teleflux.kafka.KafkaConfig;
+import io.teleflux.kafka.KafkaOutput;
 import io.teleflux.live.LiveConfig;
 import io.teleflux.live.LiveTap;
 import io.teleflux.point.PointSink;
@@ -98,9 +100,21 @@ public final class Collector implements AutoCloseable {
         }
         long stallMs = cfg.get(HealthConfig.SECTION).stallTimeout().toMillis();
 
-        InfluxWriter writer = new InfluxWriter(cfg.get(InfluxConfig.SECTION), metrics);
-        add(writer);
-        liveness.register("influx", now -> writer.problem(now, stallMs));
+        // the outputs: InfluxDB, Kafka, or both (Components.load requires at least one)
+        List<InfluxWriter> writers = new ArrayList<>();
+        InfluxConfig influxCfg = cfg.get(InfluxConfig.SECTION);
+        if (influxCfg.enabled()) {
+            writers.add(new InfluxWriter(influxCfg, metrics));
+        }
+        KafkaConfig kafkaCfg = cfg.get(KafkaConfig.SECTION);
+        if (kafkaCfg.enabled()) {
+            writers.add(KafkaOutput.create(kafkaCfg, cfg.instance(), metrics));
+        }
+        for (InfluxWriter w : writers) {
+            add(w);
+            liveness.register(w.name(), now -> w.problem(now, stallMs));
+        }
+        Outputs writer = new Outputs(writers);
 
         RateConfig rate = cfg.get(RateConfig.SECTION);
         InputContext[] ctx = new InputContext[1]; // the rate stage asks it for intervals the inputs declare below
@@ -140,7 +154,9 @@ public final class Collector implements AutoCloseable {
             started.add(c);
         }
         LOG.info("teleflux started: instance {}, inputs {}, writing to {}", cfg.instance(),
-                running.isEmpty() ? "none" : String.join(", ", running), cfg.get(InfluxConfig.SECTION).url());
+                running.isEmpty() ? "none" : String.join(", ", running), String.join(" and ",
+                        writers.stream().map(w -> w.name().equals("influx") ? "InfluxDB " + influxCfg.url()
+                                : "Kafka topic " + kafkaCfg.topic()).toList()));
         return this;
     }
 

@@ -9,7 +9,10 @@ import io.teleflux.dialout.h3c.H3cDialoutService;
 import io.teleflux.dialout.h3cv3.H3cV3DialoutService;
 import io.teleflux.dialout.huawei.HuaweiDialoutService;
 import io.teleflux.gnmi.GnmiInput;
+import io.teleflux.config.ConfigException;
 import io.teleflux.influx.InfluxConfig;
+import io.teleflux.kafka.KafkaConfig;
+import io.teleflux.kafka.RelayConfig;
 import io.teleflux.input.InputType;
 import io.teleflux.live.LiveConfig;
 import io.teleflux.rate.RateConfig;
@@ -41,8 +44,8 @@ public final class Components {
 
     /** The parts every collector has, whose blocks are read like the inputs'. */
     static final List<Section<?>> CORE = List.of(
-            InfluxConfig.SECTION, RateConfig.SECTION, HttpConfig.SECTION, LiveConfig.SECTION, SelfmonConfig.SECTION,
-            HealthConfig.SECTION);
+            InfluxConfig.SECTION, KafkaConfig.SECTION, RelayConfig.SECTION, RateConfig.SECTION, HttpConfig.SECTION,
+            LiveConfig.SECTION, SelfmonConfig.SECTION, HealthConfig.SECTION);
 
     private Components() {
     }
@@ -55,14 +58,33 @@ public final class Components {
     }
 
     public static TelefluxConfig load(Path file) {
-        return ConfigLoader.load(file, sections());
+        return checkOutputs(ConfigLoader.load(file, sections()));
     }
 
     public static TelefluxConfig load(Path file, Map<String, String> env) {
-        return ConfigLoader.load(file, env, sections());
+        return checkOutputs(ConfigLoader.load(file, env, sections()));
     }
 
     public static TelefluxConfig fromConfig(com.typesafe.config.Config user, Map<String, String> env) {
-        return ConfigLoader.fromConfig(user, env, sections());
+        return checkOutputs(ConfigLoader.fromConfig(user, env, sections()));
+    }
+
+    /** A collector writes somewhere: InfluxDB, Kafka or both. */
+    static TelefluxConfig checkOutputs(TelefluxConfig cfg) {
+        if (!cfg.get(InfluxConfig.SECTION).enabled() && !cfg.get(KafkaConfig.SECTION).enabled()) {
+            throw new ConfigException(List.of("teleflux.influx.enabled, teleflux.kafka.enabled: both are false; "
+                    + "at least one output must be enabled"));
+        }
+        return cfg;
+    }
+
+    /** The relay's configuration: it writes to teleflux.influx, which must be enabled. */
+    public static TelefluxConfig loadRelay(Path file) {
+        TelefluxConfig cfg = ConfigLoader.load(file, sections());
+        if (!cfg.get(InfluxConfig.SECTION).enabled()) {
+            throw new ConfigException(List.of("teleflux.influx.enabled: must be true for `teleflux relay`, which "
+                    + "writes to InfluxDB"));
+        }
+        return cfg;
     }
 }

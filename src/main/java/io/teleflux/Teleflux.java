@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code java -jar teleflux.jar <command>}. */
 @Command(name = "teleflux", mixinStandardHelpOptions = true, versionProvider = Teleflux.Version.class,
         description = "Network telemetry collector: H3C gRPC dial-out and SNMP into InfluxDB.",
-        subcommands = {RunCommand.class, SimulateCommand.class, CheckConfigCommand.class, HealthCommand.class,
+        subcommands = {RunCommand.class, RelayCommand.class, SimulateCommand.class, CheckConfigCommand.class, HealthCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Teleflux implements Runnable {
 

@@ -30,16 +30,21 @@ class ArchitectureTest {
             Map.entry("io.teleflux.point", Set.of("*")),
             Map.entry("io.teleflux.config", Set.of("*")),
             Map.entry("io.teleflux.component", Set.of("*")),
-            Map.entry("io.teleflux.input", Set.of("io.teleflux.live", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.gnmi", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim")),
-            Map.entry("io.teleflux.gnmi", Set.of("io.teleflux.live", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.sim")),
-            Map.entry("io.teleflux.selfmon", Set.of("io.teleflux.live", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi", "io.teleflux.input")),
-            Map.entry("io.teleflux.rate", Set.of("io.teleflux.live", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi")),
-            Map.entry("io.teleflux.influx", Set.of("io.teleflux.live", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.sim", "io.teleflux.gnmi")),
-            Map.entry("io.teleflux.dialout", Set.of("io.teleflux.live", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.snmp", "io.teleflux.sim", "io.teleflux.gnmi")),
-            Map.entry("io.teleflux.snmp", Set.of("io.teleflux.live", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.input", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.gnmi", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim")),
+            Map.entry("io.teleflux.gnmi", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.sim")),
+            Map.entry("io.teleflux.selfmon", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi", "io.teleflux.input")),
+            Map.entry("io.teleflux.rate", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.influx", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.dialout", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.snmp", "io.teleflux.sim", "io.teleflux.gnmi")),
+            Map.entry("io.teleflux.snmp", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.sim", "io.teleflux.gnmi")),
             // the live view reads points the rate stage passes on; only the root package wires it in
-            Map.entry("io.teleflux.live", Set.of("io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi", "io.teleflux.input")),
-            Map.entry("io.teleflux.sim", Set.of("io.teleflux.live", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.gnmi")));
+            Map.entry("io.teleflux.live", Set.of("io.teleflux.kafka", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate", "io.teleflux.influx", "io.teleflux.sim", "io.teleflux.gnmi", "io.teleflux.input")),
+            Map.entry("io.teleflux.sim", Set.of("io.teleflux.live", "io.teleflux.kafka", "io.teleflux.influx", "io.teleflux.rate", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.gnmi")),
+            // the Kafka output and relay sit beside the InfluxDB writer, after the rate stage: they know
+            // line protocol and the writer machinery, nothing of the inputs or the live view
+            Map.entry("io.teleflux.kafka", Set.of("io.teleflux.live", "io.teleflux.dialout", "io.teleflux.snmp", "io.teleflux.rate",
+                    "io.teleflux.sim", "io.teleflux.gnmi", "io.teleflux.input")));
+
 
     static Map<String, Set<String>> graph() throws IOException {
         Map<String, Set<String>> g = new TreeMap<>();

@@ -20,6 +20,7 @@ public final class BenchMain {
                     usage: java -jar target/teleflux-bench.jar <benchmark> [--smoke]
                       decode   48-interface statistics, per vendor (h3c, h3cv3, huawei, cisco, gnmi): Teleflux decode+encode vs the raw\n                               parse of the same bytes, interleaved [--only VENDOR] [--rounds N] [--round-ms MS] [--warmup N]
                       compress the writer's gzip levels and strategies on real 5,000-line batches, interleaved
+                      kafka-compress  the Kafka output's codecs (lz4, zstd, snappy, gzip) on real records, interleaved
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
                       snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
@@ -38,6 +39,7 @@ public final class BenchMain {
         switch (args[0]) {
             case "decode" -> decode(args, smoke);
             case "compress" -> CompressBench.run(args, smoke);
+            case "kafka-compress" -> KafkaCompressBench.run(smoke);
             case "snmpsim" -> SnmpSimLoad.run(smoke);
             case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),

@@ -10,7 +10,7 @@ package io.teleflux.influx;
  * that forces early collections. The senders read the chunks; {@link #body()} joins them only for
  * the rare paths that need one array (the spool, a split, the v2 client).
  */
-final class Batch {
+public final class Batch {
     private final long seq;
     private final byte[][] chunks;
     private final int length;
@@ -44,26 +44,26 @@ final class Batch {
         this.lines = lines;
     }
 
-    long seq() {
+    public long seq() {
         return seq;
     }
 
-    int lines() {
+    public int lines() {
         return lines;
     }
 
     /** Bytes of line protocol. */
-    int length() {
+    public int length() {
         return length;
     }
 
     /** The body in order, as the batcher cut it; the arrays must not be changed. */
-    byte[][] chunks() {
+    public byte[][] chunks() {
         return chunks;
     }
 
     /** The body as one array: the only chunk, or a new array joining them. */
-    byte[] body() {
+    public byte[] body() {
         if (chunks.length == 1) {
             return chunks[0];
         }

@@ -21,6 +21,7 @@ final class Delivery {
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
     private final InfluxApi api;
+    private final String target;
     private final ErrorPolicy policy;
     private final WriterMetrics metrics;
     private final BooleanSupplier stopping;
@@ -33,6 +34,7 @@ final class Delivery {
      */
     Delivery(InfluxApi api, ErrorPolicy policy, WriterMetrics metrics, BooleanSupplier stopping, Clock clock) {
         this.api = api;
+        this.target = metrics.names().target();
         this.policy = policy;
         this.metrics = metrics;
         this.stopping = stopping;
@@ -91,20 +93,20 @@ final class Delivery {
                     Batch rest = unwritten(cur, todo);
                     if (handOver.test(rest)) {
                         rateLimited.warn("retry-" + r.statusLabel(),
-                                "InfluxDB write to {} failed ({} {}); {} points go to the spool and are retried from there",
-                                api.describe(), r.statusLabel(), r.detail(), rest.lines());
+                                "{} write to {} failed ({} {}); {} points go to the spool and are retried from there",
+                                target, api.describe(), r.statusLabel(), r.detail(), rest.lines());
                         return Outcome.HANDED_OVER;
                     }
                     rateLimited.warn("retry-" + r.statusLabel(),
-                            "InfluxDB write to {} failed ({} {}); retrying {} points in {} ms (attempt {})",
-                            api.describe(), r.statusLabel(), r.detail(), cur.lines(), retry.delayMs(), attempt + 1);
+                            "{} write to {} failed ({} {}); retrying {} points in {} ms (attempt {})",
+                            target, api.describe(), r.statusLabel(), r.detail(), cur.lines(), retry.delayMs(), attempt + 1);
                     backoff(retry.delayMs());
                     attempt++;
                     continue;
                 }
                 if (d instanceof ErrorPolicy.Split) {
                     Batch[] halves = cur.split();
-                    log.debug("InfluxDB answered 413 to {} lines ({} bytes); splitting", cur.lines(), cur.length());
+                    log.debug("{} answered 413 to {} lines ({} bytes); splitting", target, cur.lines(), cur.length());
                     todo.push(halves[1]);
                     todo.push(halves[0]);
                 } else if (d instanceof ErrorPolicy.Written w) {
@@ -152,8 +154,8 @@ final class Delivery {
             metrics.written(drop.written(), clock.millis());
         }
         if (drop.reason().equals("too_large")) {
-            rateLimited.warn("too_large", "InfluxDB {} refused a single line of {} bytes as too large (HTTP 413); "
-                    + "dropped (reason too_large)", api.describe(), cur.length());
+            rateLimited.warn("too_large", "{} {} refused a single line of {} bytes as too large (HTTP 413); "
+                    + "dropped (reason too_large)", target, api.describe(), cur.length());
         } else if (drop.written() > 0) {
             rateLimited.warn(drop.reason(), "InfluxDB {} partially rejected a batch with HTTP {}: {}; {} of {} points "
                             + "dropped (reason {}), the rest stored",

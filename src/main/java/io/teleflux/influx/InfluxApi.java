@@ -1,10 +1,11 @@
 package io.teleflux.influx;
 
 /**
- * One way of sending a batch to InfluxDB. Implementations only translate: they send once, do not
- * retry, and report every outcome as a {@link WriteResult} for the {@link ErrorPolicy}.
+ * One way of sending a batch to InfluxDB (or, for the Kafka output, to a topic): the delivery
+ * target behind the writer's batching, spool and retries. Implementations only translate: they send
+ * once, do not retry, and report every outcome as a {@link WriteResult} for the {@link ErrorPolicy}.
  */
-interface InfluxApi extends AutoCloseable {
+public interface InfluxApi extends AutoCloseable {
 
     /** Sends the batch once. Network failures are returned, not thrown. */
     WriteResult write(Batch batch) throws InterruptedException;

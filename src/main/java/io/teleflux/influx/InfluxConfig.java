@@ -19,7 +19,7 @@ import java.time.Duration;
  * {@link Batching} sit directly in the block (they are groups in the code, not in the file).
  */
 public record InfluxConfig(Api api, URI url, Target target, Batching batching, Duration timeout, Retry retry,
-                           SpoolConfig spool) {
+                           SpoolConfig spool, boolean enabled) {
 
     public enum Api { V1, V2 }
 
@@ -110,8 +110,20 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         }
     };
 
+    /**
+     * The settings of a writer to another target than InfluxDB (the Kafka output): its batching,
+     * timeout, retry and spool; no URL or credentials.
+     */
+    public static InfluxConfig forTarget(int batchSize, Duration flushInterval, int writers, int queueMaxPoints,
+                                         Duration timeout, Retry retry, SpoolConfig spool) {
+        Target none = new Target("", "", Secret.EMPTY, "", "", "", Secret.EMPTY, false);
+        return new InfluxConfig(null, null, none, new Batching(batchSize, flushInterval, false, 1, writers, queueMaxPoints),
+                timeout, retry, spool, true);
+    }
+
     static InfluxConfig read(ConfigReader r) {
         String p = "teleflux.influx.";
+        boolean enabled = r.bool(p + "enabled");
         InfluxConfig.Api api = null;
         String apiStr = r.str(p + "api").toLowerCase(Locale.ROOT);
         switch (apiStr) {
@@ -139,7 +151,9 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         String org = r.str(p + "org");
         String bucket = r.str(p + "bucket");
         String database = r.str(p + "database");
-        if (api == InfluxConfig.Api.V2) {
+        if (!enabled) {
+            // the relay reads this block even so; a collector without InfluxDB needs no target here
+        } else if (api == InfluxConfig.Api.V2) {
             if (org.isEmpty()) {
                 r.problem(p + "org: required when api = v2");
             }
@@ -153,11 +167,7 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         } else if (api == InfluxConfig.Api.V1 && database.isEmpty()) {
             r.problem(p + "database: required when api = v1");
         }
-        InfluxConfig.Retry retry = new InfluxConfig.Retry(
-                r.duration(p + "retry.initial-backoff", Duration.ofMillis(1)),
-                r.duration(p + "retry.max-backoff", Duration.ofMillis(1)),
-                r.doubleIn(p + "retry.multiplier", 1.0, 100.0),
-                r.doubleIn(p + "retry.jitter", 0.0, 1.0));
+        InfluxConfig.Retry retry = retry(r, p + "retry.");
         int batchSize = r.intIn(p + "batch-size", 1, 1_000_000);
         int queueMax = r.intIn(p + "queue-max-points", 1, Integer.MAX_VALUE);
         if (queueMax < batchSize) {
@@ -168,7 +178,16 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         Batching batching = new Batching(batchSize, r.duration(p + "flush-interval", Duration.ofMillis(1)),
                 gzip(r, p + "gzip", url), r.intIn(p + "gzip-level", 1, 9), r.intIn(p + "writers", 1, 64), queueMax);
         return new InfluxConfig(api, url, target, batching, r.duration(p + "timeout", Duration.ofMillis(100)), retry,
-                spool(r, p + "spool."));
+                spool(r, p + "spool.", enabled), enabled);
+    }
+
+    /** The {@code retry} block under {@code p} (ending in a dot). */
+    public static Retry retry(ConfigReader r, String p) {
+        return new InfluxConfig.Retry(
+                r.duration(p + "initial-backoff", Duration.ofMillis(1)),
+                r.duration(p + "max-backoff", Duration.ofMillis(1)),
+                r.doubleIn(p + "multiplier", 1.0, 100.0),
+                r.doubleIn(p + "jitter", 0.0, 1.0));
     }
 
     /**
@@ -201,7 +220,11 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         return h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
     }
 
-    private static SpoolConfig spool(ConfigReader r, String p) {
+    /**
+     * The {@code spool} block under {@code p} (ending in a dot). Its directory is checked only when
+     * the spool will be used: enabled, and its output {@code active}.
+     */
+    public static SpoolConfig spool(ConfigReader r, String p, boolean active) {
         boolean enabled = r.bool(p + "enabled");
         String dirStr = r.str(p + "dir");
         Path dir = dirStr.isEmpty() ? null : r.path(p + "dir", dirStr);
@@ -210,7 +233,7 @@ public record InfluxConfig(Api api, URI url, Target target, Batching batching, D
         }
         if (dir == null) {
             dir = Path.of("."); // a problem is recorded: the record is never used
-        } else if (enabled) {
+        } else if (enabled && active) {
             String why = ConfigReader.unusableDir(dir);
             if (why != null) {
                 r.problem(p + "dir: '" + dirStr + "' " + why);

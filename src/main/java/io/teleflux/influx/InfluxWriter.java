@@ -42,6 +42,9 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
 
     private final InfluxConfig cfg;
     private final InfluxApi api;
+    /** "InfluxDB" or "Kafka", for log lines; {@link #component} names the component and its threads. */
+    private final String target;
+    private final String component;
     private final WriterMetrics metrics;
     private final BatchChannel channel;
     private final Delivery delivery;
@@ -92,9 +95,25 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
     }
 
     InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, Clock clock) throws IOException {
+        this(cfg, metrics, api, WriterMetrics.INFLUX, clock);
+    }
+
+    /**
+     * A writer to another target than the configured InfluxDB (the Kafka output): {@code cfg}'s
+     * batching, retry and spool settings, {@code api} as the target, and {@code names} for its
+     * metrics, log lines and the config keys in its errors. {@code cfg}'s url and credentials are not used.
+     */
+    public InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, WriterMetrics.Names names) throws IOException {
+        this(cfg, metrics, api, names, Clock.systemUTC());
+    }
+
+    InfluxWriter(InfluxConfig cfg, Metrics metrics, InfluxApi api, WriterMetrics.Names names, Clock clock)
+            throws IOException {
         this.cfg = cfg;
         this.api = api;
-        this.metrics = new WriterMetrics(metrics, queued::get);
+        this.target = names.target();
+        this.component = names.component();
+        this.metrics = new WriterMetrics(metrics, names, queued::get);
         BatchChannel.Owner owner = new ChannelOwner();
         this.channel = cfg.spool().enabled() ? SpoolBatchChannel.open(cfg, owner, this.metrics, clock)
                 : new MemoryBatchChannel(owner);
@@ -137,19 +156,24 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
                 return;
             }
             started = true;
-            log.info("Writing to InfluxDB {} (batch {} points / {} ms, {} writers, gzip {})", api.describe(), cfg.batchSize(),
-                    cfg.flushInterval().toMillis(), cfg.writers(), cfg.gzip());
+            if (api instanceof V1Api || api instanceof V2Api) {
+                log.info("Writing to InfluxDB {} (batch {} points / {} ms, {} writers, gzip {})", api.describe(),
+                        cfg.batchSize(), cfg.flushInterval().toMillis(), cfg.writers(), cfg.gzip());
+            } else {
+                log.info("Writing to {} {} (batch {} points / {} ms, {} writers)", target, api.describe(), cfg.batchSize(),
+                        cfg.flushInterval().toMillis(), cfg.writers());
+            }
             if (api instanceof V1Api v1 && cfg.createDatabase()) {
                 createDatabase(v1);
             }
             for (int i = 0; i < cfg.writers(); i++) {
                 Liveness.Heartbeat hb = new Liveness.Heartbeat(clock::millis);
                 beats.add(hb);
-                threads.add(Thread.ofPlatform().name("teleflux-influx-writer-" + i).daemon().start(() -> sendLoop(hb)));
+                threads.add(Thread.ofPlatform().name("teleflux-" + component + "-writer-" + i).daemon().start(() -> sendLoop(hb)));
             }
             Liveness.Heartbeat flushBeat = new Liveness.Heartbeat(clock::millis);
             beats.add(flushBeat);
-            threads.add(Thread.ofPlatform().name("teleflux-influx-flush").daemon().start(() -> flushLoop(flushBeat)));
+            threads.add(Thread.ofPlatform().name("teleflux-" + component + "-flush").daemon().start(() -> flushLoop(flushBeat)));
         }
     }
 
@@ -198,8 +222,8 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
                 if (dropped) {
                     unused = to - from;
                     metrics.dropped("shutdown", unused);
-                    rateLimited.warn("closed", "{} points arrived after the InfluxDB writer was closed; dropped "
-                            + "(reason shutdown)", unused);
+                    rateLimited.warn("closed", "{} points arrived after the {} writer was closed; dropped "
+                            + "(reason shutdown)", unused, target);
                 } else {
                     appendLocked(enc);
                     unused = enc.skipped();
@@ -271,7 +295,7 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
 
     @Override
     public String name() {
-        return "influx";
+        return component;
     }
 
     /**
@@ -321,7 +345,7 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
                 interrupted = true;
             }
             if (t.isAlive()) {
-                log.warn("InfluxDB writer thread {} did not stop; its batch is counted when it does", t.getName());
+                log.warn("{} writer thread {} did not stop; its batch is counted when it does", target, t.getName());
             }
         }
         lostAtShutdown(channel.close());
@@ -331,14 +355,14 @@ public final class InfluxWriter implements PointSink, Component, AutoCloseable {
         api.close();
         long lost = shutdownDropped.get();
         if (lost > 0) {
-            log.warn("InfluxDB writer closed: {} points could not be written to InfluxDB {} within {} ms{} and were "
-                    + "dropped (reason shutdown)", lost, api.describe(), drain.toMillis(),
+            log.warn("{} writer closed: {} points could not be written to {} {} within {} ms{} and were "
+                    + "dropped (reason shutdown)", target, lost, target, api.describe(), drain.toMillis(),
                     cfg.spool().enabled() ? " nor kept in the spool" : "");
         } else if (cfg.spool().enabled() && metrics.spoolPoints() > 0) {
-            log.info("InfluxDB writer closed; {} points not yet written are kept in the spool {} for the next start",
-                    (long) metrics.spoolPoints(), cfg.spool().dir().toAbsolutePath());
+            log.info("{} writer closed; {} points not yet written are kept in the spool {} for the next start",
+                    target, (long) metrics.spoolPoints(), cfg.spool().dir().toAbsolutePath());
         } else {
-            log.info("InfluxDB writer closed; everything accepted was written or counted");
+            log.info("{} writer closed; everything accepted was written or counted", target);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

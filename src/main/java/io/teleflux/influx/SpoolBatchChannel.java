@@ -66,7 +66,7 @@ final class SpoolBatchChannel implements BatchChannel, SegmentLog.Listener {
         try {
             c = new SpoolBatchChannel(cfg, owner, metrics, clock);
         } catch (IOException e) {
-            throw new IOException("teleflux.influx.spool.dir: cannot use '" + cfg.spool().dir() + "' ("
+            throw new IOException(metrics.names().section() + ".spool.dir: cannot use '" + cfg.spool().dir() + "' ("
                     + cfg.spool().dir().toAbsolutePath() + ") as the spool: "
                     + (e.getClass() == IOException.class ? e.getMessage() : e.toString()), e);
         }

@@ -14,7 +14,7 @@ import io.teleflux.config.Redaction;
  * @param networkError for status 0: the exception's class and message, else null
  * @param partial      what the whole body (not only its head) says about an InfluxDB 1.x partial write
  */
-record WriteResult(int status, String retryAfter, String body, String networkError, PartialWrite partial) {
+public record WriteResult(int status, String retryAfter, String body, String networkError, PartialWrite partial) {
     static final int MAX_BODY_CHARS = 64 * 1024;
 
     /** A response whose whole body is in hand: it is scanned for the partial-write report, then cut. */
@@ -32,7 +32,21 @@ record WriteResult(int status, String retryAfter, String body, String networkErr
         return new WriteResult(status, retryAfter, b, null, partial);
     }
 
-    static WriteResult network(Throwable t) {
+    /** A success without a body (a target that has no HTTP answer, e.g. Kafka's acknowledgement). */
+    public static WriteResult ok() {
+        return new WriteResult(204, null, "", null, PartialWrite.NONE);
+    }
+
+    /**
+     * The batch (of more than one line) is too large for the target: the error policy splits it,
+     * and drops a single line that is still too large ({@code too_large}), as for HTTP 413.
+     */
+    public static WriteResult tooLarge(String detail) {
+        return http(413, null, detail);
+    }
+
+    /** No answer, or one worth retrying: the error policy retries (and the spool takes over). */
+    public static WriteResult network(Throwable t) {
         String msg = Redaction.redactExceptCommunities(t.getMessage());
         return new WriteResult(0, null, "", t.getClass().getSimpleName() + (msg == null || msg.isEmpty() ? "" : ": " + msg),
                 PartialWrite.NONE);

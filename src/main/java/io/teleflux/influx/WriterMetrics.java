@@ -28,71 +28,109 @@ public final class WriterMetrics {
     static final String SPOOL_EVICTED = "teleflux_spool_records_evicted_total";
     static final String SPOOL_ERRORS = "teleflux_spool_errors_total";
 
+    /** The InfluxDB writer's names. */
+    public static final Names INFLUX = new Names("InfluxDB", "teleflux.influx", WRITTEN, DROPPED, ERRORS, REQUESTS,
+            RETRIES, QUEUE, LAST_SUCCESS, SPOOL_BYTES, SPOOL_POINTS, SPOOL_OLDEST, SPOOL_WRITTEN, SPOOL_REPLAYED,
+            SPOOL_CORRUPT, SPOOL_EVICTED, SPOOL_ERRORS);
+
+    /**
+     * Who a writer writes to, and the names of its metrics: the same machinery (batches, error
+     * policy, spool) serves InfluxDB and Kafka, and the two must not count into each other's series.
+     * Each output's catalogue defines its own names.
+     *
+     * @param target  the target's name in help texts and log lines ("InfluxDB", "Kafka")
+     * @param section the config block whose keys (spool.dir, ...) error messages name
+     */
+    public record Names(String target, String section, String written, String dropped, String errors, String requests,
+                        String retries, String queue, String lastSuccess, String spoolBytes, String spoolPoints,
+                        String spoolOldest, String spoolWritten, String spoolReplayed, String spoolCorrupt,
+                        String spoolEvicted, String spoolErrors) {
+        /** The component's name: the last part of the section ("influx", "kafka"). */
+        public String component() {
+            return section.substring(section.lastIndexOf('.') + 1);
+        }
+    }
+
     private final Metrics m;
+    private final Names n;
     private final Metrics.Counter written;
     private final Metrics.Counter requests;
     private final Metrics.Counter retries;
     private volatile long lastSuccessMs;
 
     WriterMetrics(Metrics m, DoubleSupplier queuedPoints) {
+        this(m, INFLUX, queuedPoints);
+    }
+
+    WriterMetrics(Metrics m, Names n, DoubleSupplier queuedPoints) {
         this.m = m;
+        this.n = n;
+        String t = n.target();
         PipelineMetrics.describe(m);
-        m.describe(WRITTEN, Metrics.Type.COUNTER, "Points stored by InfluxDB.")
-                .describe(ERRORS, Metrics.Type.COUNTER,
-                        "Failed write requests, by HTTP status or 'network' when no response arrived.")
-                .describe(REQUESTS, Metrics.Type.COUNTER, "Write requests sent to InfluxDB, retries included.")
-                .describe(RETRIES, Metrics.Type.COUNTER, "Write requests scheduled again after a retriable failure.")
-                .describe(QUEUE, Metrics.Type.GAUGE,
-                        "Points accepted by the writer that wait in memory (not yet written, dropped or spooled).")
-                .describe(LAST_SUCCESS, Metrics.Type.GAUGE,
-                        "Time of the last successful write, in ms since the epoch (0 = none yet).");
-        written = m.counter(WRITTEN);
-        requests = m.counter(REQUESTS);
-        retries = m.counter(RETRIES);
+        if (!n.dropped().equals(PipelineMetrics.POINTS_DROPPED)) {
+            m.describe(n.dropped(), Metrics.Type.COUNTER, "Points the " + t + " output dropped, by reason (no_fields, "
+                    + "too_large, shutdown, spool_full, spool_corrupt).");
+        }
+        m.describe(n.written(), Metrics.Type.COUNTER, "Points stored by " + t + ".")
+                .describe(n.errors(), Metrics.Type.COUNTER,
+                        "Failed write requests to " + t + ", by status, or 'network' when no (or a retriable) answer arrived.")
+                .describe(n.requests(), Metrics.Type.COUNTER, "Write requests sent to " + t + ", retries included.")
+                .describe(n.retries(), Metrics.Type.COUNTER, "Write requests scheduled again after a retriable failure.")
+                .describe(n.queue(), Metrics.Type.GAUGE,
+                        "Points accepted by the " + t + " writer that wait in memory (not yet written, dropped or spooled).")
+                .describe(n.lastSuccess(), Metrics.Type.GAUGE,
+                        "Time of the last successful write to " + t + ", in ms since the epoch (0 = none yet).");
+        written = m.counter(n.written());
+        requests = m.counter(n.requests());
+        retries = m.counter(n.retries());
         for (String reason : new String[] {"no_fields", "too_large", "shutdown"}) {
-            m.counter(DROPPED, "reason", reason); // present at 0, so that dashboards and alerts see the series
+            m.counter(n.dropped(), "reason", reason); // present at 0, so that dashboards and alerts see the series
         }
         // the commonest failure is present at 0 too: a rate or increase over a series that first
         // appears at 1 would miss the first outage's first error
-        m.counter(ERRORS, "status", "network");
-        m.gauge(QUEUE, queuedPoints);
-        m.gauge(LAST_SUCCESS, () -> lastSuccessMs);
+        m.counter(n.errors(), "status", "network");
+        m.gauge(n.queue(), queuedPoints);
+        m.gauge(n.lastSuccess(), () -> lastSuccessMs);
+    }
+
+    Names names() {
+        return n;
     }
 
     /** The spool's gauges and counters, read from the spool itself. */
     void spool(SegmentLog spool, Clock clock) {
-        m.describe(SPOOL_BYTES, Metrics.Type.GAUGE, "Size of the spool's segment files on disk.")
-                .describe(SPOOL_POINTS, Metrics.Type.GAUGE, "Points in the spool not yet written to InfluxDB.")
-                .describe(SPOOL_OLDEST, Metrics.Type.GAUGE,
+        m.describe(n.spoolBytes(), Metrics.Type.GAUGE, "Size of the spool's segment files on disk.")
+                .describe(n.spoolPoints(), Metrics.Type.GAUGE, "Points in the spool not yet written to " + n.target() + ".")
+                .describe(n.spoolOldest(), Metrics.Type.GAUGE,
                         "Age of the oldest point batch in the spool not yet written (0 when empty).")
-                .describe(SPOOL_WRITTEN, Metrics.Type.COUNTER, "Batches (records) written to the spool.")
-                .describe(SPOOL_REPLAYED, Metrics.Type.COUNTER, "Batches (records) read back from the spool to be sent.")
-                .describe(SPOOL_CORRUPT, Metrics.Type.COUNTER,
+                .describe(n.spoolWritten(), Metrics.Type.COUNTER, "Batches (records) written to the spool.")
+                .describe(n.spoolReplayed(), Metrics.Type.COUNTER, "Batches (records) read back from the spool to be sent.")
+                .describe(n.spoolCorrupt(), Metrics.Type.COUNTER,
                         "Torn or corrupt spool records skipped (a corrupt region counts once).")
-                .describe(SPOOL_EVICTED, Metrics.Type.COUNTER,
+                .describe(n.spoolEvicted(), Metrics.Type.COUNTER,
                         "Spool records deleted unwritten to make room (on-full = drop-oldest).")
-                .describe(SPOOL_ERRORS, Metrics.Type.COUNTER, "Spool I/O failures, by operation.");
-        m.gauge(SPOOL_BYTES, spool::bytes);
-        m.gauge(SPOOL_POINTS, spool::points);
-        m.gauge(SPOOL_OLDEST, () -> {
+                .describe(n.spoolErrors(), Metrics.Type.COUNTER, "Spool I/O failures, by operation.");
+        m.gauge(n.spoolBytes(), spool::bytes);
+        m.gauge(n.spoolPoints(), spool::points);
+        m.gauge(n.spoolOldest(), () -> {
             long t = spool.oldestAppendedMs();
             return t < 0 ? 0 : Math.max(0, clock.millis() - t) / 1000.0;
         });
-        m.gauge(SPOOL_WRITTEN, spool::recordsWritten);
-        m.gauge(SPOOL_REPLAYED, spool::recordsReplayed);
-        m.gauge(SPOOL_CORRUPT, spool::recordsCorrupt);
-        m.gauge(SPOOL_EVICTED, spool::recordsEvicted);
+        m.gauge(n.spoolWritten(), spool::recordsWritten);
+        m.gauge(n.spoolReplayed(), spool::recordsReplayed);
+        m.gauge(n.spoolCorrupt(), spool::recordsCorrupt);
+        m.gauge(n.spoolEvicted(), spool::recordsEvicted);
         for (String reason : new String[] {"spool_full", "spool_corrupt"}) {
-            m.counter(DROPPED, "reason", reason);
+            m.counter(n.dropped(), "reason", reason);
         }
     }
 
     double spoolPoints() {
-        return m.value(SPOOL_POINTS);
+        return m.value(n.spoolPoints());
     }
 
     void spoolError(String op) {
-        m.counter(SPOOL_ERRORS, "op", op).inc();
+        m.counter(n.spoolErrors(), "op", op).inc();
     }
 
     void written(long points, long nowMs) {
@@ -102,7 +140,7 @@ public final class WriterMetrics {
 
     void dropped(String reason, long points) {
         if (points > 0) {
-            m.counter(DROPPED, "reason", reason).add(points);
+            m.counter(n.dropped(), "reason", reason).add(points);
         }
     }
 
@@ -111,7 +149,7 @@ public final class WriterMetrics {
     }
 
     void error(String status) {
-        m.counter(ERRORS, "status", status).inc();
+        m.counter(n.errors(), "status", status).inc();
     }
 
     void retry() {

@@ -155,6 +155,28 @@ public final class ManagedProcess implements AutoCloseable {
         return p.pid();
     }
 
+    /**
+     * Waits for a process that ends by itself (a tool run) and returns its exit code; kills it and
+     * fails when it runs longer than {@code timeout}.
+     */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        Process p = process;
+        if (p == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+                throw new IllegalStateException(name + " still ran after " + timeout.toSeconds() + " s; killed. Log:\n"
+                        + tail(40));
+            }
+            return p.exitValue();
+        } finally {
+            LIVE.remove(this);
+        }
+    }
+
     /** SIGTERM, wait up to {@code grace}, then SIGKILL. Returns at once when not running. */
     public synchronized void stop(Duration grace) {
         Process p = process;

@@ -137,14 +137,14 @@ final class Segment {
             boolean settled = Arrays.binarySearch(ackedOffsets, off) >= 0; // written, or counted by an earlier start
             if (settled) {
                 lost = 0;
-                lostText = "nothing lost (written to InfluxDB, or counted, before)";
+                lostText = "nothing lost (written, or counted, before)";
             } else if (r.headerOk()) {
                 lost = r.points();
-                lostText = lost + " points lost (counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})";
+                lostText = lost + " points lost (counted as dropped, reason spool_corrupt)";
             } else {
                 lost = RecordFormat.estimatePoints(ch, off, regionEnd, ackedOffsets);
                 lostText = "about " + lost + " points lost (estimated from its line feeds, as no intact record header "
-                        + "says; counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})";
+                        + "says; counted as dropped, reason spool_corrupt)";
             }
             damage.points += lost;
             if (!settled && (next >= 0 || !last)) {

@@ -367,8 +367,7 @@ public final class SegmentLog implements AutoCloseable {
         evictedRecords += records;
         remove(s);
         rateLimited.warn("evicted", "Spool {} is full (max-bytes {}): deleted its oldest segment {} with {} points in "
-                        + "{} records not yet written to InfluxDB (counted as teleflux_points_dropped_total"
-                        + "{reason=\"spool_full\"})", dir.toAbsolutePath(), maxBytes, s.path.getFileName(), points,
+                        + "{} records not yet written (counted as dropped, reason spool_full)", dir.toAbsolutePath(), maxBytes, s.path.getFileName(), points,
                 records);
     }
 
@@ -438,7 +437,7 @@ public final class SegmentLog implements AutoCloseable {
     private void damaged(Segment s, RecordFormat.Parsed r, long off, int ordinal) throws IOException {
         corrupt++;
         log.warn("Spool segment {}: record at offset {} is no longer readable ({}); its {} points are lost (counted as "
-                + "teleflux_points_dropped_total{reason=\"spool_corrupt\"})", s.path, off, r.problem(), r.points());
+                + "dropped, reason spool_corrupt)", s.path, off, r.problem(), r.points());
         s.acked.set(ordinal);
         s.unacked--;
         s.unackedPoints -= r.points();
@@ -457,7 +456,7 @@ public final class SegmentLog implements AutoCloseable {
         corrupt++;
         long lost = s.unackedPoints - s.inFlightPoints;
         log.warn("Spool segment {}: record at offset {} is no longer readable ({}); the {} points after it in this "
-                + "segment are lost (counted as teleflux_points_dropped_total{reason=\"spool_corrupt\"})",
+                + "segment are lost (counted as dropped, reason spool_corrupt)",
                 s.path, read.offset, problem, lost);
         s.readableEnd = read.offset;
         s.unacked = s.inFlight;
