@@ -62,7 +62,7 @@ class SnmpdPollerIT {
         SnmpdFixture.User e = SnmpdFixture.SHA224_AES192;
         SnmpdFixture.User f = SnmpdFixture.SHA384_AES256;
         // generous: snmpd is one thread doing v3 crypto for 12 targets at once, on a machine that may be busy
-        String snmp = "timeout = 3s, retries = 0, interval = 60s\n"
+        String snmp = "timeout = 6s, retries = 0, interval = 60s\n"
                 + "defaults.community = ${?SNMPD_COMMUNITY}\n"
                 + "targets = [\n"
                 + "{ address = \"" + snmpd.address(1) + "\" }\n" // no name: sysName.0
