@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * length the direct poster and the simulator take turns (rotating order), each into its own
  * database. A side's rate counts the points its round made queryable-to-be (answered by influxd),
  * including the tail: the collector's round ends when it has written every point of the samples
- * sent in it, so each round starts from an idle pipeline.
+ * sent in it, so each round starts from an idle pipeline; to keep that tail short, the simulator is
+ * also held back when more samples than the writers' batches in flight and as many again queued are
+ * not yet written.
  *
  * <p>The simulator sends sample after sample as fast as the collector takes them, but never more than
  * {@link #AHEAD} samples ahead of what the collector has decoded: as on a real fleet, where each
@@ -106,6 +108,9 @@ final class EndToEndBench {
             throw new IllegalStateException("pre-generated " + direct.lines() + " lines, expected " + perSample * samples);
         }
         long roundNanos = roundSeconds * 1_000_000_000L;
+        // samples sent but not yet written, at most: enough for the writers' batches in flight and as many
+        // again queued (so influxd never waits), few enough that a round's tail is short and rounds stay equal
+        long queued = Math.max(AHEAD + 1, (2L * batchSize * writers + perSample - 1) / perSample);
         Path dir = TempDirs.create("teleflux-e2e-");
         try (InfluxdFixture influx = InfluxdFixture.launch();
              CollectorProcess c = startCollector(influx, dir, jvmOptions)) {
@@ -150,7 +155,8 @@ final class EndToEndBench {
                             CpuSnapshot c0 = CpuSnapshot.take(c.pid(), influx.pid());
                             do {
                                 long k = sent[0];
-                                while (k >= AHEAD && received(c) < (k - AHEAD + 1) * perSample) {
+                                while (k >= AHEAD && received(c) < (k - AHEAD + 1) * perSample
+                                        || k >= queued && written(c) - extra < (k - queued + 1) * perSample) {
                                     Thread.sleep(5);
                                 }
                                 SampleReport r = sim.sendSample(T0 + k * INTERVAL_MS, Set.of(SensorPath.IFMGR_STATISTICS))
