@@ -21,11 +21,11 @@ public final class BenchMain {
                       decode   48-interface statistics, per vendor (h3c, h3cv3, huawei, cisco, gnmi): Teleflux decode+encode vs the raw\n                               parse of the same bytes, interleaved [--only VENDOR] [--rounds N] [--round-ms MS] [--warmup N]
                       compress the writer's gzip levels and strategies on real 5,000-line batches, interleaved
                       kafka-compress  the Kafka output's codecs (lz4, zstd, snappy, gzip) on real records, interleaved
-                      snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s
-                      snmp     one poll cycle of N agents x 48 interfaces vs sequential snmpbulkwalk [--agents N] [--baseline-devices K]
+                      snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s per request shape,\n                               interleaved [--warmup N] [--rounds N] [--round-ms MS]
+                      snmp     poll cycles of N agents x 48 interfaces vs sequential snmpbulkwalk, interleaved [--agents N] [--warmup N]\n                               [--rounds N] [--round-ms MS]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
                                [--devices N] [--samples K] [--warmup S] [--rounds N] [--round-seconds S], interleaved
-                      e2e      simulator -> collector -> influxd vs the same line protocol posted directly [--devices N] [--samples K] [--rounds R]
+                      e2e      simulator -> collector -> influxd vs the same line protocol posted directly, interleaved [--devices N]\n                               [--samples K] [--warmup N] [--rounds N] [--round-seconds S]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
                       live     N devices x 48 interfaces every 5 s: collector CPU per point with 10 SSE clients of /live vs none,
@@ -40,13 +40,16 @@ public final class BenchMain {
             case "decode" -> decode(args, smoke);
             case "compress" -> CompressBench.run(args, smoke);
             case "kafka-compress" -> KafkaCompressBench.run(smoke);
-            case "snmpsim" -> SnmpSimLoad.run(smoke);
-            case "snmp" -> SnmpCycleBench.run(smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 5 : intArg(args, "--baseline-devices", 1000));
+            case "snmpsim" -> SnmpSimLoad.run(smoke, smoke ? 0 : intArg(args, "--warmup", 2), smoke ? 1 : intArg(args, "--rounds", 10),
+                    smoke ? 150 : intArg(args, "--round-ms", 1000));
+            case "snmp" -> SnmpCycleBench.run(smoke, smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 0 : intArg(args, "--warmup", 1),
+                    smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 300 : intArg(args, "--round-ms", 3000));
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
                     smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3));
-            case "e2e" -> EndToEndBench.run(smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
-                    smoke ? 1 : intArg(args, "--rounds", 2), collectorJvm(args));
+            case "e2e" -> EndToEndBench.run(smoke, smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
+                    smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 8),
+                    smoke ? 2 : intArg(args, "--round-seconds", 5), collectorJvm(args));
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
                     : Duration.ofMinutes(intArg(args, "--minutes", 10)), smoke ? 2 : intArg(args, "--ceiling-samples", 6),
                     Duration.ofMinutes(smoke ? 1 : intArg(args, "--drain-minutes", 5)), collectorJvm(args));

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.teleflux.dialout.DecodeException;
 import io.teleflux.dialout.cisco.CiscoBenchDecode;
 import io.teleflux.dialout.h3c.H3cDecoder;
+import io.teleflux.dialout.h3c.JsonCopy;
 import io.teleflux.dialout.huawei.HuaweiBenchDecode;
 import io.teleflux.gnmi.GnmiBenchDecode;
 import io.teleflux.point.LineBuffer;
@@ -147,9 +148,10 @@ final class DecodeBench {
             step = 0;
             device = "bench-" + ++round; // the times start over: a new device, whose rates do not see time go back
         }
-        byte[] bytes = received[step++].toByteArray();
+        ByteString data = received[step++];
+        byte[] bytes = JsonCopy.reused(data); // as H3cDialoutService copies jsonData
         points.clear();
-        decoder.decode(device, "Ifmgr/Statistics", bytes, 0, bytes.length, T, points);
+        decoder.decode(device, "Ifmgr/Statistics", bytes, 0, data.size(), T, points);
         rates.accept(List.copyOf(points));
         return lines.length();
     }

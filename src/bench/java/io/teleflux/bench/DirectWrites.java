@@ -98,21 +98,39 @@ final class DirectWrites {
         return bodies.stream().mapToLong(b -> b.gzip.length).sum();
     }
 
+    int bodies() {
+        return bodies.size();
+    }
+
     /**
      * Posts every body to {@code influx}'s {@code /write?db=database&precision=ms} with
      * {@code writers} threads; {@code acked} counts the lines of answered (204) requests as they come.
      * Fails on any other answer.
      */
     void post(URI influx, String database, int writers, AtomicLong acked) throws InterruptedException {
+        post(influx, database, writers, 0, Long.MAX_VALUE, acked);
+    }
+
+    /**
+     * Posts the bodies from index {@code from} on, as {@link #post(URI, String, int, AtomicLong)}
+     * does, but takes no new body once {@code System.nanoTime()} has passed {@code untilNanos} (the
+     * requests under way are answered first); returns the index of the first body not posted.
+     */
+    int post(URI influx, String database, int writers, int from, long untilNanos, AtomicLong acked)
+            throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         URI write = influx.resolve("/write?db=" + URLEncoder.encode(database, StandardCharsets.UTF_8) + "&precision=ms");
-        AtomicInteger next = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger(from);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (int w = 0; w < writers; w++) {
             threads.add(Thread.ofPlatform().name("direct-writer-" + w).start(() -> {
-                for (int i = next.getAndIncrement(); i < bodies.size() && failures.isEmpty(); i = next.getAndIncrement()) {
+                while (failures.isEmpty() && System.nanoTime() - untilNanos < 0) {
+                    int i = next.getAndIncrement();
+                    if (i >= bodies.size()) {
+                        return;
+                    }
                     Body b = bodies.get(i);
                     HttpRequest r = HttpRequest.newBuilder(write).timeout(Duration.ofSeconds(60))
                             .header("Content-Type", "text/plain; charset=utf-8").header("Content-Encoding", "gzip")
@@ -143,6 +161,7 @@ final class DirectWrites {
         if (!failures.isEmpty()) {
             throw new IllegalStateException("direct write to influxd failed", failures.get(0));
         }
+        return Math.min(next.get(), bodies.size());
     }
 
     /** gzip at the fastest level, as the collector's v1 writer does. */

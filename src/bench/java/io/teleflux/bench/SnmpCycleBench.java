@@ -22,15 +22,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One full SNMP poll cycle of N simulated agents x 48 interfaces by Teleflux's poller, against the
- * naive way simple monitoring scripts do it: sequential {@code snmpbulkwalk} of ifTable and
- * ifXTable per device (net-snmp defaults), in the same run against the same agents.
+ * Teleflux's poller against the naive way simple monitoring scripts poll: sequential
+ * {@code snmpbulkwalk} of ifTable and ifXTable per device (net-snmp defaults), against the same N
+ * simulated agents x 48 interfaces. The two are interleaved ({@link Interleaved}): in each round of
+ * equal length the poller runs whole cycles over all agents and the walker walks devices one after
+ * the other (going on from the device where its last round stopped); each side's rate is devices
+ * polled per second, so their ratio is the ratio of the cycle times.
  */
 final class SnmpCycleBench {
     private SnmpCycleBench() {
     }
 
-    static void run(int agents, int baselineDevices) throws Exception {
+    static void run(boolean smoke, int agents, int warmup, int rounds, int roundMs) throws Exception {
         CounterModel model = new CounterModel(20261127L, 48, "sim-");
         try (SnmpAgentSimulator agent = new SnmpAgentSimulator(model, agents, "127.0.0.1", 0, List.of())) {
             agent.start();
@@ -46,42 +49,56 @@ final class SnmpCycleBench {
                     """.formatted(targets)), Map.of());
             AtomicLong points = new AtomicLong();
             PointSink count = p -> points.addAndGet(p.size());
-            System.out.printf("snmp: one poll cycle, %d simulated agents x 48 interfaces on one UDP endpoint (same JVM), "
-                    + "%d cores%n", agents, Runtime.getRuntime().availableProcessors());
-            double teleflux;
+            System.out.printf("snmp: %d simulated agents x 48 interfaces on one UDP endpoint (same JVM); Teleflux's poll"
+                    + " cycles vs sequential snmpbulkwalk (ifTable + ifXTable), rounds of %d ms interleaved (%d warm-up +"
+                    + " %d measured per side), %d cores, load %s%n", agents, roundMs, warmup, rounds,
+                    Runtime.getRuntime().availableProcessors(), CpuSnapshot.loadAverage());
             Map<PollResult, Integer> results = new EnumMap<>(PollResult.class);
+            long[] cycles = new long[1];
+            long[] walked = new long[2]; // devices, varbinds printed
+            int[] next = new int[1];
             try (SnmpPoller poller = new SnmpPoller(cfg.get(SnmpConfig.SECTION), count, new Metrics())) {
-                System.out.println("  warm-up cycle ...");
-                poller.pollAllOnce();
-                points.set(0);
-                System.out.println("  measured cycle ...");
-                long t0 = System.nanoTime();
-                Map<SnmpTarget, PollResult> r = poller.pollAllOnce();
-                teleflux = (System.nanoTime() - t0) / 1e9;
-                r.values().forEach(v -> results.merge(v, 1, Integer::sum));
+                long nanos = roundMs * 1_000_000L;
+                Interleaved il = new Interleaved("snmpbulkwalk")
+                        .add("teleflux", () -> {
+                            long t0 = System.nanoTime();
+                            long polled = 0;
+                            do {
+                                Map<SnmpTarget, PollResult> r = poller.pollAllOnce();
+                                r.values().forEach(v -> results.merge(v, 1, Integer::sum));
+                                polled += r.size();
+                                cycles[0]++;
+                            } while (System.nanoTime() - t0 < nanos);
+                            return polled * 1e9 / (System.nanoTime() - t0);
+                        })
+                        .add("snmpbulkwalk", () -> {
+                            long t0 = System.nanoTime();
+                            long devices = 0;
+                            do {
+                                String name = model.deviceName(next[0]);
+                                next[0] = (next[0] + 1) % agents;
+                                for (String table : List.of("1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1")) {
+                                    walked[1] += walk(name, agent.port(), table);
+                                }
+                                devices++;
+                            } while (System.nanoTime() - t0 < nanos);
+                            walked[0] += devices;
+                            return devices * 1e9 / (System.nanoTime() - t0);
+                        });
+                Map<String, Interleaved.Result> r = il.run(warmup, rounds, null);
+                double teleflux = r.get("teleflux").medianRate();
+                double baseline = r.get("snmpbulkwalk").medianRate();
+                System.out.printf("  teleflux: %d cycles, %,d points, results %s%n", cycles[0], points.get(), results);
+                System.out.printf("  snmpbulkwalk: %,d devices walked, %,d varbinds printed%n", walked[0], walked[1]);
+                System.out.printf("%ncycle of %d agents x 48 interfaces (median devices/s over the rounds): teleflux %.2f s"
+                        + " (%,.0f devices/s), sequential snmpbulkwalk %.1f s (%,.1f devices/s)%n", agents, agents / teleflux,
+                        teleflux, agents / baseline, baseline);
+                System.out.printf("ratio teleflux / sequential = %s (goal >= 50x; cycle goal < 15 s for 1,000 agents)%n",
+                        r.get("teleflux").ratioSpread());
             }
-            System.out.printf("  teleflux: %.2f s for %d agents, %,d points, results %s%n", teleflux, agents, points.get(), results);
-
-            int k = Math.min(baselineDevices, agents);
-            System.out.printf("  baseline: sequential snmpbulkwalk (ifTable + ifXTable) of %d devices ...%n", k);
-            long b0 = System.nanoTime();
-            long lines = 0;
-            for (int d = 0; d < k; d++) {
-                for (String table : List.of("1.3.6.1.2.1.2.2", "1.3.6.1.2.1.31.1.1")) {
-                    lines += walk(model.deviceName(d), agent.port(), table);
-                }
-                if (d % 100 == 99) {
-                    System.out.printf("    %d/%d devices, %.1f s%n", d + 1, k, (System.nanoTime() - b0) / 1e9);
-                }
+            if (smoke) {
+                System.out.println("(smoke run: the figures mean nothing)");
             }
-            double baselineMeasured = (System.nanoTime() - b0) / 1e9;
-            double baselineCycle = baselineMeasured / k * agents;
-            System.out.printf("  baseline: %.2f s for %d devices (%,d varbinds printed)%s%n", baselineMeasured, k, lines,
-                    k < agents ? String.format(", %.1f s extrapolated to %d", baselineCycle, agents) : "");
-            System.out.printf("%ncycle of %d agents x 48 interfaces: teleflux %.2f s, sequential snmpbulkwalk %.1f s%n",
-                    agents, teleflux, baselineCycle);
-            System.out.printf("ratio sequential / teleflux = %.0fx (goal >= 50x; cycle goal < 15 s for 1,000 agents)%n",
-                    baselineCycle / teleflux);
         }
     }
 

@@ -31,7 +31,9 @@ import org.snmp4j.smi.UdpAddress;
 import org.snmp4j.smi.VariableBinding;
 import org.snmp4j.transport.DefaultUdpTransportMapping;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -65,29 +67,52 @@ final class SnmpSimLoad {
     private SnmpSimLoad() {
     }
 
-    static void run(boolean smoke) throws Exception {
-        long warmMs = smoke ? 200 : 3_000;
-        long measureMs = smoke ? 300 : 10_000;
+    /**
+     * The shapes interleaved (rounds of {@code roundMs} each, rotating order), every shape's
+     * responses/s as a ratio to the first shape's in the same round: a change of the machine's load
+     * lands on all shapes alike instead of on whichever shape ran during it.
+     */
+    static void run(boolean smoke, int warmup, int rounds, int roundMs) throws Exception {
         V3User user = V3User.parse("bench:SHA:benchauth1:AES:benchpriv1");
         try (SnmpAgentSimulator agent = new SnmpAgentSimulator(new CounterModel(1, INTERFACES, "sim-"), DEVICES,
                 "127.0.0.1", 0, List.of(user))) {
             agent.start();
             Snmp client = client(user);
             try {
-                System.out.printf("snmpsim: %d devices x %d interfaces, round-robin, %d cores%n", DEVICES,
-                        INTERFACES, Runtime.getRuntime().availableProcessors());
-                System.out.printf("%n%-48s %9s %14s %14s %10s%n", "shape", "in flight", "responses/s", "varbinds/s",
-                        "timeouts");
+                System.out.printf("snmpsim: %d devices x %d interfaces, round-robin; rounds of %d ms interleaved"
+                        + " (%d warm-up + %d measured per shape), %d cores, load %s%n", DEVICES, INTERFACES, roundMs,
+                        warmup, rounds, Runtime.getRuntime().availableProcessors(), CpuSnapshot.loadAverage());
+                Map<String, long[]> totals = new LinkedHashMap<>(); // requests, varbinds, timeouts over measured rounds
+                Interleaved il = new Interleaved(SHAPES.get(0).name());
                 for (Shape s : SHAPES) {
-                    drive(client, agent.port(), s, warmMs);
-                    SnmpAgentStats before = agent.stats();
-                    long t0 = System.nanoTime();
-                    long timeouts = drive(client, agent.port(), s, measureMs);
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    SnmpAgentStats after = agent.stats();
-                    System.out.printf("%-48s %9d %,14.0f %,14.0f %10d%n", s.name(), inFlight(s),
-                            (after.requests() - before.requests()) / secs,
-                            (after.varbinds() - before.varbinds()) / secs, timeouts);
+                    long[] t = new long[3];
+                    totals.put(s.name(), t);
+                    il.add(s.name(), () -> {
+                        SnmpAgentStats before = agent.stats();
+                        long t0 = System.nanoTime();
+                        long timeouts = drive(client, agent.port(), s, roundMs);
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        SnmpAgentStats after = agent.stats();
+                        t[0] += after.requests() - before.requests();
+                        t[1] += after.varbinds() - before.varbinds();
+                        t[2] += timeouts;
+                        return (after.requests() - before.requests()) / secs;
+                    });
+                }
+                Map<String, Interleaved.Result> r = il.run(warmup, rounds, null);
+                System.out.printf("%n%-48s %9s %14s %14s %10s   %s%n", "shape", "in flight", "responses/s", "varbinds/s",
+                        "timeouts", "responses/s ratio to the first shape: median (spread)");
+                for (Shape s : SHAPES) {
+                    Interleaved.Result x = r.get(s.name());
+                    long[] t = totals.get(s.name());
+                    double perResponse = t[0] == 0 ? 0 : (double) t[1] / t[0];
+                    System.out.printf("%-48s %9d %,14.0f %,14.0f %10d   %s%n", s.name(), inFlight(s), x.medianRate(),
+                            x.medianRate() * perResponse, t[2], s == SHAPES.get(0) ? "1" : x.ratioSpread());
+                }
+                System.out.println("(responses/s: median over the rounds; varbinds/s: that median x the varbinds per"
+                        + " response over all rounds; timeouts: every round, warm-up included)");
+                if (smoke) {
+                    System.out.println("(smoke run: the figures mean nothing)");
                 }
             } finally {
                 client.close();

@@ -30,6 +30,8 @@ public final class LineBuffer {
     final int[] writtenAt = new int[8];
     final int[] writtenLength = new int[8];
     int writtenTags;
+    /** Scratch for a double's shortest decimal form (see LineProtocol.putDouble). */
+    final StringBuilder digits = new StringBuilder(32);
     private int lines;
 
     public LineBuffer() {

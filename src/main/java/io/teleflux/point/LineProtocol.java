@@ -147,7 +147,7 @@ public final class LineProtocol {
                     l = LineBuffer.putLong(b, l, p.longValue(i));
                     b[l++] = 'i';
                 }
-                case Point.DOUBLE -> l = putDouble(b, l, p.doubleValue(i));
+                case Point.DOUBLE -> l = putDouble(b, l, p.doubleValue(i), out.digits);
                 case Point.BOOLEAN -> l = putAscii(b, l, p.booleanValue(i) ? "true" : "false");
                 default -> {
                     b[l++] = '"';
@@ -413,13 +413,24 @@ public final class LineProtocol {
         out.ascii(Double.toString(v));
     }
 
-    /** As {@link #appendDouble}, at {@code b[l]} with room for 24 bytes; returns the end. */
-    private static int putDouble(byte[] b, int l, double v) {
+    /**
+     * As {@link #appendDouble}, at {@code b[l]} with room for 24 bytes; returns the end. The shortest
+     * decimal form goes through the buffer's own StringBuilder, not a String per value: rates and
+     * utilisations are non-integral doubles on every interface point, and on JDK 25
+     * {@code StringBuilder.append(double)} writes them without allocating (same digits as
+     * {@code Double.toString}).
+     */
+    private static int putDouble(byte[] b, int l, double v, StringBuilder digits) {
         long asLong = (long) v;
         if (asLong == v && Math.abs(v) < 1e15) {
             return LineBuffer.putLong(b, l, asLong);
         }
-        return putAscii(b, l, Double.toString(v));
+        digits.setLength(0);
+        digits.append(v);
+        for (int i = 0, n = digits.length(); i < n; i++) {
+            b[l++] = (byte) digits.charAt(i);
+        }
+        return l;
     }
 
     private static int putAscii(byte[] b, int l, String s) {

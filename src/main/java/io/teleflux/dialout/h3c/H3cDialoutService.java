@@ -112,22 +112,27 @@ public final class H3cDialoutService implements DialoutProtocol<DialoutMsg, Dial
             if (path.isEmpty()) {
                 missingPath.inc();
             }
-            byte[] json = msg.getJsonDataBytes().toByteArray();
+            byte[] json;
+            int len;
             if (msg.hasChunkMsg()) {
                 // fragments are joined as bytes: a fragment may end inside a multi-byte UTF-8 character
                 json = chunks.offer(path, msg.getChunkMsg().getTotalSize(), msg.getChunkMsg().getTotalFragments(),
-                        msg.getChunkMsg().getNodeId(), json, now);
+                        msg.getChunkMsg().getNodeId(), msg.getJsonDataBytes().toByteArray(), now);
                 if (json == null) {
                     return;
                 }
+                len = json.length;
+            } else {
+                len = msg.getJsonDataBytes().size();
+                json = JsonCopy.reused(msg.getJsonDataBytes());
             }
-            if (json.length == 0) {
+            if (len == 0) {
                 emptyJson.inc();
                 RL.warn("empty:" + device, "dial-out message from {} ({}) path '{}' has empty jsonData", device, peer, path);
                 return;
             }
             try {
-                decoder.decode(device, path, json, 0, json.length, now, out);
+                decoder.decode(device, path, json, 0, len, now, out);
             } catch (DecodeException e) {
                 metrics.counter(DialoutMetrics.DECODE_ERRORS_TOTAL, "reason", e.reason()).inc();
                 RL.warn("decode:" + e.reason() + ":" + device, "cannot decode {} from {} ({}): {} [{}]",
