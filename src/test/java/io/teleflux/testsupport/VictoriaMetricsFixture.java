@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,13 +30,11 @@ import java.util.function.Predicate;
  *
  * <p>A missing binary fails the test: CI installs the Debian package {@code victoria-metrics}.
  */
-public final class VictoriaMetricsFixture implements AutoCloseable {
+public final class VictoriaMetricsFixture extends ServerFixture {
     public static final String BINARY = "/usr/bin/victoria-metrics";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path dir;
     private int port;
-    private ManagedProcess process;
 
     /** One exported series: labels (with {@code __name__}) and its samples in time order. */
     public record Series(Map<String, String> labels, List<Double> values, List<Long> timestamps) {
@@ -47,8 +44,7 @@ public final class VictoriaMetricsFixture implements AutoCloseable {
     }
 
     private VictoriaMetricsFixture() {
-        ManagedProcess.requireExecutable(BINARY, "install the Debian package 'victoria-metrics' (see environment.md)");
-        dir = TempDirs.create("teleflux-vm-");
+        super(BINARY, "install the Debian package 'victoria-metrics' (see environment.md)", "teleflux-vm-");
     }
 
     /** Starts VictoriaMetrics and waits until {@code /health} answers. */
@@ -97,9 +93,6 @@ public final class VictoriaMetricsFixture implements AutoCloseable {
         return port;
     }
 
-    public Path dir() {
-        return dir;
-    }
 
     /** Makes everything received so far searchable. */
     public void forceFlush() {
@@ -173,17 +166,6 @@ public final class VictoriaMetricsFixture implements AutoCloseable {
         }
     }
 
-    /** Stops VictoriaMetrics and deletes the temp dir. */
-    @Override
-    public void close() {
-        try {
-            if (process != null) {
-                process.stop(Duration.ofSeconds(30));
-            }
-        } finally {
-            TempDirs.delete(dir);
-        }
-    }
 
     @Override
     public String toString() {

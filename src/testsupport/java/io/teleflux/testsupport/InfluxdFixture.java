@@ -32,15 +32,13 @@ import java.util.Map;
  * A missing binary fails the test (it does not skip it): CI installs the Debian package
  * {@code influxdb}. {@link #close()} stops the server and deletes the temp dir.
  */
-public final class InfluxdFixture implements AutoCloseable {
+public final class InfluxdFixture extends ServerFixture {
     public static final String BINARY = "/usr/bin/influxd";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    private final Path dir;
     private final long maxBodySize;
     private int httpPort;
     private int rpcPort;
-    private ManagedProcess process;
 
     /** Options for {@link #builder()}. */
     public static final class Builder {
@@ -78,9 +76,8 @@ public final class InfluxdFixture implements AutoCloseable {
     }
 
     private InfluxdFixture(Builder b) {
-        ManagedProcess.requireExecutable(BINARY, "install the Debian package 'influxdb' (see environment.md)");
+        super(BINARY, "install the Debian package 'influxdb' (see environment.md)", "teleflux-influxd-");
         this.maxBodySize = b.maxBodySize;
-        this.dir = TempDirs.create("teleflux-influxd-");
     }
 
     private void firstStart() {
@@ -150,24 +147,9 @@ public final class InfluxdFixture implements AutoCloseable {
         }
     }
 
-    /** Graceful stop (SIGTERM), escalating to SIGKILL after 30 s. */
-    public void stop() {
-        process.stop(Duration.ofSeconds(30));
-    }
 
-    /** SIGKILL: a crash. The WAL is replayed on the next {@link #start()}. */
-    public void kill() {
-        process.kill();
-    }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
 
-    /** The running influxd's process id (to read its CPU time and memory). */
-    public long pid() {
-        return process.pid();
-    }
 
     public URI url() {
         return URI.create("http://127.0.0.1:" + httpPort);
@@ -181,9 +163,6 @@ public final class InfluxdFixture implements AutoCloseable {
         return rpcPort;
     }
 
-    public Path dir() {
-        return dir;
-    }
 
     public Path logFile() {
         return dir.resolve("influxd.log");
@@ -231,17 +210,6 @@ public final class InfluxdFixture implements AutoCloseable {
         return InfluxQueryResult.parse(r.body());
     }
 
-    /** Stops influxd and deletes the temp dir. */
-    @Override
-    public void close() {
-        try {
-            if (process != null) {
-                process.stop(Duration.ofSeconds(30));
-            }
-        } finally {
-            TempDirs.delete(dir);
-        }
-    }
 
     @Override
     public String toString() {

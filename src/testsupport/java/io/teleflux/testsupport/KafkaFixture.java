@@ -38,23 +38,21 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-public final class KafkaFixture implements AutoCloseable {
+public final class KafkaFixture extends ServerFixture {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    private final Path dir;
     /** SASL/PLAIN on the client listener when set: {@code user} with {@code password}, plus the fixture's own admin. */
     private final String saslUser;
     private final String saslPassword;
     private static final String ADMIN_PASSWORD = "fixture-admin-pw";
     private int port;
     private int controllerPort;
-    private ManagedProcess process;
 
     private KafkaFixture(String saslUser, String saslPassword) {
+        super(null, null, "teleflux-kafka-");
         this.saslUser = saslUser;
         this.saslPassword = saslPassword;
-        this.dir = TempDirs.create("teleflux-kafka-");
     }
 
     /** Formats the storage, starts the broker and waits until it is ready. */
@@ -195,23 +193,9 @@ public final class KafkaFixture implements AutoCloseable {
         }
     }
 
-    /** Graceful stop (SIGTERM: a controlled shutdown), escalating to SIGKILL after 30 s. */
-    public void stop() {
-        process.stop(Duration.ofSeconds(30));
-    }
 
-    /** SIGKILL: a crash; the broker recovers its log on the next {@link #start()}. */
-    public void kill() {
-        process.kill();
-    }
 
-    public boolean isRunning() {
-        return process != null && process.isAlive();
-    }
 
-    public long pid() {
-        return process.pid();
-    }
 
     /** {@code bootstrap.servers} for clients. */
     public String bootstrap() {
@@ -222,9 +206,6 @@ public final class KafkaFixture implements AutoCloseable {
         return port;
     }
 
-    public Path dir() {
-        return dir;
-    }
 
     public Path logFile() {
         return dir.resolve("kafka.log");
@@ -293,17 +274,6 @@ public final class KafkaFixture implements AutoCloseable {
         }
     }
 
-    /** Stops the broker and deletes the temp dir. */
-    @Override
-    public void close() {
-        try {
-            if (process != null) {
-                process.stop(Duration.ofSeconds(30));
-            }
-        } finally {
-            TempDirs.delete(dir);
-        }
-    }
 
     @Override
     public String toString() {
