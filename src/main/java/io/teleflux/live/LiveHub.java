@@ -3,6 +3,8 @@ package io.teleflux.live;
 import io.teleflux.point.Point;
 import io.teleflux.point.Schema;
 import io.teleflux.selfmon.Metrics;
+import io.teleflux.selfmon.RateLimitedLog;
+import org.slf4j.LoggerFactory;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +52,7 @@ final class LiveHub {
     private final Metrics metrics;
     private final Metrics.Counter refused;
     private final Metrics.Counter sent;
+    private final RateLimitedLog warn = new RateLimitedLog(LoggerFactory.getLogger(LiveHub.class), 60_000);
 
     /**
      * @param idleExpiryMs       a series silent this long is forgotten (the rate stage's idle expiry)
@@ -164,6 +167,8 @@ final class LiveHub {
         synchronized (clients) {
             if (clients.size() >= cfg.maxClients()) {
                 refused.inc();
+                warn.warn("refused", "live view: a stream was refused, {} are open (teleflux.live.max-clients);"
+                        + " counted in {}", clients.size(), LiveMetrics.LIVE_CLIENTS_REFUSED_TOTAL);
                 return null;
             }
             c = new Client(device, top, rank, cfg.clientBuffer(), open.get(), onEnd);
@@ -185,6 +190,8 @@ final class LiveHub {
     void drop(Client c, String reason) {
         if (c.markClosed()) {
             metrics.counter(LiveMetrics.LIVE_CLIENTS_DROPPED_TOTAL, "reason", reason).inc();
+            warn.warn("dropped-" + reason, "live view: a stream was dropped ({}: its {} queued events were not read"
+                    + " in time); counted in {}", reason, cfg.clientBuffer(), LiveMetrics.LIVE_CLIENTS_DROPPED_TOTAL);
             unwatch(c);
             c.stop();
         }

@@ -160,6 +160,7 @@ class LiveHubTest {
     @Test
     void moreThanMaxClientsAreRefusedAndCounted() throws Exception {
         LiveHub hub = hub(2, 16, Duration.ofMinutes(5));
+        io.teleflux.testsupport.LogCapture logs = io.teleflux.testsupport.LogCapture.of(LiveHub.class);
         assertThat(hub.open(null, 5, Client.Rank.BPS, ByteArrayOutputStream::new, () -> { })).isNotNull();
         assertThat(hub.open("x", 0, Client.Rank.UTIL, ByteArrayOutputStream::new, () -> { })).isNotNull();
         boolean[] opened = {false};
@@ -168,8 +169,11 @@ class LiveHubTest {
             return new ByteArrayOutputStream();
         }, () -> { })).isNull();
         assertThat(opened[0]).as("a refused stream gets no 200").isFalse();
-        assertThat(metrics.value(LiveMetrics.LIVE_CLIENTS_REFUSED_TOTAL)).isEqualTo(1.0);
+        assertThat(hub.open("z", 0, Client.Rank.UTIL, ByteArrayOutputStream::new, () -> { })).isNull();
+        assertThat(metrics.value(LiveMetrics.LIVE_CLIENTS_REFUSED_TOTAL)).isEqualTo(2.0);
         assertThat(metrics.value(LiveMetrics.LIVE_CLIENTS)).isEqualTo(2.0);
+        assertThat(logs.containing("teleflux.live.max-clients")).as("logged once a minute, not per refusal").hasSize(1);
+        logs.close();
         hub.closeAll();
     }
 
