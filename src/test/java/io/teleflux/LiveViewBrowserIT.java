@@ -79,6 +79,19 @@ class LiveViewBrowserIT {
                 browser.get(base + "/live");
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
 
+                // the search lists a device from its first rate (its second sample): wait for that, or the
+                // box would be typed into before there is anything to find
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                java.net.URI devices = java.net.URI.create(base + "/live/api/devices?q=" + device);
+                assertThat(TestCollector.await(60, () -> {
+                    try {
+                        return http.send(java.net.http.HttpRequest.newBuilder(devices).build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("\"device\":\"" + device + "\"");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                })).as("the collector lists %s", device).isTrue();
+
                 // pick the device through the search box, as an operator would
                 WebElement search = browser.findElement(By.id("device-search"));
                 search.sendKeys(device.substring(device.length() - 4));
