@@ -119,7 +119,7 @@ public final class Collector implements AutoCloseable {
         RateConfig rate = cfg.get(RateConfig.SECTION);
         InputContext[] ctx = new InputContext[1]; // the rate stage asks it for intervals the inputs declare below
         PointSink afterRates = LiveTap.wire(cfg.get(LiveConfig.SECTION), http, writer, metrics, clock, rate.idleExpiry().toMillis(),
-                source -> declaredInterval(ctx[0], source).toMillis(), this::add);
+                source -> declaredInterval(ctx[0], source).toMillis(), rate.maxSeries(), this::add);
         RateStage rates = new RateStage(afterRates, source ->
                 rate.maxGapFor(declaredInterval(ctx[0], source)).toMillis(), rate.idleExpiry().toMillis(), rate.maxSeries(), metrics, clock);
         add(rates);

@@ -52,14 +52,20 @@ final class LiveHub {
     private final Metrics metrics;
     private final Metrics.Counter refused;
     private final Metrics.Counter sent;
+    private final Metrics.Counter seriesRefused;
+    private final int maxSeries;
     private final RateLimitedLog warn = new RateLimitedLog(LoggerFactory.getLogger(LiveHub.class), 60_000);
 
     /**
      * @param idleExpiryMs       a series silent this long is forgotten (the rate stage's idle expiry)
      * @param declaredIntervalMs the interval an input declared for a source, for a series with one sample so far
+     * @param maxSeries          series held at most (the rate stage's bound): a peer inventing interface names
+     *                           must not grow the live view beyond what the rate stage itself keeps
      */
-    LiveHub(LiveConfig cfg, Metrics metrics, LongSupplier clock, long idleExpiryMs, ToLongFunction<String> declaredIntervalMs) {
+    LiveHub(LiveConfig cfg, Metrics metrics, LongSupplier clock, long idleExpiryMs, ToLongFunction<String> declaredIntervalMs,
+            int maxSeries) {
         this.cfg = cfg;
+        this.maxSeries = maxSeries;
         this.clock = clock;
         this.idleExpiryMs = idleExpiryMs;
         this.declaredIntervalMs = declaredIntervalMs;
@@ -72,11 +78,14 @@ final class LiveHub {
                 .describe(LiveMetrics.LIVE_CLIENTS_REFUSED_TOTAL, Metrics.Type.COUNTER,
                         "Live view streams refused (503) because teleflux.live.max-clients were open")
                 .describe(LiveMetrics.LIVE_EVENTS_SENT_TOTAL, Metrics.Type.COUNTER, "Server-sent events written to live view streams")
-                .describe(LiveMetrics.LIVE_SERIES, Metrics.Type.GAUGE, "Series the live view holds latest values and history for");
+                .describe(LiveMetrics.LIVE_SERIES, Metrics.Type.GAUGE, "Series the live view holds latest values and history for")
+                .describe(LiveMetrics.LIVE_SERIES_REFUSED_TOTAL, Metrics.Type.COUNTER,
+                        "Samples of new series the live view did not take because it held teleflux.rate.max-series (still written)");
         metrics.gauge(LiveMetrics.LIVE_CLIENTS, clients::size);
         metrics.gauge(LiveMetrics.LIVE_SERIES, seriesCount::get);
         this.refused = metrics.counter(LiveMetrics.LIVE_CLIENTS_REFUSED_TOTAL);
         this.sent = metrics.counter(LiveMetrics.LIVE_EVENTS_SENT_TOTAL);
+        this.seriesRefused = metrics.counter(LiveMetrics.LIVE_SERIES_REFUSED_TOTAL);
         metrics.counter(LiveMetrics.LIVE_CLIENTS_DROPPED_TOTAL, "reason", "slow"); // shown as 0 from the start
     }
 
@@ -114,6 +123,13 @@ final class LiveHub {
         boolean[] created = {false};
         Series s = d.get(source, iface);
         if (s == null) {
+            // checked before creating: concurrent inputs may overshoot by a few, never without bound
+            if (seriesCount.get() >= maxSeries) {
+                seriesRefused.inc();
+                warn.warn("series-cap", "live view holds teleflux.rate.max-series = {} series: new series are not shown "
+                        + "(still written) until idle ones expire; counted in {}", maxSeries, LiveMetrics.LIVE_SERIES_REFUSED_TOTAL);
+                return;
+            }
             s = d.getOrCreate(source, iface, now, created);
             if (created[0]) {
                 seriesCount.incrementAndGet();

@@ -43,14 +43,15 @@ public final class LiveTap implements PointSink, Component {
      *
      * @param idleExpiryMs       series silent this long are forgotten (the rate stage's idle expiry)
      * @param declaredIntervalMs per source, the interval the inputs declared (or a default)
+     * @param maxSeries          the rate stage's bound on series, which the live view keeps too
      */
     public static PointSink wire(LiveConfig cfg, HttpEndpoint http, PointSink downstream, Metrics metrics, LongSupplier clock,
-                                 long idleExpiryMs, ToLongFunction<String> declaredIntervalMs,
+                                 long idleExpiryMs, ToLongFunction<String> declaredIntervalMs, int maxSeries,
                                  java.util.function.Consumer<Component> add) {
         if (http == null || !cfg.enabled()) {
             return downstream;
         }
-        LiveHub hub = new LiveHub(cfg, metrics, clock, idleExpiryMs, declaredIntervalMs);
+        LiveHub hub = new LiveHub(cfg, metrics, clock, idleExpiryMs, declaredIntervalMs, maxSeries);
         LiveTap tap = new LiveTap(downstream, hub);
         new LiveHttp(hub, cfg).register(http);
         add.accept(tap);

@@ -20,7 +20,11 @@ class LiveHubTest {
     final Metrics metrics = new Metrics();
 
     LiveHub hub(int maxClients, int buffer, Duration history) {
-        return new LiveHub(new LiveConfig(true, maxClients, buffer, history, 20), metrics, now::get, 600_000, source -> 5_000);
+        return hub(maxClients, buffer, history, 1_000_000);
+    }
+
+    LiveHub hub(int maxClients, int buffer, Duration history, int maxSeries) {
+        return new LiveHub(new LiveConfig(true, maxClients, buffer, history, 20), metrics, now::get, 600_000, source -> 5_000, maxSeries);
     }
 
     static Point rate(String device, String iface, String source, long t, double in, double out, Double inUtil, Double outUtil) {
@@ -214,6 +218,32 @@ class LiveHubTest {
         now.addAndGet(600_000);
         hub.sweep();
         assertThat(hub.devicesJson("", 50)).isEqualTo("{\"total\":0,\"devices\":[]}");
+    }
+
+    @Test
+    void aPeerInventingInterfacesCannotGrowTheViewBeyondMaxSeries() {
+        LiveHub hub = hub(4, 64, Duration.ofMinutes(5), 100);
+        io.teleflux.testsupport.LogCapture logs = io.teleflux.testsupport.LogCapture.of(LiveHub.class);
+        hub.record(rate("real", "if1", "telemetry", 0, 1, 1, null, null));
+        for (int i = 0; i < 10_000; i++) {
+            hub.record(rate("hostile", "junk" + i, "telemetry", 0, 1, 1, null, null));
+        }
+        assertThat(hub.seriesCount()).isEqualTo(100);
+        assertThat(metrics.value(LiveMetrics.LIVE_SERIES_REFUSED_TOTAL)).isEqualTo(9_901.0);
+        assertThat(logs.containing("teleflux.rate.max-series")).as("logged once a minute, not per series").hasSize(1);
+        logs.close();
+
+        // a series already held keeps updating at the cap
+        hub.record(rate("real", "if1", "telemetry", 1_000, 5, 5, null, null));
+        assertThat(hub.series("real", "telemetry", "if1").inBps).isEqualTo(5.0);
+
+        // once the junk is idle and swept, new series are taken again
+        now.addAndGet(600_001);
+        hub.record(rate("real", "if1", "telemetry", 2_000, 6, 6, null, null));
+        hub.sweep();
+        hub.record(rate("real", "if2", "telemetry", 2_000, 7, 7, null, null));
+        assertThat(hub.series("real", "telemetry", "if2")).isNotNull();
+        assertThat(hub.seriesCount()).isEqualTo(2);
     }
 
     @Test
