@@ -69,15 +69,17 @@ class LiveViewBrowserIT {
             try (DialoutSimulator sim = new DialoutSimulator(model,
                     DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), DEVICES)
                             .withInterval(Duration.ofMillis(SEND_INTERVAL_MS)))) {
-                sim.start();
-                assertThat(sim.awaitConnected(DEVICES, Duration.ofSeconds(60))).isTrue();
-                Sender sender = new Sender(sim);
-                sender.start();
-
+                // the page is opened on a collector that has no device yet, as after `docker compose up`
                 browser = chromium(profile);
                 String base = "http://127.0.0.1:" + collector.httpPort();
                 browser.get(base + "/live");
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+                wait.until(d -> "0 devices".equals(d.findElement(By.id("device-count")).getText()));
+
+                sim.start();
+                assertThat(sim.awaitConnected(DEVICES, Duration.ofSeconds(60))).isTrue();
+                Sender sender = new Sender(sim);
+                sender.start();
 
                 // the search lists a device from its first rate (its second sample): wait for that, or the
                 // box would be typed into before there is anything to find
@@ -91,6 +93,8 @@ class LiveViewBrowserIT {
                         return false;
                     }
                 })).as("the collector lists %s", device).isTrue();
+                // the empty list fills in by itself, without typing or reloading
+                wait.until(d -> d.findElements(By.cssSelector("#device-results li")).size() == DEVICES);
 
                 // pick the device through the search box, as an operator would
                 WebElement search = browser.findElement(By.id("device-search"));

@@ -321,13 +321,19 @@
     searchTimer = setTimeout(runSearch, 200);
   });
 
+  // The list is refreshed by itself: a page opened before the first device reported (an empty
+  // collector just started) fills in within seconds, and new or stale devices show later on.
   async function runSearch() {
     const seq = ++searchSeq;
+    clearTimeout(searchTimer);
+    let empty = true;
     try {
       const r = await fetch('/live/api/devices?limit=50&q=' + encodeURIComponent(search.value), { cache: 'no-store' });
-      if (!r.ok || seq !== searchSeq) return;
+      if (seq !== searchSeq) return; // a newer search owns the list and the timer
+      if (!r.ok) throw new Error('HTTP ' + r.status);
       const d = await r.json();
       if (seq !== searchSeq) return;
+      empty = d.total === 0;
       results.replaceChildren(...d.devices.map((x) => {
         const li = document.createElement('li');
         li.dataset.device = x.device;
@@ -346,6 +352,7 @@
     } catch (err) {
       $('#device-count').textContent = 'device list unavailable';
     }
+    if (seq === searchSeq) searchTimer = setTimeout(runSearch, empty ? 2000 : 15000);
   }
 
   showTitle();
