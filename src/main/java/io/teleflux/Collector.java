@@ -51,6 +51,7 @@ public final class Collector implements AutoCloseable {
     private final List<Component> started = new ArrayList<>();
     private UnaryOperator<PointSink> testWedge = UnaryOperator.identity();
     private PointSink pipeline;
+    private boolean kafkaOutput;
     private boolean closed;
 
     public Collector(TelefluxConfig cfg) {
@@ -109,6 +110,7 @@ public final class Collector implements AutoCloseable {
         KafkaConfig kafkaCfg = cfg.get(KafkaConfig.SECTION);
         if (kafkaCfg.enabled()) {
             writers.add(KafkaOutput.create(kafkaCfg, cfg.instance(), metrics));
+            kafkaOutput = true;
         }
         for (InfluxWriter w : writers) {
             add(w);
@@ -193,6 +195,9 @@ public final class Collector implements AutoCloseable {
                 + ",\"queue_points\":" + (long) metrics.value(CollectorMetrics.QUEUE_POINTS)
                 + ",\"spool_points\":" + (long) metrics.value(CollectorMetrics.SPOOL_POINTS)
                 + ",\"last_write_ms\":" + (long) metrics.value(CollectorMetrics.LAST_WRITE)
+                + (kafkaOutput ? ",\"kafka\":{\"queue_points\":" + (long) metrics.value(CollectorMetrics.KAFKA_QUEUE_POINTS)
+                        + ",\"spool_points\":" + (long) metrics.value(CollectorMetrics.KAFKA_SPOOL_POINTS)
+                        + ",\"last_write_ms\":" + (long) metrics.value(CollectorMetrics.KAFKA_LAST_WRITE) + "}" : "")
                 + ",\"problems\":" + p + "}";
         return new HttpEndpoint.Health(problems.isEmpty(), json);
     }

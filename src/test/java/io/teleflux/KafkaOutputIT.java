@@ -52,6 +52,8 @@ class KafkaOutputIT {
                 assertThat(TestCollector.await(60, () -> collector.metrics().value(KafkaMetrics.WRITTEN) == want
                         && SpoolCrashIT.total(influx) == sent.points())).as("written to both").isTrue();
                 assertThat(collector.metrics().value(KafkaMetrics.DROPPED, "reason", "no_fields")).isZero();
+                assertThat(collector.health().json()).as("/health shows the Kafka output beside InfluxDB")
+                        .containsPattern("\"kafka\":\\{\"queue_points\":0,\"spool_points\":0,\"last_write_ms\":1\\d{12}\\}");
             } finally {
                 collector.close();
             }
