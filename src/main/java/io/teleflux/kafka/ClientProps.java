@@ -33,7 +33,7 @@ final class ClientProps {
             if (s.tls().truststore() != null) {
                 p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, s.tls().truststore().toString());
                 p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, storeType(s.tls().truststore().toString()));
-                if (!s.tls().truststorePassword().isEmpty()) {
+                if (!s.tls().truststorePassword().isEmpty() && !isPem(s.tls().truststore().toString())) {
                     p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, s.tls().truststorePassword().reveal());
                 }
             }
@@ -46,9 +46,21 @@ final class ClientProps {
         return p;
     }
 
-    /** JKS for a *.jks file, PKCS12 otherwise (the JDK's default keystore type). */
+    /**
+     * JKS for a *.jks file, PEM for *.pem and *.crt (a CA file as most PKIs hand it out; Kafka
+     * reads PEM stores itself), PKCS12 otherwise (the JDK's default keystore type).
+     */
     static String storeType(String path) {
-        return path.toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".jks")) {
+            return "JKS";
+        }
+        return isPem(lower) ? "PEM" : "PKCS12";
+    }
+
+    static boolean isPem(String path) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith(".pem") || lower.endsWith(".crt");
     }
 
     /** A JAAS quoted string: backslash and double quote escaped. */

@@ -156,7 +156,10 @@ public record KafkaConfig(boolean enabled, List<String> bootstrapServers, String
             r.problem(p + "protocol: " + protocol + " does not use TLS, but tls.truststore or tls.keystore is set "
                     + "(use SSL or SASL_SSL)");
         }
-        if (keystore != null && ksPass.isEmpty()) {
+        if (keystore != null && ClientProps.isPem(keystore.toString())) {
+            r.problem(p + "tls.keystore: '" + keystore + "' is PEM; give a PKCS12 (or JKS) keystore with the client's certificate "
+                    + "and key, e.g. openssl pkcs12 -export -in client.crt -inkey client.key -out client.p12");
+        } else if (keystore != null && ksPass.isEmpty()) {
             r.problem(p + "tls.keystore-password: required with tls.keystore (or " + ENV_KEYSTORE_PASSWORD + ")");
         }
         return new Security(protocol, new Sasl(mechanism, user, password), new Tls(truststore, tsPass, keystore, ksPass));

@@ -183,4 +183,22 @@ class KafkaConfigTest {
         assertThatThrownBy(() -> load("teleflux.kafka.security { protocol = SSL, tls { keystore = \"" + ts + "\" } }",
                 Map.of())).isInstanceOf(ConfigException.class).hasMessageContaining("teleflux.kafka.security.tls.keystore-password");
     }
+
+    @Test
+    void aPemCaIsReadAsPemAndAPemKeystoreIsRefusedWithTheCommandThatConvertsIt() throws Exception {
+        Path ca = tmp.resolve("ca.crt");
+        Files.writeString(ca, "x");
+        KafkaConfig k = kafka("teleflux.kafka { enabled = true, security { protocol = SSL, tls { truststore = \"" + ca
+                + "\", truststore-password = ignored } } }");
+        Map<String, Object> p = KafkaOutput.producerProps(k, "i");
+        assertThat(p).containsEntry(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM")
+                .doesNotContainKey(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG); // Kafka refuses a password with a PEM file
+        assertThat(ClientProps.storeType("/x/CA.PEM")).isEqualTo("PEM");
+        assertThat(ClientProps.storeType("/x/t.p12")).isEqualTo("PKCS12");
+
+        Path pem = tmp.resolve("client.pem");
+        Files.writeString(pem, "x");
+        assertThat(problems("teleflux.kafka.security { protocol = SSL, tls { keystore = \"" + pem + "\", keystore-password = k } }"))
+                .anySatisfy(m -> assertThat(m).startsWith("teleflux.kafka.security.tls.keystore: '").contains("openssl pkcs12 -export"));
+    }
 }

@@ -46,18 +46,37 @@ public final class KafkaFixture extends ServerFixture {
     private final String saslUser;
     private final String saslPassword;
     private static final String ADMIN_PASSWORD = "fixture-admin-pw";
+    /** A second client listener, SSL with client certificates required, when set. */
+    private final Tls tls;
     private int port;
     private int controllerPort;
+    private int tlsPort;
 
-    private KafkaFixture(String saslUser, String saslPassword) {
+    /**
+     * The broker's side of a TLS listener, as PEM files: {@code keyAndChain} holds its certificate
+     * and unencrypted PKCS#8 key, {@code trustedCa} the CA whose client certificates it accepts.
+     */
+    public record Tls(Path keyAndChain, Path trustedCa) {
+    }
+
+    private KafkaFixture(String saslUser, String saslPassword, Tls tls) {
         super(null, null, "teleflux-kafka-");
         this.saslUser = saslUser;
         this.saslPassword = saslPassword;
+        this.tls = tls;
     }
 
     /** Formats the storage, starts the broker and waits until it is ready. */
     public static KafkaFixture launch() {
-        return launch(null, null);
+        return launch(null, null, null);
+    }
+
+    /**
+     * A broker with, beside the PLAINTEXT listener (which {@link #admin()} and {@link #bootstrap()}
+     * use), an SSL listener at {@link #tlsBootstrap()} that requires a client certificate.
+     */
+    public static KafkaFixture launchWithTls(Tls tls) {
+        return launch(null, null, tls);
     }
 
     /**
@@ -65,11 +84,11 @@ public final class KafkaFixture extends ServerFixture {
      * with {@code password} (and the fixture's own admin, which {@link #admin()} uses).
      */
     public static KafkaFixture launchWithSasl(String user, String password) {
-        return launch(user, password);
+        return launch(user, password, null);
     }
 
-    private static KafkaFixture launch(String user, String password) {
-        KafkaFixture f = new KafkaFixture(user, password);
+    private static KafkaFixture launch(String user, String password, Tls tls) {
+        KafkaFixture f = new KafkaFixture(user, password, tls);
         try {
             f.firstStart();
             return f;
@@ -83,6 +102,7 @@ public final class KafkaFixture extends ServerFixture {
         for (int attempt = 1; ; attempt++) {
             port = FreePorts.next();
             controllerPort = FreePorts.next();
+            tlsPort = tls == null ? 0 : FreePorts.next();
             writeConfig();
             format();
             process = new ManagedProcess("kafka", command("kafka.Kafka", configFile().toString()), dir, logFile());
@@ -138,6 +158,18 @@ public final class KafkaFixture extends ServerFixture {
                     + "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
                     + " required username=\"admin\" password=\"" + ADMIN_PASSWORD + "\" user_admin=\"" + ADMIN_PASSWORD
                     + "\" user_" + saslUser + "=\"" + saslPassword + "\";\n";
+        }
+        if (tls != null) {
+            props = props.replace("listeners=PLAINTEXT://127.0.0.1:" + port + ",", "listeners=PLAINTEXT://127.0.0.1:" + port
+                            + ",SSL://127.0.0.1:" + tlsPort + ",")
+                    .replace("advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "advertised.listeners=PLAINTEXT://127.0.0.1:"
+                            + port + ",SSL://127.0.0.1:" + tlsPort)
+                    .replace("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,", "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,")
+                    + "listener.name.ssl.ssl.keystore.type=PEM\n"
+                    + "listener.name.ssl.ssl.keystore.location=" + tls.keyAndChain() + "\n"
+                    + "listener.name.ssl.ssl.truststore.type=PEM\n"
+                    + "listener.name.ssl.ssl.truststore.location=" + tls.trustedCa() + "\n"
+                    + "listener.name.ssl.ssl.client.auth=required\n";
         }
         String logback = """
                 <configuration>
@@ -204,6 +236,14 @@ public final class KafkaFixture extends ServerFixture {
 
     public int port() {
         return port;
+    }
+
+    /** {@code bootstrap.servers} of the SSL listener of a broker launched {@link #launchWithTls with TLS}. */
+    public String tlsBootstrap() {
+        if (tls == null) {
+            throw new IllegalStateException("this broker has no TLS listener");
+        }
+        return "127.0.0.1:" + tlsPort;
     }
 
 
