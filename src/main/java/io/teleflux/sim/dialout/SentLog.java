@@ -14,16 +14,20 @@ import java.util.Map;
  * a device dropped (disconnected, or its backlog full) is not in here. A stream that fails after
  * a message was handed to it may have lost that message in transit, so the log is exact only while
  * no stream fails ({@link DialoutStats#streamFailures()} stays 0): keep the collector up, and the
- * log is exactly what the collector received.
+ * log is exactly what the collector received. Each entry also says on which of the device's streams
+ * it went (1 for the first, 2 after the first reconnect, ...), so a test that kills a collector can
+ * tell what was handed to the dead stream from what went to the next one.
  */
 public final class SentLog {
     private final CounterModel model;
     private final long[][] times;
+    private final int[][] connections;
     private final int[] counts;
 
     SentLog(CounterModel model, int devices) {
         this.model = model;
         this.times = new long[devices][16];
+        this.connections = new int[devices][16];
         this.counts = new int[devices];
     }
 
@@ -31,11 +35,18 @@ public final class SentLog {
     public record Series(String device, String iface) {
     }
 
-    synchronized void statistics(int device, long timeMs) {
+    synchronized void statistics(int device, long timeMs, int connection) {
         if (counts[device] == times[device].length) {
             times[device] = Arrays.copyOf(times[device], times[device].length * 2);
+            connections[device] = Arrays.copyOf(connections[device], times[device].length);
         }
+        connections[device][counts[device]] = connection;
         times[device][counts[device]++] = timeMs;
+    }
+
+    /** For each entry of {@link #times(int)}, the number of the device's stream it was handed to (1, 2, ...). */
+    public synchronized int[] connections(int device) {
+        return Arrays.copyOf(connections[device], counts[device]);
     }
 
     /** The timestamps of the statistics samples {@code device} sent, in the order sent. */

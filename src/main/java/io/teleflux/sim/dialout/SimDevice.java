@@ -47,6 +47,8 @@ final class SimDevice {
     private Stream stream;
     private long backoffMs;
     private boolean everConnected;
+    /** Streams established so far: the number of the current one, which the sent-log records. */
+    private int connections;
     private ScheduledFuture<?> redial;
     private long samples;
     private boolean stateDue = true;
@@ -157,7 +159,7 @@ final class SimDevice {
     }
 
     synchronized DeviceStats stats() {
-        return new DeviceStats(name, state == State.CONNECTED, sent, dropped, backlog.size());
+        return new DeviceStats(name, state == State.CONNECTED, sent, dropped, backlog.size(), connections);
     }
 
     synchronized State state() {
@@ -196,7 +198,7 @@ final class SimDevice {
         }
         SentLog log = fleet.sentLog;
         if (log != null && o.path == SensorPath.IFMGR_STATISTICS) {
-            log.statistics(index, o.timeMs);
+            log.statistics(index, o.timeMs, connections);
         }
     }
 
@@ -225,6 +227,7 @@ final class SimDevice {
                 fleet.counters.reconnects.increment();
             }
             everConnected = true;
+            connections++;
             stateDue = true;
             backoffMs = fleet.settings.redialInitial().toMillis();
         }
