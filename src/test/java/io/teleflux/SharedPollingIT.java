@@ -262,6 +262,8 @@ class SharedPollingIT {
             Thread.sleep(4 * INTERVAL_MS);
             assertSteady("steady, 3 collectors", steady, System.currentTimeMillis());
             assertThat(running.stream().mapToDouble(m -> m.metric("teleflux_snmp_targets_owned")).sum()).isEqualTo(TARGETS);
+            assertThat(running).allSatisfy(m -> assertThat(m.metric(KafkaMetrics.SHARE_CONTACT_AGE))
+                    .as("%s heartbeats", m).isBetween(0.0, SESSION_MS / 1000.0));
 
             // 2. SIGKILL the collector with the most targets: each is polled by another within session + interval
             Map<Integer, Set<String>> owners = pollers(polls(steady, System.currentTimeMillis()));
@@ -346,6 +348,25 @@ class SharedPollingIT {
                 }
             });
             assertSteady("after the storm, " + running.size() + " collectors", settled, end);
+
+            // 4. Kafka gone: each collector polls on until a session timeout after its last heartbeat, then stops
+            // (the group would have given its targets to others); Kafka back, they share the targets again
+            kafka.stop();
+            long down = System.currentTimeMillis();
+            Thread.sleep(SESSION_MS + 1_000 + 2 * INTERVAL_MS);
+            Map<Integer, List<Poll>> cutOff = polls(down + SESSION_MS + 1_000, System.currentTimeMillis());
+            Map<Integer, Long> lastPoll = new TreeMap<>();
+            polls(down, System.currentTimeMillis()).forEach((d, ps) ->
+                    lastPoll.put(d + 1, ps.isEmpty() ? -1 : ps.get(ps.size() - 1).atMs() - down));
+            System.out.printf("SharedPollingIT Kafka down: last poll per target after the broker stopped (ms) %s%n", lastPoll);
+            assertThat(cutOff.values()).as("nothing polled from a session timeout (+1 s) after Kafka went").allSatisfy(
+                    ps -> assertThat(ps).isEmpty());
+            assertThat(running).allSatisfy(m -> assertThat(m.metric(KafkaMetrics.SHARE_PARTITIONS)).isZero());
+            kafka.start();
+            awaitBalanced(running);
+            long back = System.currentTimeMillis() + INTERVAL_MS;
+            Thread.sleep(3 * INTERVAL_MS);
+            assertSteady("Kafka back, " + running.size() + " collectors", back, System.currentTimeMillis());
         } finally {
             for (Member m : all.values()) {
                 m.process.kill();

@@ -15,6 +15,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
@@ -192,18 +193,23 @@ public final class TargetShare implements Component {
     /** Creates the coordination topic when it is missing and reads its partition count; false if Kafka did not answer. */
     private boolean ensureTopic() {
         try (Admin admin = Admin.create(ClientProps.common(kafka, clientId + "-admin"))) {
-            try {
-                // the broker's default replication factor: the topic holds no records, only its partitions matter
-                admin.createTopics(List.of(new NewTopic(cfg.topic(), Optional.of(cfg.partitions()), Optional.empty())))
-                        .all().get(10, TimeUnit.SECONDS);
-                LOG.info("Created the coordination topic \"{}\" with {} partitions", cfg.topic(), cfg.partitions());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+            int n = describe(admin);
+            if (n == 0) {
+                try {
+                    // the broker's default replication factor: the topic holds no records, only its partitions matter
+                    admin.createTopics(List.of(new NewTopic(cfg.topic(), Optional.of(cfg.partitions()), Optional.empty())))
+                            .all().get(10, TimeUnit.SECONDS);
+                    LOG.info("Created the coordination topic \"{}\" with {} partitions", cfg.topic(), cfg.partitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e; // e.g. not authorized to create it: create it beforehand (docs/kafka.md)
+                    }
                 }
+                n = describe(admin);
             }
-            int n = admin.describeTopics(List.of(cfg.topic())).allTopicNames().get(10, TimeUnit.SECONDS)
-                    .get(cfg.topic()).partitions().size();
+            if (n == 0) {
+                return false;
+            }
             if (n != cfg.partitions()) {
                 LOG.warn("The coordination topic \"{}\" has {} partitions, not teleflux.share.partitions = {}: using {}"
                         + " (every collector reads the same count from the topic)", cfg.topic(), n, cfg.partitions(), n);
@@ -219,6 +225,19 @@ public final class TargetShare implements Component {
             Thread.currentThread().interrupt();
             stopping = true;
             return false;
+        }
+    }
+
+    /** The topic's partition count, 0 when it does not exist. */
+    private int describe(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
+        try {
+            return admin.describeTopics(List.of(cfg.topic())).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(cfg.topic()).partitions().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw e;
         }
     }
 
