@@ -17,7 +17,8 @@ timestamp, so a test can compute every stored value and rate exactly:
     oper-status UP for even i, DOWN for odd i; admin-status UP; ifindex i+1; port-speed SPEED_10GB
     component CPU0: cpu instant 20+d, memory available 8e9, utilized 2e9
 
-On Subscribe it prints one line "SUBSCRIBE <json>" (what was asked), sends --samples samples at
+On Subscribe it prints one line "SUBSCRIBE <json>" (what was asked, and the caller's "user"
+metadata), and "ENDED <json>" (target and user) when the stream has ended; it sends --samples samples at
 --start-ms + k*--step-ms (SAMPLE leaves in every sample, ON_CHANGE leaves in the first), then a
 sync_response; with --live it goes on, one sample per --step-ms of wall clock.
 
@@ -180,8 +181,10 @@ class Target(gnmi_pb2_grpc.gNMIServicer):
         for s in sl.subscription:
             elems = [(e.name, dict(e.key)) for e in list(sl.prefix.elem) + list(s.path.elem)]
             subs.append((elems, s))
+        user = dict(context.invocation_metadata()).get("username", "")
+        context.add_callback(lambda: log("ENDED " + json.dumps({"target": target, "user": user}, sort_keys=True)))
         log("SUBSCRIBE " + json.dumps({
-            "target": target, "origin": sl.prefix.origin, "mode": gnmi_pb2.SubscriptionList.Mode.Name(sl.mode),
+            "user": user, "target": target, "origin": sl.prefix.origin, "mode": gnmi_pb2.SubscriptionList.Mode.Name(sl.mode),
             "encoding": gnmi_pb2.Encoding.Name(sl.encoding),
             "subscriptions": [{"path": "/" + "/".join(n + "".join("[%s=%s]" % kv for kv in sorted(k.items()))
                                                         for n, k in e),

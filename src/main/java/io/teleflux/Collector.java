@@ -7,8 +7,11 @@ import io.teleflux.influx.InfluxConfig;
 import io.teleflux.influx.InfluxWriter;
 import io.teleflux.input.InputContext;
 import io.teleflux.input.InputType;
+import io.teleflux.input.Ownership;
 import io.teleflux.kafka.KafkaConfig;
 import io.teleflux.kafka.KafkaOutput;
+import io.teleflux.kafka.ShareConfig;
+import io.teleflux.kafka.TargetShare;
 import io.teleflux.live.LiveConfig;
 import io.teleflux.live.LiveTap;
 import io.teleflux.point.PointSink;
@@ -138,8 +141,17 @@ public final class Collector implements AutoCloseable {
         HandOffWatch inputs = new HandOffWatch(testWedge.apply(rates), liveness);
         liveness.register("pipeline", inputs.check(stallMs, writer::holdingBack));
         pipeline = inputs;
+        // shared polling: started before the inputs, closed after them (leaving the group hands their targets on)
+        Ownership ownership = Ownership.ALL;
+        ShareConfig shareCfg = cfg.get(ShareConfig.SECTION);
+        if (shareCfg.enabled()) {
+            TargetShare share = new TargetShare(shareCfg, kafkaCfg, cfg.instance(), metrics);
+            add(share);
+            liveness.register(share.name(), share::problem);
+            ownership = Ownership.of(share::owns, share::onChange);
+        }
         ctx[0] = new InputContext(inputs, metrics, liveness, cfg.instance(), Duration.ofMillis(stallMs), clock,
-                writer::holdingBack);
+                writer::holdingBack, ownership);
         List<String> running = new ArrayList<>();
         for (InputType<?> type : inputTypes) {
             Component input = create(type, ctx[0]);

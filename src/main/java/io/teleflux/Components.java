@@ -13,6 +13,7 @@ import io.teleflux.config.ConfigException;
 import io.teleflux.influx.InfluxConfig;
 import io.teleflux.kafka.KafkaConfig;
 import io.teleflux.kafka.RelayConfig;
+import io.teleflux.kafka.ShareConfig;
 import io.teleflux.input.InputType;
 import io.teleflux.live.LiveConfig;
 import io.teleflux.rate.RateConfig;
@@ -44,7 +45,7 @@ public final class Components {
 
     /** The parts every collector has, whose blocks are read like the inputs'. */
     static final List<Section<?>> CORE = List.of(
-            InfluxConfig.SECTION, KafkaConfig.SECTION, RelayConfig.SECTION, RateConfig.SECTION, HttpConfig.SECTION,
+            InfluxConfig.SECTION, KafkaConfig.SECTION, RelayConfig.SECTION, ShareConfig.SECTION, RateConfig.SECTION, HttpConfig.SECTION,
             LiveConfig.SECTION, SelfmonConfig.SECTION, HealthConfig.SECTION);
 
     private Components() {

@@ -20,7 +20,7 @@ public final class GnmiInput extends ConfiguredInput<GnmiConfig> {
         if (!config.enabled()) {
             return null;
         }
-        GnmiClient client = new GnmiClient(config, ctx.sink(), ctx.metrics(), ctx.clock());
+        GnmiClient client = new GnmiClient(config, ctx.sink(), ctx.metrics(), ctx.clock(), ctx.ownership());
         Duration longest = Duration.ZERO;
         for (GnmiTarget t : config.targets()) {
             longest = t.sampleInterval().compareTo(longest) > 0 ? t.sampleInterval() : longest;

@@ -10,6 +10,7 @@ import io.teleflux.selfmon.Metrics;
  */
 final class GnmiMetrics {
     static final String CONNECTED = "teleflux_gnmi_connected";
+    static final String TARGETS_OWNED = "teleflux_gnmi_targets_owned";
     static final String NOTIFICATIONS = "teleflux_gnmi_notifications_total";
     static final String UPDATES = "teleflux_gnmi_updates_total";
     static final String DELETES = "teleflux_gnmi_deletes_total";

@@ -26,10 +26,18 @@ public final class InputContext {
     private final long stallMs;
     private final LongSupplier clock;
     private final BooleanSupplier holdingBack;
+    private final Ownership ownership;
     private final Map<String, Duration> intervals = new ConcurrentHashMap<>();
 
     public InputContext(PointSink sink, Metrics metrics, Liveness liveness, String instance, Duration stallTimeout,
                         LongSupplier clock, BooleanSupplier holdingBack) {
+        this(sink, metrics, liveness, instance, stallTimeout, clock, holdingBack, Ownership.ALL);
+    }
+
+    /** @param ownership which targets this collector polls (shared polling), {@link Ownership#ALL} alone */
+    public InputContext(PointSink sink, Metrics metrics, Liveness liveness, String instance, Duration stallTimeout,
+                        LongSupplier clock, BooleanSupplier holdingBack, Ownership ownership) {
+        this.ownership = ownership;
         this.holdingBack = holdingBack;
         this.sink = sink;
         this.metrics = metrics;
@@ -46,6 +54,11 @@ public final class InputContext {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** Which targets to poll: all of them, unless collectors share them ({@code teleflux.share}). */
+    public Ownership ownership() {
+        return ownership;
     }
 
     /** The collector's {@code teleflux.instance}. */

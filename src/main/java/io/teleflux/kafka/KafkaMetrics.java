@@ -36,6 +36,13 @@ public final class KafkaMetrics {
     public static final String RELAY_PARTITIONS = "teleflux_relay_partitions";
     public static final String RELAY_UP = "teleflux_relay_up";
 
+    // shared polling (TargetShare)
+    public static final String SHARE_PARTITIONS = "teleflux_share_partitions";
+    public static final String SHARE_REBALANCES = "teleflux_share_rebalances_total";
+    public static final String SHARE_LOST = "teleflux_share_lost_total";
+    public static final String SHARE_ASSIGNMENT_AGE = "teleflux_share_assignment_age_seconds";
+    public static final String SHARE_CONTACT_AGE = "teleflux_share_contact_age_seconds";
+
     private KafkaMetrics() {
     }
 }

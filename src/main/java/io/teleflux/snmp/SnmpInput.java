@@ -17,7 +17,7 @@ public final class SnmpInput extends ConfiguredInput<SnmpConfig> {
         if (!config.enabled()) {
             return null;
         }
-        SnmpPoller poller = new SnmpPoller(config, ctx.sink(), ctx.metrics(), ctx.clock());
+        SnmpPoller poller = new SnmpPoller(config, ctx.sink(), ctx.metrics(), ctx.clock(), ctx.ownership());
         ctx.declareInterval(PointMaker.SOURCE, config.interval());
         ctx.health("snmp", now -> poller.problem(now, ctx.stallMs()));
         return poller;

@@ -13,6 +13,7 @@ public final class SnmpMetrics {
     public static final String SNMP_POLLS_SKIPPED_TOTAL = "teleflux_snmp_polls_skipped_total";
     public static final String SNMP_POLLS_TOTAL = "teleflux_snmp_polls_total";
     public static final String SNMP_TARGETS = "teleflux_snmp_targets";
+    public static final String SNMP_TARGETS_OWNED = "teleflux_snmp_targets_owned";
     public static final String SNMP_WARNINGS_TOTAL = "teleflux_snmp_warnings_total";
 
     private SnmpMetrics() {

@@ -3,6 +3,7 @@ package io.teleflux.snmp;
 import io.teleflux.selfmon.PipelineMetrics;
 import io.teleflux.component.Component;
 import io.teleflux.config.Secret;
+import io.teleflux.input.Ownership;
 import io.teleflux.point.PointSink;
 import io.teleflux.selfmon.FatalErrors;
 import io.teleflux.selfmon.Liveness;
@@ -84,6 +85,8 @@ public final class SnmpPoller implements Component, AutoCloseable {
     private final Metrics.Counter overflowDropped;
     private final long intervalMs;
     private final long deadlineMs;
+    private final Ownership ownership;
+    private volatile int ownedTargets;
     // scheduler thread only
     private final ArrayDeque<Device> waiting = new ArrayDeque<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -100,7 +103,16 @@ public final class SnmpPoller implements Component, AutoCloseable {
      *              arrives): the wall clock, except where a test replays the past
      */
     public SnmpPoller(SnmpConfig cfg, PointSink sink, Metrics metrics, LongSupplier clock) {
+        this(cfg, sink, metrics, clock, Ownership.ALL);
+    }
+
+    /**
+     * @param ownership which targets this collector polls: the scheduled polls of the others are
+     *                  skipped, and a poll running when its target is taken away is abandoned
+     */
+    public SnmpPoller(SnmpConfig cfg, PointSink sink, Metrics metrics, LongSupplier clock, Ownership ownership) {
         this.cfg = cfg;
+        this.ownership = ownership;
         this.clock = clock;
         this.sink = sink;
         this.metrics = metrics;
@@ -138,6 +150,9 @@ public final class SnmpPoller implements Component, AutoCloseable {
             claim(d, t.hasName() ? t.name() : d.fallbackName);
         }
         metrics.gauge(SnmpMetrics.SNMP_TARGETS, devices::size);
+        metrics.describe(SnmpMetrics.SNMP_TARGETS_OWNED, Metrics.Type.GAUGE,
+                "SNMP targets this collector polls: all of them, or its share when collectors share them (teleflux.share)");
+        metrics.gauge(SnmpMetrics.SNMP_TARGETS_OWNED, () -> ownedTargets);
         metrics.gauge(SnmpMetrics.SNMP_POLLS_RUNNING, running::get);
 
         // its tasks' VirtualMachineErrors halt the process, instead of silently ending a device's polls
@@ -167,6 +182,8 @@ public final class SnmpPoller implements Component, AutoCloseable {
         LOG.info("SNMP: polling {} devices every {} s (timeout {} ms, {} retries, deadline {} s, max-concurrent {})",
                 devices.size(), intervalMs / 1000.0, cfg.timeout().toMillis(), cfg.retries(), deadlineMs / 1000.0,
                 cfg.maxConcurrent());
+        ownership.onChange(this::ownershipChanged);
+        onScheduler(this::follow);
         long now = System.currentTimeMillis();
         for (Device d : devices.values()) {
             long delay = Math.floorMod(d.offsetMs - now % intervalMs, intervalMs);
@@ -264,6 +281,60 @@ public final class SnmpPoller implements Component, AutoCloseable {
         }
     }
 
+    /**
+     * The owned set changed: on the scheduler thread, abandon the polls of targets no longer
+     * owned, and wait for that (bounded), so that they are not polled any more when this returns.
+     */
+    private void ownershipChanged() {
+        if (!started || closed) {
+            return;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!onScheduler(() -> {
+            try {
+                follow();
+            } finally {
+                done.complete(null);
+            }
+        })) {
+            return;
+        }
+        try {
+            done.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("SNMP: the scheduler did not follow a change of the owned targets within 5 s");
+        }
+    }
+
+    /** The key collectors share a target by: its name, or its address when it has none (docs/scaling.md). */
+    static String shareKey(SnmpTarget t) {
+        return t.hasName() ? t.name() : t.address().toString();
+    }
+
+    // scheduler thread
+    private void follow() {
+        int owned = 0;
+        for (Device d : devices.values()) {
+            boolean o = ownership.owns(d.shareKey);
+            if (o) {
+                owned++;
+            } else if (d.inPoll && d.waiter == null) {
+                d.released = d.attempt; // its failure is not the device's: neither counted nor logged
+                if (d.poll != null) {
+                    d.poll.abandon("the target is no longer this collector's");
+                } else {
+                    finished(d, d.attempt, new DevicePoll.Failure(PollResult.SKIPPED, "no longer this collector's"));
+                }
+            }
+        }
+        if (ownership != Ownership.ALL && owned != ownedTargets) {
+            LOG.info("SNMP: polling {} of {} targets (shared with other collectors)", owned, devices.size());
+        }
+        ownedTargets = owned;
+    }
+
     private boolean onScheduler(Runnable r) {
         try {
             scheduler.execute(r);
@@ -282,6 +353,9 @@ public final class SnmpPoller implements Component, AutoCloseable {
                     waiter.cancel(false);
                 }
                 return;
+            }
+            if (waiter == null && !ownership.owns(d.shareKey)) {
+                return; // another collector's target (teleflux.share)
             }
             if (d.busy) {
                 d.skipped.inc();
@@ -303,6 +377,10 @@ public final class SnmpPoller implements Component, AutoCloseable {
     private void dispatch() {
         while (running.get() < cfg.maxConcurrent() && !waiting.isEmpty() && !closed) {
             Device d = waiting.poll();
+            if (d.waiter == null && !ownership.owns(d.shareKey)) {
+                d.busy = false; // taken away while it waited for a slot
+                continue;
+            }
             running.incrementAndGet();
             begin(d);
         }
@@ -364,6 +442,11 @@ public final class SnmpPoller implements Component, AutoCloseable {
         d.deadline.cancel(false);
         running.decrementAndGet();
         double seconds = (System.nanoTime() - d.startedNanos) / 1e9;
+        if (d.released == attempt && outcome instanceof DevicePoll.Failure) {
+            d.busy = false; // abandoned because the target moved to another collector: nothing to record
+            dispatch();
+            return;
+        }
         try {
             deliverer.execute(() -> deliver(d, outcome, seconds));
         } catch (RejectedExecutionException e) {
@@ -559,7 +642,9 @@ public final class SnmpPoller implements Component, AutoCloseable {
         final String fallbackName;
         final long offsetMs;
         final InetAddress literal;
+        final String shareKey;
         // scheduler thread
+        int released;
         boolean busy;
         boolean inPoll;
         int attempt;
@@ -586,6 +671,7 @@ public final class SnmpPoller implements Component, AutoCloseable {
         Device(SnmpTarget cfg) {
             this.cfg = cfg;
             this.fallbackName = cfg.address().toString();
+            this.shareKey = shareKey(cfg);
             this.offsetMs = offset(fallbackName, intervalMs);
             String host = cfg.address().host();
             InetAddress lit = null;

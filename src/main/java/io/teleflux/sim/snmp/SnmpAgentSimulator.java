@@ -95,6 +95,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
     private final int workers;
     private final byte[] prefix;
     private byte[] communityPrefix = new byte[0];
+    private volatile RequestListener requestListener;
     private final byte[][] deviceNames;
     private final OidLayout[] layoutByDevice;
     private final ConcurrentHashMap<List<Integer>, OidLayout> layouts = new ConcurrentHashMap<>();
@@ -278,6 +279,33 @@ public final class SnmpAgentSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Who asked what when, for tests and troubleshooting: called on a worker thread for each
+     * request that names a device and passed the security checks, before it is answered.
+     */
+    @FunctionalInterface
+    public interface RequestListener {
+        /**
+         * @param securityName the v3 user (for v2c the community, a credential: do not log it)
+         * @param device       the device asked about (0-based)
+         * @param timeMs       the model time of the request
+         */
+        void request(String securityName, int device, long timeMs);
+    }
+
+    /** Calls {@code listener} for each request answered (see {@link RequestListener}). */
+    public SnmpAgentSimulator onRequest(RequestListener listener) {
+        this.requestListener = listener;
+        return this;
+    }
+
+    private void heard(byte[] securityName, int device, long now) {
+        RequestListener l = requestListener;
+        if (l != null) {
+            l.request(new String(securityName, StandardCharsets.UTF_8), device, now);
+        }
+    }
+
     /** The device a v2c community names, or -1. */
     int deviceOfCommunity(byte[] community) {
         int n = communityPrefix.length;
@@ -352,6 +380,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
                     + " device; not answered", e.getPeerAddress(), community.length);
             return;
         }
+        heard(community, device, now);
         Worker w = worker.get();
         answer(e, req, w.pdu, device, now, community.length);
     }
@@ -378,6 +407,7 @@ public final class SnmpAgentSimulator implements AutoCloseable {
                     new VariableBinding(SnmpConstants.snmpUnknownContexts, new Counter32(unknownContext.sum())));
             return;
         }
+        heard(e.getSecurityName(), device, now);
         Worker w = worker.get();
         w.scoped.setContextEngineID(req.getContextEngineID());
         w.scoped.setContextName(req.getContextName());
