@@ -46,18 +46,32 @@ public final class KafkaFixture extends ServerFixture {
     private final String saslUser;
     private final String saslPassword;
     private static final String ADMIN_PASSWORD = "fixture-admin-pw";
+    /** Options of the broker's JVM before the class path. */
+    private final List<String> jvmOptions;
     private int port;
     private int controllerPort;
 
-    private KafkaFixture(String saslUser, String saslPassword) {
+    /** The tests' broker JVM: a small serial heap, and C1 only (a short-lived broker's C2 compiles would only compete for the cores). */
+    static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private KafkaFixture(String saslUser, String saslPassword, List<String> jvmOptions) {
         super(null, null, "teleflux-kafka-");
         this.saslUser = saslUser;
         this.saslPassword = saslPassword;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Formats the storage, starts the broker and waits until it is ready. */
     public static KafkaFixture launch() {
-        return launch(null, null);
+        return launch(null, null, TEST_JVM);
+    }
+
+    /**
+     * A broker whose JVM runs with {@code jvmOptions} instead of the tests' ({@link #TEST_JVM}): a
+     * benchmark measures the broker's CPU per point, which a C1-only JVM would overstate.
+     */
+    public static KafkaFixture launchWithJvm(List<String> jvmOptions) {
+        return launch(null, null, jvmOptions);
     }
 
     /**
@@ -65,11 +79,11 @@ public final class KafkaFixture extends ServerFixture {
      * with {@code password} (and the fixture's own admin, which {@link #admin()} uses).
      */
     public static KafkaFixture launchWithSasl(String user, String password) {
-        return launch(user, password);
+        return launch(user, password, TEST_JVM);
     }
 
-    private static KafkaFixture launch(String user, String password) {
-        KafkaFixture f = new KafkaFixture(user, password);
+    private static KafkaFixture launch(String user, String password, List<String> jvmOptions) {
+        KafkaFixture f = new KafkaFixture(user, password, jvmOptions);
         try {
             f.firstStart();
             return f;
@@ -100,12 +114,22 @@ public final class KafkaFixture extends ServerFixture {
     }
 
     private List<String> command(String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", // a short-lived test broker: C2 compiles would only compete for the 2 cores
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> cmd = new ArrayList<>(List.of(JAVA));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
+                "-cp", absoluteClassPath(), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /**
+     * This JVM's class path with every entry made absolute: the broker runs in its temp dir, where a
+     * relative entry ({@code java -jar target/teleflux-bench.jar}) would not resolve.
+     */
+    private static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private void writeConfig() {
