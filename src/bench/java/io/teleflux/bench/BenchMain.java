@@ -21,6 +21,9 @@ public final class BenchMain {
                       decode   48-interface statistics, per vendor (h3c, h3cv3, huawei, cisco, gnmi): Teleflux decode+encode vs the raw\n                               parse of the same bytes, interleaved [--only VENDOR] [--rounds N] [--round-ms MS] [--warmup N]
                       compress the writer's gzip levels and strategies on real 5,000-line batches, interleaved
                       kafka-compress  the Kafka output's codecs (lz4, zstd, snappy, gzip) on real records, interleaved
+                      kafka    N devices x 48 interfaces every 5 s: A = 2 collectors -> Kafka -> relay -> influxd against
+                               B = 1 collector -> influxd, interleaved rounds: points/s, latency, CPU per point per tier,
+                               bytes to Kafka [--devices N] [--rounds R] [--warmup W] [--hold-seconds S] [--drain-seconds D]
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s per request shape,\n                               interleaved [--warmup N] [--rounds N] [--round-ms MS]
                       snmp     poll cycles of N agents x 48 interfaces vs sequential snmpbulkwalk, interleaved [--agents N] [--warmup N]\n                               [--rounds N] [--round-ms MS]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
@@ -40,6 +43,9 @@ public final class BenchMain {
             case "decode" -> decode(args, smoke);
             case "compress" -> CompressBench.run(args, smoke);
             case "kafka-compress" -> KafkaCompressBench.run(smoke);
+            case "kafka" -> KafkaBench.run(smoke, smoke ? 4 : intArg(args, "--devices", 2000), smoke ? 1 : intArg(args, "--rounds", 3),
+                    smoke ? 0 : intArg(args, "--warmup", 1), Duration.ofSeconds(smoke ? 5 : intArg(args, "--hold-seconds", 60)),
+                    Duration.ofSeconds(smoke ? 20 : intArg(args, "--drain-seconds", 300)));
             case "snmpsim" -> SnmpSimLoad.run(smoke, smoke ? 0 : intArg(args, "--warmup", 2), smoke ? 1 : intArg(args, "--rounds", 10),
                     smoke ? 150 : intArg(args, "--round-ms", 1000));
             case "snmp" -> SnmpCycleBench.run(smoke, smoke ? 20 : intArg(args, "--agents", 1000), smoke ? 0 : intArg(args, "--warmup", 1),

@@ -72,6 +72,41 @@ final class CollectorProcess implements AutoCloseable {
         return c;
     }
 
+    /**
+     * {@code teleflux relay --config FILE} in a process of its own (the same jar as the driver),
+     * reading {@code topic} as consumer group {@code group} and writing to {@code influx} with the
+     * reference configuration's writer (v1 API); waits until its {@code /health} answers 200.
+     * {@link #grpcPort()} is -1: a relay takes no dial-out.
+     */
+    static CollectorProcess startRelay(Path dir, URI influx, String database, String bootstrap, String topic, String group,
+                                       String extra) throws IOException, InterruptedException {
+        int httpPort = FreePorts.next();
+        Path conf = dir.resolve("relay.conf");
+        Files.writeString(conf, """
+                teleflux {
+                  instance = bench-relay
+                  http.listen = "127.0.0.1:%d"
+                  influx { api = v1, url = "%s", database = "%s" }
+                  kafka { bootstrap-servers = "%s", topic = "%s" }
+                  relay.group-id = "%s"
+                }
+                %s
+                """.formatted(httpPort, influx, database, bootstrap, topic, group, extra));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = List.of(java, "-cp", benchJar().toString(), "io.teleflux.Teleflux", "relay", "--config",
+                conf.toString());
+        ManagedProcess p = new ManagedProcess("teleflux relay", command, dir, dir.resolve("relay.log"));
+        CollectorProcess c = new CollectorProcess(p, -1, httpPort);
+        p.start();
+        try {
+            p.awaitReady(Duration.ofSeconds(90), "/health = 200", () -> SimpleHttp.answers(c.http.resolve("/health"), 200));
+        } catch (RuntimeException | InterruptedException e) {
+            p.kill();
+            throw e;
+        }
+        return c;
+    }
+
     /** The jar this class was loaded from: the collector runs the same build as the driver. */
     private static Path benchJar() {
         try {

@@ -53,7 +53,7 @@ record CpuSnapshot(long nanos, double collector, double influxd, double driver, 
     }
 
     /** All CPUs' non-idle time from the first line of /proc/stat, in seconds. */
-    private static double machineBusySeconds() {
+    static double machineBusySeconds() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split(" +");
             long busy = 0;

@@ -105,7 +105,12 @@ final class LatencyProbe implements AutoCloseable {
         return new Percentiles(v.length, at(v, 0.50), at(v, 0.99), v[v.length - 1]);
     }
 
-    private static long at(long[] sorted, double q) {
+    /** Every latency recorded so far, in ms, in the order seen. */
+    synchronized long[] latencies() {
+        return latencies.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    static long at(long[] sorted, double q) {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
     }
 

@@ -48,6 +48,8 @@ public final class KafkaFixture extends ServerFixture {
     private static final String ADMIN_PASSWORD = "fixture-admin-pw";
     /** A second client listener, SSL with client certificates required, when set. */
     private final Tls tls;
+    /** Options of the broker's JVM before the class path. */
+    private final List<String> jvmOptions;
     private int port;
     private int controllerPort;
     private int tlsPort;
@@ -59,16 +61,20 @@ public final class KafkaFixture extends ServerFixture {
     public record Tls(Path keyAndChain, Path trustedCa) {
     }
 
-    private KafkaFixture(String saslUser, String saslPassword, Tls tls) {
+    /** The tests' broker JVM: a small serial heap, and C1 only (a short-lived broker's C2 compiles would only compete for the cores). */
+    static final List<String> TEST_JVM = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private KafkaFixture(String saslUser, String saslPassword, Tls tls, List<String> jvmOptions) {
         super(null, null, "teleflux-kafka-");
         this.saslUser = saslUser;
         this.saslPassword = saslPassword;
         this.tls = tls;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Formats the storage, starts the broker and waits until it is ready. */
     public static KafkaFixture launch() {
-        return launch(null, null, null);
+        return launch(null, null, null, TEST_JVM);
     }
 
     /**
@@ -76,7 +82,15 @@ public final class KafkaFixture extends ServerFixture {
      * use), an SSL listener at {@link #tlsBootstrap()} that requires a client certificate.
      */
     public static KafkaFixture launchWithTls(Tls tls) {
-        return launch(null, null, tls);
+        return launch(null, null, tls, TEST_JVM);
+    }
+
+    /**
+     * A broker whose JVM runs with {@code jvmOptions} instead of the tests' ({@link #TEST_JVM}): a
+     * benchmark measures the broker's CPU per point, which a C1-only JVM would overstate.
+     */
+    public static KafkaFixture launchWithJvm(List<String> jvmOptions) {
+        return launch(null, null, null, jvmOptions);
     }
 
     /**
@@ -84,11 +98,11 @@ public final class KafkaFixture extends ServerFixture {
      * with {@code password} (and the fixture's own admin, which {@link #admin()} uses).
      */
     public static KafkaFixture launchWithSasl(String user, String password) {
-        return launch(user, password, null);
+        return launch(user, password, null, TEST_JVM);
     }
 
-    private static KafkaFixture launch(String user, String password, Tls tls) {
-        KafkaFixture f = new KafkaFixture(user, password, tls);
+    private static KafkaFixture launch(String user, String password, Tls tls, List<String> jvmOptions) {
+        KafkaFixture f = new KafkaFixture(user, password, tls, jvmOptions);
         try {
             f.firstStart();
             return f;
@@ -120,12 +134,22 @@ public final class KafkaFixture extends ServerFixture {
     }
 
     private List<String> command(String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", // a short-lived test broker: C2 compiles would only compete for the 2 cores
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> cmd = new ArrayList<>(List.of(JAVA));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Dlogback.configurationFile=" + dir.resolve("logback.xml"),
+                "-cp", absoluteClassPath(), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /**
+     * This JVM's class path with every entry made absolute: the broker runs in its temp dir, where a
+     * relative entry ({@code java -jar target/teleflux-bench.jar}) would not resolve.
+     */
+    private static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     private void writeConfig() {
