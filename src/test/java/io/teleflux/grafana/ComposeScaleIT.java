@@ -122,6 +122,15 @@ class ComposeScaleIT {
         String collector = GrafanaRepo.text(GrafanaRepo.ROOT.resolve("docker/teleflux-scale/collector.conf"));
         assertThat(collector).contains("listen = \"0.0.0.0:50051\"").contains("http.listen = \"0.0.0.0:9273\"");
         assertThat(s.path("haproxy").path("volumes").toString()).contains("/usr/local/etc/haproxy");
+        // HAProxy sends PROXY v2 headers from a fixed address, and the collectors trust that address only
+        assertThat(cfg).contains("check port 9273 send-proxy-v2");
+        String lb = s.path("haproxy").path("networks").path("default").path("ipv4_address").asText();
+        assertThat(lb).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+        for (String c : List.of("teleflux-1", "teleflux-2")) {
+            assertThat(s.path(c).path("environment").path("TELEFLUX_PROXY_TRUSTED").asText()).as(c).isEqualTo(lb);
+        }
+        assertThat(collector).contains("proxy-protocol.trusted = [${TELEFLUX_PROXY_TRUSTED}]")
+                .doesNotContain("max-streams-per-peer");
     }
 
     @Test
