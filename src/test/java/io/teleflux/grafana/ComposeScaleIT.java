@@ -149,7 +149,8 @@ class ComposeScaleIT {
                     .contains("teleflux.kafka.topic = \"teleflux-lines\"").contains("teleflux.instance = \"" + svc[0] + "\"");
             if (svc[1].equals("collector.conf")) {
                 assertThat(r.output()).contains("teleflux.kafka.enabled = true", "teleflux.influx.enabled = false",
-                        "teleflux.dialout.limits.max-streams-per-peer = 10000");
+                        "teleflux.dialout.limits.max-streams-per-peer = 256",
+                        "teleflux.dialout.proxy-protocol.trusted = [" + s.path("haproxy").path("networks").path("default").path("ipv4_address").asText() + "/32]");
             } else {
                 assertThat(r.output()).contains("teleflux.influx.url = http://influxdb:8086",
                         "teleflux.influx.token = (set, redacted)");
