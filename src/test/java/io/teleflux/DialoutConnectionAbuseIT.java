@@ -159,7 +159,8 @@ class DialoutConnectionAbuseIT {
                 Pattern rejected = Pattern.compile("(?m)^teleflux_dialout_rejected_total\\{reason=\"(\\w+)\"} (\\S+)$");
                 assertThat(TestCollector.await(30, () -> reasons(body(client, metricsUrl), rejected).equals(List.of(
                         "allowlist=0", "http1=" + HTTP1, "max_streams=0", "max_streams_per_peer=0", "not_http2=" + GARBAGE,
-                        "protocol_error=" + PROTOCOL_ERRORS, "receive_buffer=0", "tls=0", "tls_on_plaintext=" + TLS_HELLOS))))
+                        "protocol_error=" + PROTOCOL_ERRORS, "proxy_header=0", "proxy_untrusted=0", "receive_buffer=0", "tls=0",
+                        "tls_on_plaintext=" + TLS_HELLOS))))
                         .as("rejected by reason:%n%s", reasons(body(client, metricsUrl), rejected)).isTrue();
 
                 // every message of the good device reached influxd

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Dial-out across collectors behind HAProxy, with real parts as separate processes: a KRaft broker,
  * influxd 1.6.7, HAProxy with the shipped tuning, three collectors ({@code teleflux run}, writing only
- * to Kafka) and two relays ({@code teleflux relay}). 30 simulated devices × 8 interfaces dial HAProxy
+ * to Kafka) and two relays ({@code teleflux relay}). HAProxy sends PROXY v2 headers from 127.0.0.2, which
+ * the collectors trust, as the shipped configuration does. 30 simulated devices × 8 interfaces dial HAProxy
  * and send a sample every second.
  *
  * <ol>
@@ -89,6 +90,8 @@ class DialoutFailoverIT {
                     teleflux {
                       instance = %s
                       dialout.listen = "127.0.0.1:%d"
+                      # HAProxy connects from 127.0.0.2 with a PROXY v2 header, as the shipped file's servers
+                      dialout.proxy-protocol.trusted = ["127.0.0.2"]
                       http.listen = "127.0.0.1:%d"
                       selfmon.enabled = false
                       influx.enabled = false
@@ -138,7 +141,8 @@ class DialoutFailoverIT {
             for (Collector c : collectors) {
                 c.awaitHealthy();
             }
-            try (HaproxyFixture lb = HaproxyFixture.launch(collectors.stream().map(Collector::backend).toList())) {
+            try (HaproxyFixture lb = HaproxyFixture.launch(collectors.stream().map(Collector::backend).toList(),
+                    new HaproxyFixture.Options(true, "127.0.0.2"))) {
                 for (Collector c : collectors) {
                     assertThat(lb.awaitStatus(c.name, "UP", Duration.ofSeconds(10))).as(c.name + " UP").isTrue();
                 }
@@ -165,6 +169,10 @@ class DialoutFailoverIT {
                     }
                     awaitSettled(influx, relays, sent.points());
                     assertExactlyOnce(influx, model, sent, Set.of());
+                    for (Collector c : collectors) {
+                        // every HAProxy connection came with a valid PROXY header: nothing refused
+                        assertThat(c.metric("teleflux_dialout_rejected_total")).as(c.name).isZero();
+                    }
                     System.out.printf("DialoutFailoverIT: steady flow through %s: %d points, each in InfluxDB once%n",
                             spread, sent.points());
 

@@ -1,8 +1,13 @@
 package io.teleflux.dialout;
 
+import io.grpc.Attributes;
+import io.grpc.Grpc;
+import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiationEvent;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.grpc.netty.ProtocolNegotiationEvent;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
@@ -22,10 +27,13 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of every accepted connection, ahead of TLS and HTTP/2.
@@ -50,6 +58,15 @@ import java.util.Map;
  * counts as {@code protocol_error}. A connection that closes without sending anything (a port
  * probe) is not counted.
  *
+ * <p>A peer in {@code teleflux.dialout.proxy-protocol.trusted} (a load balancer) must first send a
+ * PROXY protocol header ({@link ProxyHeader}), within {@code header-timeout}; the client address
+ * in it is then the peer: the allowlist is checked against it, and it goes into the negotiation
+ * event as {@link #PROXIED_CLIENT}, which {@link ProxiedPeer} (a transport filter) makes gRPC's
+ * {@code TRANSPORT_ATTR_REMOTE_ADDR}, so every call sees the device's address (per-peer limits,
+ * device-name binding, {@code device_ip}). A missing, late or bad header is {@code proxy_header};
+ * a v2 LOCAL header (the balancer's own check) keeps the balancer's address, and needs no allowlist
+ * entry. A PROXY header from anyone else is refused as {@code proxy_untrusted}.
+ *
  * <p>This uses grpc-netty's {@code Internal*} negotiator API: the public builder has no hook that
  * runs before the handshake. The dial-out integration tests exercise every path through it.
  */
@@ -62,7 +79,12 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
             + "Content-Length: 51\r\nConnection: close\r\n\r\n"
             + "This port takes gRPC (HTTP/2) telemetry dial-out.\r\n").getBytes(StandardCharsets.US_ASCII);
 
+    /** The device's address, put into the negotiation event by the gate, made the remote address by {@link ProxiedPeer}. */
+    static final Attributes.Key<InetSocketAddress> PROXIED_CLIENT = Attributes.Key.create("teleflux.dialout.proxied-client");
+
     private final List<Cidr> allow;
+    private final List<Cidr> trusted;
+    private final long headerTimeoutMillis;
     private final Metrics.Counter refusedByAllowlist;
     private final Metrics.Counter tlsFailures;
     /** the reasons counted after the first bytes, each exposed from 0 */
@@ -71,11 +93,18 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
     private volatile boolean tls;
 
     ConnectionGate(List<Cidr> allow, Metrics metrics) {
+        this(allow, DialoutConfig.ProxyProtocol.OFF, metrics);
+    }
+
+    ConnectionGate(List<Cidr> allow, DialoutConfig.ProxyProtocol proxy, Metrics metrics) {
         this.allow = List.copyOf(allow);
+        this.trusted = proxy.trusted();
+        this.headerTimeoutMillis = Math.max(1, proxy.headerTimeout().toMillis());
         this.refusedByAllowlist = metrics.counter(DialoutServer.REJECTED, "reason", "allowlist");
         this.tlsFailures = metrics.counter(DialoutServer.REJECTED, "reason", "tls");
         Map<String, Metrics.Counter> byReason = new HashMap<>();
-        for (String reason : List.of("not_http2", "tls_on_plaintext", "http1", "protocol_error")) {
+        for (String reason : List.of("not_http2", "tls_on_plaintext", "http1", "protocol_error", "proxy_header",
+                "proxy_untrusted")) {
             byReason.put(reason, metrics.counter(DialoutServer.REJECTED, "reason", reason));
         }
         this.rejected = Map.copyOf(byReason);
@@ -91,18 +120,41 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
     }
 
     boolean allowed(SocketAddress remote) {
-        if (allow.isEmpty()) {
-            return true;
-        }
+        return allow.isEmpty() || in(allow, remote);
+    }
+
+    /** Whether {@code remote} is a load balancer whose PROXY header is believed. */
+    boolean trusted(SocketAddress remote) {
+        return !trusted.isEmpty() && in(trusted, remote);
+    }
+
+    private static boolean in(List<Cidr> cidrs, SocketAddress remote) {
         if (!(remote instanceof InetSocketAddress a) || a.getAddress() == null) {
             return false;
         }
-        for (Cidr c : allow) {
+        for (Cidr c : cidrs) {
             if (c.contains(a.getAddress())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Makes the client address of a PROXY header the transport's remote address. gRPC sets
+     * {@code TRANSPORT_ATTR_REMOTE_ADDR} from the socket after the gate has run, so the gate cannot
+     * set it itself; transport filters see the negotiated attributes last, and what they return is
+     * what every call on the connection reads.
+     */
+    static final class ProxiedPeer extends ServerTransportFilter {
+        @Override
+        public Attributes transportReady(Attributes attrs) {
+            InetSocketAddress client = attrs.get(PROXIED_CLIENT);
+            if (client == null) {
+                return attrs;
+            }
+            return attrs.toBuilder().set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, client).discard(PROXIED_CLIENT).build();
+        }
     }
 
     @Override
@@ -133,10 +185,17 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         private boolean checked;
         /** plaintext: waiting for the first bytes to say what the peer speaks; {@code next} is not added yet */
         private boolean waiting;
+        /** a trusted balancer's connection before its PROXY header is complete; {@code next} is not added yet */
+        private boolean awaitingHeader;
         private boolean refused;
-        /** plaintext: the first bytes, until they are classified (fewer than the 24 of the HTTP/2 preface, plus one read) */
+        /** the peer: the TCP peer, or the client a trusted balancer's PROXY header named */
+        private SocketAddress remote;
+        /** the client of a PROXY header, for the negotiation event; null without one */
+        private InetSocketAddress proxiedClient;
+        private ScheduledFuture<?> headerTimer;
+        /** the first bytes, until they are classified (fewer than the 24 of the HTTP/2 preface, or a PROXY header, plus one read) */
         private ByteBuf opening;
-        /** plaintext: events for {@code next} (gRPC's negotiation event) held until it is added */
+        /** events for {@code next} (gRPC's negotiation event) held until it is added */
         private List<Object> heldEvents;
 
         Handler(ChannelHandler next, boolean watchTls) {
@@ -159,13 +218,19 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
             }
         }
 
-        /** Once per connection: closes a refused peer, or puts the negotiator behind this gate. */
+        /** Once per connection: closes a refused peer, or waits for a balancer's header, or puts the negotiator behind this gate. */
         private boolean check(ChannelHandlerContext ctx) {
             if (checked) {
                 return ctx.channel().isOpen();
             }
             checked = true;
-            SocketAddress remote = ctx.channel().remoteAddress();
+            remote = ctx.channel().remoteAddress();
+            if (trusted(remote)) {
+                // the allowlist is for the device the header names; the balancer itself is trusted
+                awaitingHeader = true;
+                headerTimer = ctx.executor().schedule(() -> headerTimedOut(ctx), headerTimeoutMillis, TimeUnit.MILLISECONDS);
+                return true;
+            }
             if (!allowed(remote)) {
                 refusedByAllowlist.inc();
                 RL.warn("allowlist", "dial-out connection from {} refused: not in teleflux.dialout.allow",
@@ -173,18 +238,42 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 ctx.close();
                 return false;
             }
+            admit(ctx);
+            return true;
+        }
+
+        /** The peer is known and allowed: TLS goes on at once; plaintext waits for the first bytes. */
+        private void admit(ChannelHandlerContext ctx) {
             if (watchTls) {
                 ctx.pipeline().addAfter(ctx.name(), null, next);
+                fireHeld(ctx);
             } else {
                 // gRPC (and its HTTP/2 preface, a SETTINGS frame) only once the peer has said it speaks HTTP/2
                 waiting = true;
             }
-            return true;
+        }
+
+        private void fireHeld(ChannelHandlerContext ctx) {
+            if (heldEvents != null) {
+                List<Object> events = heldEvents;
+                heldEvents = null;
+                events.forEach(e -> ctx.fireUserEventTriggered(withClient(e)));
+            }
+        }
+
+        /** gRPC's negotiation event, carrying the PROXY header's client to {@link ProxiedPeer}. */
+        private Object withClient(Object evt) {
+            if (proxiedClient == null || !(evt instanceof ProtocolNegotiationEvent pne)) {
+                return evt;
+            }
+            Attributes attrs = InternalProtocolNegotiationEvent.getAttributes(pne).toBuilder()
+                    .set(PROXIED_CLIENT, proxiedClient).build();
+            return InternalProtocolNegotiationEvent.withAttributes(pne, attrs);
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (waiting) {
+            if (waiting || awaitingHeader) {
                 if (heldEvents == null) {
                     heldEvents = new ArrayList<>(2);
                 }
@@ -192,7 +281,7 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 return;
             }
             if (!refused) {
-                ctx.fireUserEventTriggered(evt);
+                ctx.fireUserEventTriggered(withClient(evt));
             }
         }
 
@@ -200,6 +289,11 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (refused) {
                 ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (awaitingHeader && msg instanceof ByteBuf in) {
+                append(ctx, in);
+                readHeader(ctx);
                 return;
             }
             if (watchTls) {
@@ -210,6 +304,11 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 ctx.fireChannelRead(msg);
                 return;
             }
+            append(ctx, in);
+            classify(ctx);
+        }
+
+        private void append(ChannelHandlerContext ctx, ByteBuf in) {
             if (opening == null) {
                 opening = in;
             } else {
@@ -219,6 +318,86 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 in.release();
                 opening = joined;
             }
+        }
+
+        /** A trusted balancer's first bytes: its PROXY header (bounded: {@link ProxyHeader} decides within V2_MAX bytes). */
+        private void readHeader(ChannelHandlerContext ctx) {
+            byte[] head = new byte[Math.min(opening.readableBytes(), ProxyHeader.V2_MAX)];
+            opening.getBytes(opening.readerIndex(), head);
+            ProxyHeader.Result r = ProxyHeader.parse(head, head.length);
+            switch (r) {
+                case ProxyHeader.NeedMore m -> {
+                    return;
+                }
+                case ProxyHeader.Invalid bad -> {
+                    refuseHeader(ctx, "dial-out connection from load balancer {} refused: no valid PROXY protocol"
+                            + " header ({}; first bytes {}); it is in teleflux.dialout.proxy-protocol.trusted, so it"
+                            + " must send one (HAProxy: send-proxy-v2 on its server lines)", Peer.of(remote), bad.why(),
+                            FirstBytes.hex(opening));
+                    return;
+                }
+                case ProxyHeader.Local local -> opening.skipBytes(local.length());
+                case ProxyHeader.Proxied p -> {
+                    opening.skipBytes(p.length());
+                    SocketAddress balancer = remote;
+                    remote = p.source();
+                    proxiedClient = p.source();
+                    if (!allowed(remote)) {
+                        refused = true;
+                        awaitingHeader = false;
+                        cancelHeaderTimer();
+                        heldEvents = null;
+                        releaseOpening();
+                        refusedByAllowlist.inc();
+                        RL.warn("allowlist", "dial-out connection from {} (through load balancer {}) refused: not in"
+                                + " teleflux.dialout.allow", Peer.of(remote), Peer.of(balancer));
+                        ctx.close();
+                        return;
+                    }
+                }
+            }
+            awaitingHeader = false;
+            cancelHeaderTimer();
+            admit(ctx);
+            ByteBuf rest = opening;
+            opening = null;
+            if (!rest.isReadable()) {
+                rest.release();
+            } else if (watchTls) {
+                readTls(ctx, rest);
+            } else {
+                opening = rest;
+                classify(ctx);
+            }
+        }
+
+        private void refuseHeader(ChannelHandlerContext ctx, String format, Object... args) {
+            awaitingHeader = false;
+            refused = true;
+            heldEvents = null;
+            cancelHeaderTimer();
+            refused("proxy_header", remote, format, args);
+            releaseOpening();
+            ctx.close();
+        }
+
+        private void headerTimedOut(ChannelHandlerContext ctx) {
+            if (awaitingHeader && !refused && ctx.channel().isOpen()) {
+                refuseHeader(ctx, "dial-out connection from load balancer {} closed: no complete PROXY protocol header"
+                        + " within teleflux.dialout.proxy-protocol.header-timeout ({} ms, {} bytes received)",
+                        Peer.of(remote), headerTimeoutMillis, opening == null ? 0 : opening.readableBytes());
+            }
+        }
+
+        private void cancelHeaderTimer() {
+            if (headerTimer != null) {
+                headerTimer.cancel(false);
+                headerTimer = null;
+            }
+        }
+
+        /** Plaintext: what the first bytes say the peer speaks. */
+        private void classify(ChannelHandlerContext ctx) {
             FirstBytes.Kind kind = FirstBytes.classify(opening);
             if (kind == FirstBytes.Kind.NEED_MORE) {
                 return; // below 24 bytes, and the peer's next read decides
@@ -233,14 +412,11 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         /** An HTTP/2 peer: gRPC behind a GOAWAY watch, then what was held and read, then this gate leaves. */
         private void pass(ChannelHandlerContext ctx) {
             waiting = false;
-            SocketAddress remote = ctx.channel().remoteAddress();
-            GoAwayWatch watch = new GoAwayWatch((error, debug) -> protocolError(remote, error, debug));
+            SocketAddress peer = remote;
+            GoAwayWatch watch = new GoAwayWatch((error, debug) -> protocolError(peer, error, debug));
             ctx.pipeline().addAfter(ctx.name(), null, watch);
             ctx.pipeline().addAfter(ctx.pipeline().context(watch).name(), null, next);
-            if (heldEvents != null) {
-                heldEvents.forEach(ctx::fireUserEventTriggered);
-                heldEvents = null;
-            }
+            fireHeld(ctx);
             ByteBuf b = opening;
             opening = null;
             ctx.fireChannelRead(b);
@@ -251,7 +427,6 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
             waiting = false;
             refused = true;
             heldEvents = null;
-            SocketAddress remote = ctx.channel().remoteAddress();
             Peer peer = Peer.of(remote);
             switch (kind) {
                 case TLS -> refused(kind.reason, remote, "dial-out connection from {} refused: a TLS handshake on the"
@@ -259,6 +434,7 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                         + " or remove it on the device)", peer);
                 case HTTP1 -> refused(kind.reason, remote, "dial-out connection from {} refused: an HTTP/1 request"
                         + " ({}), not gRPC over HTTP/2; answered 400", peer, FirstBytes.method(opening));
+                case PROXY -> refusedUntrustedHeader(remote);
                 default -> refused(kind.reason, remote, "dial-out connection from {} refused: not HTTP/2"
                         + " (first bytes {})", peer, FirstBytes.hex(opening));
             }
@@ -271,13 +447,20 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
         }
 
         private void readTls(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf in && startsWithProxyHeader(in)) {
+                refused = true;
+                ReferenceCountUtil.release(msg);
+                refusedUntrustedHeader(remote);
+                ctx.close();
+                return;
+            }
             ChannelHandlerContext sslCtx = ctx.pipeline().context(SslHandler.class);
             if (sslCtx != null) {
                 SslHandler ssl = (SslHandler) sslCtx.handler();
-                SocketAddress remote = ctx.channel().remoteAddress();
+                SocketAddress peerAddress = remote;
                 // HTTP/2 runs behind TLS: watch what gRPC writes before it is encrypted
                 ctx.pipeline().addAfter(sslCtx.name(), null,
-                        new GoAwayWatch((error, debug) -> protocolError(remote, error, debug)));
+                        new GoAwayWatch((error, debug) -> protocolError(peerAddress, error, debug)));
                 ssl.handshakeFuture().addListener(f -> {
                     if (!f.isSuccess()) {
                         tlsFailures.inc();
@@ -287,7 +470,7 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                         }
                         // once a minute per kind of failure and peer, at most PEERS_LOGGED_PER_MINUTE peers per
                         // kind: a bad device and a port scan do not hide each other, and a flood stays a few lines
-                        Peer peer = Peer.of(remote);
+                        Peer peer = Peer.of(peerAddress);
                         RL.warnPerGroup("tls:" + tlsFailureKind(f.cause()), PEERS_LOGGED_PER_MINUTE, peer.address(),
                                 "dial-out TLS handshake with {} failed: {}", peer, why);
                     }
@@ -299,20 +482,27 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (waiting && opening != null && opening.isReadable()) {
+            cancelHeaderTimer();
+            if (awaitingHeader && opening != null && opening.isReadable()) {
+                // a balancer that closed part-way through its header; one that sent nothing was a port check
+                refuseHeader(ctx, "dial-out connection from load balancer {} closed after {} bytes of an incomplete"
+                        + " PROXY protocol header ({})", Peer.of(remote), opening.readableBytes(), FirstBytes.hex(opening));
+            } else if (waiting && opening != null && opening.isReadable()) {
                 // closed part-way through its first bytes (a truncated preface, a lone byte): not HTTP/2
                 waiting = false;
                 refused = true;
-                refused(FirstBytes.Kind.OTHER.reason, ctx.channel().remoteAddress(),
+                refused(FirstBytes.Kind.OTHER.reason, remote,
                         "dial-out connection from {} refused: not HTTP/2 (closed after {} bytes: {})",
-                        Peer.of(ctx.channel().remoteAddress()), opening.readableBytes(), FirstBytes.hex(opening));
+                        Peer.of(remote), opening.readableBytes(), FirstBytes.hex(opening));
             }
+            awaitingHeader = false;
             releaseOpening();
             ctx.fireChannelInactive();
         }
 
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
+            cancelHeaderTimer();
             releaseOpening();
         }
 
@@ -322,6 +512,20 @@ final class ConnectionGate implements InternalProtocolNegotiator.ProtocolNegotia
                 opening = null;
             }
         }
+    }
+
+    /** TLS port: whether the first read starts with a whole PROXY header signature (a ClientHello never does). */
+    private static boolean startsWithProxyHeader(ByteBuf in) {
+        int n = Math.min(in.readableBytes(), ProxyHeader.V2_SIGNATURE.length);
+        byte[] head = new byte[n];
+        in.getBytes(in.readerIndex(), head);
+        return ProxyHeader.startsWithSignature(head, n);
+    }
+
+    private void refusedUntrustedHeader(SocketAddress remote) {
+        refused("proxy_untrusted", remote, "dial-out connection from {} refused: it sent a PROXY protocol header, but"
+                + " only load balancers in teleflux.dialout.proxy-protocol.trusted may say who the device is (if {} is"
+                + " your load balancer, add its address there)", Peer.of(remote), Peer.of(remote).address());
     }
 
     /**

@@ -22,16 +22,42 @@ import java.util.Locale;
  * @param maxRows                rows in one jsonData document; beyond, it is rejected
  * @param maxDepth               JSON nesting depth of one document; beyond, it is rejected
  * @param limits                 {@code teleflux.dialout.limits}: what bounds a hostile or broken peer
+ * @param proxyProtocol          {@code teleflux.dialout.proxy-protocol}: which load balancers' PROXY headers are believed
  */
 public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize, int workers, long queueMaxBytes,
                             Duration permitKeepaliveTime, Duration chunkTimeout, TlsConfig tls, List<Cidr> allow,
-                            boolean requireDeviceNameMatch, int maxStreams, int maxRows, int maxDepth, Limits limits) {
+                            boolean requireDeviceNameMatch, int maxStreams, int maxRows, int maxDepth, Limits limits,
+                            ProxyProtocol proxyProtocol) {
     public static final int DEFAULT_MAX_STREAMS = 10_000;
     public static final int DEFAULT_MAX_ROWS = 100_000;
     public static final int DEFAULT_MAX_DEPTH = 32;
 
     public DialoutConfig {
         allow = List.copyOf(allow);
+    }
+
+    /** Without PROXY protocol (no trusted balancer). */
+    public DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize, int workers, long queueMaxBytes,
+                         Duration permitKeepaliveTime, Duration chunkTimeout, TlsConfig tls, List<Cidr> allow,
+                         boolean requireDeviceNameMatch, int maxStreams, int maxRows, int maxDepth, Limits limits) {
+        this(enabled, listen, maxMessageSize, workers, queueMaxBytes, permitKeepaliveTime, chunkTimeout, tls, allow,
+                requireDeviceNameMatch, maxStreams, maxRows, maxDepth, limits, ProxyProtocol.OFF);
+    }
+
+    /**
+     * {@code teleflux.dialout.proxy-protocol}: a connection from a {@code trusted} address must begin
+     * with a PROXY protocol header (v1 or v2), and the client address it names is the peer from then
+     * on; nobody else's header is believed.
+     *
+     * @param trusted       the load balancers' addresses; empty = PROXY protocol off
+     * @param headerTimeout a trusted connection without a complete header by then is closed
+     */
+    public record ProxyProtocol(List<Cidr> trusted, Duration headerTimeout) {
+        public static final ProxyProtocol OFF = new ProxyProtocol(List.of(), Duration.ofSeconds(5));
+
+        public ProxyProtocol {
+            trusted = List.copyOf(trusted);
+        }
     }
 
     /** Plaintext, open to everyone, default limits: for tests and embedding. */
@@ -88,14 +114,7 @@ public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize
 
     static DialoutConfig read(ConfigReader r) {
         String p = "teleflux.dialout.";
-        List<Cidr> allow = new ArrayList<>();
-        for (String cidr : r.stringList(p + "allow")) {
-            try {
-                allow.add(Cidr.parse(p + "allow", cidr));
-            } catch (ConfigException e) {
-                e.problems().forEach(r::problem);
-            }
-        }
+        List<Cidr> allow = cidrs(r, p + "allow");
         DialoutConfig.Limits limits = limits(r);
         int maxMessageSize = (int) r.bytes(p + "max-message-size", 1024, Integer.MAX_VALUE);
         if (limits.receiveBuffer() < maxMessageSize) {
@@ -117,7 +136,22 @@ public record DialoutConfig(boolean enabled, HostPort listen, int maxMessageSize
                 r.intIn(p + "max-rows", 1, Integer.MAX_VALUE),
                 // 6 = root, Notification, module, table, row array, row: anything shallower rejects every document
                 r.intIn(p + "max-depth", 6, 1000),
-                limits);
+                limits,
+                new ProxyProtocol(cidrs(r, p + "proxy-protocol.trusted"),
+                        r.duration(p + "proxy-protocol.header-timeout", Duration.ofMillis(100))));
+    }
+
+    /** A list of CIDRs; each bad one is a problem naming {@code key}. */
+    private static List<Cidr> cidrs(ConfigReader r, String key) {
+        List<Cidr> out = new ArrayList<>();
+        for (String cidr : r.stringList(key)) {
+            try {
+                out.add(Cidr.parse(key, cidr));
+            } catch (ConfigException e) {
+                e.problems().forEach(r::problem);
+            }
+        }
+        return out;
     }
 
     private static DialoutConfig.Limits limits(ConfigReader r) {

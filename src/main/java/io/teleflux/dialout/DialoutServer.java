@@ -99,14 +99,16 @@ public final class DialoutServer implements Component, AutoCloseable {
                         + " stream holding the largest unfinished message when all of them passed limits.receive-buffer),"
                         + " and on the plaintext port tls_on_plaintext (a TLS ClientHello), http1 (an HTTP/1 request,"
                         + " answered 400), not_http2 (first bytes not the HTTP/2 preface), protocol_error (an HTTP/2"
-                        + " connection error after the preface: GOAWAY with an error code)");
+                        + " connection error after the preface: GOAWAY with an error code); with"
+                        + " proxy-protocol.trusted, proxy_header (a trusted balancer sent no valid PROXY header in time)"
+                        + " and proxy_untrusted (a PROXY header from any other peer)");
         metrics.describe(IDLE_CLOSED, Metrics.Type.COUNTER,
                 "Dial-out streams closed after no message for teleflux.dialout.limits.idle-timeout");
         DialoutConfig.Limits limits = config.limits();
         this.streamLimit = new FlowControlledHandler.StreamLimit(config.maxStreams(), limits.maxStreamsPerPeer(),
                 metrics.counter(REJECTED, "reason", "max_streams"), metrics.counter(REJECTED, "reason", "max_streams_per_peer"));
         metrics.counter(IDLE_CLOSED);
-        this.gate = new ConnectionGate(config.allow(), metrics);
+        this.gate = new ConnectionGate(config.allow(), config.proxyProtocol(), metrics);
         this.chunks = new ChunkBudget(limits.chunkBuffer());
         this.receive = new ReceiveBudget(limits.receiveBuffer());
         metrics.describe(DialoutMetrics.DIALOUT_RECEIVE_BUFFER_BYTES, Metrics.Type.GAUGE,
@@ -182,7 +184,8 @@ public final class DialoutServer implements Component, AutoCloseable {
                 .maxRstFramesPerWindow(limits.maxResets(), (int) Math.max(1, limits.resetWindow().toSeconds()))
                 .executor(callbackExecutor)
                 .fallbackHandlerRegistry(new UnknownMethods())
-                .addStreamTracerFactory(new StreamCounter());
+                .addStreamTracerFactory(new StreamCounter())
+                .addTransportFilter(new ConnectionGate.ProxiedPeer());
         if (!limits.idleTimeout().isZero()) {
             // a connection that has had no stream this long is not a device at work
             b.maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -216,9 +219,11 @@ public final class DialoutServer implements Component, AutoCloseable {
                 LOG.warn("dial-out timer: {}", e.toString(), e); // a failed sweep must not end the schedule
             }
         }, 1, 1, TimeUnit.SECONDS);
-        LOG.info("dial-out listening on {} ({}, max message {} bytes, max streams {}{})", config.listen().host() + ":" + port(),
+        LOG.info("dial-out listening on {} ({}, max message {} bytes, max streams {}{}{})", config.listen().host() + ":" + port(),
                 tls != null ? "TLS" : "plaintext", config.maxMessageSize(), config.maxStreams(),
-                config.allow().isEmpty() ? "" : ", allow " + config.allow());
+                config.allow().isEmpty() ? "" : ", allow " + config.allow(),
+                config.proxyProtocol().trusted().isEmpty() ? ""
+                        : ", PROXY protocol from " + config.proxyProtocol().trusted());
     }
 
     /** The bound port (useful when configured as 0). */

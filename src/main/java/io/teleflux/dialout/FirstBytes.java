@@ -25,6 +25,8 @@ final class FirstBytes {
         TLS("tls_on_plaintext"),
         /** an HTTP/1 request line */
         HTTP1("http1"),
+        /** a PROXY protocol header (v1 or v2) from a peer that is not a trusted load balancer */
+        PROXY("proxy_untrusted"),
         /** anything else */
         OTHER("not_http2");
 
@@ -49,6 +51,10 @@ final class FirstBytes {
         if (startsWith(buf, at, n, PREFACE)) {
             return n == PREFACE_LENGTH ? Kind.HTTP2 : Kind.NEED_MORE;
         }
+        Kind proxy = proxy(buf, at, n);
+        if (proxy != null) {
+            return proxy;
+        }
         if (buf.getByte(at) == TLS_HANDSHAKE) {
             if (n < 3) {
                 return Kind.NEED_MORE;
@@ -66,6 +72,16 @@ final class FirstBytes {
             }
         }
         return prefixOfMethod ? Kind.NEED_MORE : Kind.OTHER;
+    }
+
+    /** PROXY or NEED_MORE when the bytes are (the start of) a PROXY header's first bytes, else null. */
+    private static Kind proxy(ByteBuf buf, int at, int n) {
+        for (byte[] start : new byte[][] {ProxyHeader.V1_PREFIX, ProxyHeader.V2_SIGNATURE}) {
+            if (startsWith(buf, at, n, start)) {
+                return n >= start.length ? Kind.PROXY : Kind.NEED_MORE;
+            }
+        }
+        return null;
     }
 
     /** Whether the first {@code n} bytes at {@code at} agree with {@code expected} as far as both go. */

@@ -237,6 +237,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void proxyProtocolTrustedIsOffByDefaultAndABadCidrNamesTheKey() {
+        TelefluxConfig cfg = Components.fromConfig(com.typesafe.config.ConfigFactory.parseString(
+                "teleflux.influx { api = v1 }\nteleflux.dialout.proxy-protocol.trusted = [\"10.0.5.10\", \"2001:db8::/64\"]"),
+                java.util.Map.of());
+        DialoutConfig.ProxyProtocol pp = cfg.get(DialoutConfig.SECTION).proxyProtocol();
+        assertThat(pp.trusted()).hasSize(2);
+        assertThat(pp.headerTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(Components.fromConfig(com.typesafe.config.ConfigFactory.parseString("teleflux.influx { api = v1 }"),
+                java.util.Map.of()).get(DialoutConfig.SECTION).proxyProtocol().trusted()).isEmpty();
+        ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class, () -> Components.fromConfig(
+                com.typesafe.config.ConfigFactory.parseString("teleflux.influx { api = v1 }\n"
+                        + "teleflux.dialout.proxy-protocol { trusted = [\"10.0.0.0/33\", \"haproxy\"], header-timeout = 0s }"),
+                java.util.Map.of()));
+        assertThat(e.problems()).anyMatch(p -> p.startsWith("teleflux.dialout.proxy-protocol.trusted: '10.0.0.0/33'"))
+                .anyMatch(p -> p.startsWith("teleflux.dialout.proxy-protocol.trusted: 'haproxy' is not an IPv4 or IPv6 network"))
+                .anyMatch(p -> p.startsWith("teleflux.dialout.proxy-protocol.header-timeout"));
+    }
+
+    @Test
     void gzipLevelDefaultsToTheFastestAndIsBounded() throws Exception {
         assertThat(Components.load(write("teleflux.influx { org = acme, token = t }"), Map.of()).get(InfluxConfig.SECTION).gzipLevel())
                 .isEqualTo(1);

@@ -57,6 +57,18 @@ class FirstBytesTest {
     }
 
     @Test
+    void aProxyHeaderFromAnUntrustedPeerIsKnownFromItsWholeSignature() {
+        decidedAt("PROXY TCP4 192.0.2.1 192.0.2.2 1 2\r\n".getBytes(StandardCharsets.US_ASCII), 6, Kind.PROXY);
+        byte[] v2 = Arrays.copyOf(ProxyHeader.V2_SIGNATURE, 28);
+        v2[12] = 0x21;
+        decidedAt(v2, 12, Kind.PROXY);
+        assertThat(Kind.PROXY.reason).isEqualTo("proxy_untrusted");
+        // "P" and "PR" may still be the HTTP/2 preface; "PROXX" is nothing
+        assertThat(classify("PROXX")).isEqualTo(Kind.OTHER);
+        assertThat(classify("POST ")).isEqualTo(Kind.HTTP1);
+    }
+
+    @Test
     void http1RequestLines() {
         decidedAt("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 4, Kind.HTTP1);
         decidedAt("POST /x HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII), 5, Kind.HTTP1);

@@ -122,6 +122,15 @@ class ComposeScaleIT {
         String collector = GrafanaRepo.text(GrafanaRepo.ROOT.resolve("docker/teleflux-scale/collector.conf"));
         assertThat(collector).contains("listen = \"0.0.0.0:50051\"").contains("http.listen = \"0.0.0.0:9273\"");
         assertThat(s.path("haproxy").path("volumes").toString()).contains("/usr/local/etc/haproxy");
+        // HAProxy sends PROXY v2 headers from a fixed address, and the collectors trust that address only
+        assertThat(cfg).contains("check port 9273 send-proxy-v2");
+        String lb = s.path("haproxy").path("networks").path("default").path("ipv4_address").asText();
+        assertThat(lb).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+        for (String c : List.of("teleflux-1", "teleflux-2")) {
+            assertThat(s.path(c).path("environment").path("TELEFLUX_PROXY_TRUSTED").asText()).as(c).isEqualTo(lb);
+        }
+        assertThat(collector).contains("proxy-protocol.trusted = [${TELEFLUX_PROXY_TRUSTED}]")
+                .doesNotContain("max-streams-per-peer");
     }
 
     @Test
@@ -140,7 +149,8 @@ class ComposeScaleIT {
                     .contains("teleflux.kafka.topic = \"teleflux-lines\"").contains("teleflux.instance = \"" + svc[0] + "\"");
             if (svc[1].equals("collector.conf")) {
                 assertThat(r.output()).contains("teleflux.kafka.enabled = true", "teleflux.influx.enabled = false",
-                        "teleflux.dialout.limits.max-streams-per-peer = 10000");
+                        "teleflux.dialout.limits.max-streams-per-peer = 256",
+                        "teleflux.dialout.proxy-protocol.trusted = [" + s.path("haproxy").path("networks").path("default").path("ipv4_address").asText() + "/32]");
             } else {
                 assertThat(r.output()).contains("teleflux.influx.url = http://influxdb:8086",
                         "teleflux.influx.token = (set, redacted)");

@@ -200,6 +200,10 @@ class HaproxyFixtureIT {
             // long-lived gRPC streams: never cut by an idle timeout shorter than a sample interval
             assertThat(HaproxyFixture.section(shipped, "defaults")).contains("    mode tcp", "    timeout client 1h",
                     "    timeout server 1h", "    option redispatch 1");
+            // the collectors read the device's address from a PROXY v2 header (their proxy-protocol.trusted)
+            assertThat(HaproxyFixture.section(shipped, "backend collectors").stream()
+                    .filter(l -> l.strip().startsWith("server "))).isNotEmpty()
+                    .allSatisfy(l -> assertThat(l).contains(" send-proxy-v2"));
         } finally {
             TempDirs.delete(dir);
         }

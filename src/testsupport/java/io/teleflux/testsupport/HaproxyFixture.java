@@ -25,7 +25,8 @@ import java.util.Map;
  * lines of {@code backend collectors} are copied from {@code docker/haproxy/haproxy.cfg}, so a test
  * through this fixture tests the timeouts, health checks and redispatch that operators are given.
  * Only the addresses differ: the frontend binds 127.0.0.1, and each backend is a collector's
- * dial-out port, checked through its HTTP port's {@code /health}.
+ * dial-out port, checked through its HTTP port's {@code /health}; {@link Options} adds
+ * {@code send-proxy-v2} (as the shipped server lines have) and a {@code source} address.
  *
  * <p>An admin socket in the temp dir answers {@code show stat}: {@link #servers()} says which
  * backends HAProxy holds up and how many connections each carries.
@@ -50,17 +51,37 @@ public final class HaproxyFixture extends ServerFixture {
     public record ServerState(String status, int currentSessions, long totalSessions) {
     }
 
+    /**
+     * How HAProxy connects to the collectors.
+     *
+     * @param sendProxyV2 {@code send-proxy-v2} on each server line: every connection to a collector
+     *                    starts with a PROXY protocol v2 header naming the device (the shipped file's setting)
+     * @param source      {@code source <address>} on each server line, e.g. {@code 127.0.0.2}: HAProxy's
+     *                    connections to the collectors come from that loopback address, not the devices'
+     *                    {@code 127.0.0.1}; null = the kernel's choice
+     */
+    public record Options(boolean sendProxyV2, String source) {
+        public static final Options PLAIN = new Options(false, null);
+    }
+
     private final List<Backend> backends;
+    private final Options options;
     private int port;
 
-    private HaproxyFixture(List<Backend> backends) {
+    private HaproxyFixture(List<Backend> backends, Options options) {
         super(BINARY, "install the Debian package 'haproxy' (see environment.md)", "teleflux-haproxy-");
         this.backends = List.copyOf(backends);
+        this.options = options;
     }
 
     /** Writes the config, starts HAProxy and waits until its frontend accepts connections. */
     public static HaproxyFixture launch(List<Backend> backends) {
-        HaproxyFixture f = new HaproxyFixture(backends);
+        return launch(backends, Options.PLAIN);
+    }
+
+    /** As {@link #launch(List)}, with {@code options} on every server line. */
+    public static HaproxyFixture launch(List<Backend> backends, Options options) {
+        HaproxyFixture f = new HaproxyFixture(backends, options);
         try {
             f.firstStart();
             return f;
@@ -110,7 +131,14 @@ public final class HaproxyFixture extends ServerFixture {
         }
         for (Backend b : backends) {
             out.append("    server ").append(b.name()).append(" 127.0.0.1:").append(b.port())
-                    .append(" check port ").append(b.healthPort()).append('\n');
+                    .append(" check port ").append(b.healthPort());
+            if (options.sendProxyV2()) {
+                out.append(" send-proxy-v2");
+            }
+            if (options.source() != null) {
+                out.append(" source ").append(options.source());
+            }
+            out.append('\n');
         }
         return out.toString();
     }
