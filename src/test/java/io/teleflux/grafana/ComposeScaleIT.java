@@ -151,6 +151,12 @@ class ComposeScaleIT {
                 assertThat(r.output()).contains("teleflux.kafka.enabled = true", "teleflux.influx.enabled = false",
                         "teleflux.dialout.limits.max-streams-per-peer = 256",
                         "teleflux.dialout.proxy-protocol.trusted = [" + s.path("haproxy").path("networks").path("default").path("ipv4_address").asText() + "/32]");
+                // both collectors poll the simulator's switches through shared polling, which the simulator answers
+                assertThat(r.output()).contains("teleflux.share.enabled = true")
+                        .contains("teleflux.snmp.targets[7] = {address = \"simulator:1161\", name = \"sim-0008\"");
+                assertThat(s.path("simulator").path("command").toString()).contains("\"--snmp-listen\",\"0.0.0.0:1161\"")
+                        .contains("\"--snmp-community-prefix\",\"ro-\"");
+                assertThat(s.path("teleflux-2").path("command").toString()).contains("/etc/teleflux/collector.conf");
             } else {
                 assertThat(r.output()).contains("teleflux.influx.url = http://influxdb:8086",
                         "teleflux.influx.token = (set, redacted)");
