@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.teleflux.config.ConfigLoader;
 import io.teleflux.config.HostPort;
 import io.teleflux.config.TelefluxConfig;
 import org.junit.jupiter.api.Test;
@@ -314,14 +313,7 @@ class ComposeStackTest {
         Path onHost = GrafanaRepo.ROOT.resolve("docker/teleflux").resolve(targetsFile.substring("/etc/teleflux/".length()));
         assertThat(onHost).isEqualTo(GrafanaRepo.SNMP_TARGETS).exists();
         Map<String, String> env = Map.of(io.teleflux.influx.InfluxConfig.ENV_INFLUX_TOKEN, environment("teleflux").get(io.teleflux.influx.InfluxConfig.ENV_INFLUX_TOKEN));
-        // Until the SNMP poller is merged, this tree's reference.conf has no teleflux.snmp and would
-        // call the block an unknown key: the rest is validated now, the snmp block structurally in
-        // theSnmpTargetsAreTheSimulatorsSwitches. After the merge the whole file is validated here,
-        // with no switch to flip.
-        boolean pollerMerged = ConfigLoader.reference().hasPath("teleflux.snmp");
-        Config checked = pollerMerged
-                ? c.withValue("teleflux.snmp.targets-file", ConfigValueFactory.fromAnyRef(onHost.toString()))
-                : c.withoutPath("teleflux.snmp");
+        Config checked = c.withValue("teleflux.snmp.targets-file", ConfigValueFactory.fromAnyRef(onHost.toString()));
         TelefluxConfig cfg = Components.fromConfig(checked, env);
         assertThat(cfg.get(InfluxConfig.SECTION).url().getHost()).isEqualTo("influxdb");
         assertThat(cfg.get(InfluxConfig.SECTION).token().isEmpty()).isFalse();
