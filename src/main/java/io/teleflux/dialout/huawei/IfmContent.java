@@ -101,6 +101,9 @@ final class IfmContent {
         boolean statsDeclared = false;
         WireMessage statsMsg = null;
         int bestVarints = 0;
+        // each length-delimited field's reading as a nested message, kept for the descent below: parsing
+        // it again there would parse every row once per level above it
+        WireMessage[] children = new WireMessage[m.size()];
         for (int i = 0; i < m.size(); i++) {
             if (m.type(i) != WireMessage.LEN) {
                 continue;
@@ -120,6 +123,7 @@ final class IfmContent {
             if (child == null) {
                 continue;
             }
+            children[i] = child;
             int v = child.varints();
             if (n == l.stats && !statsDeclared) {
                 // at its declared number even when empty: proto3 leaves zero counters out
@@ -162,12 +166,9 @@ final class IfmContent {
             return;
         }
         for (int i = 0; i < m.size(); i++) {
-            if (m.type(i) == WireMessage.LEN && m.text(i) == null) {
-                WireMessage child = m.message(i);
-                if (child != null) {
-                    path[depth] = m.number(i);
-                    find(child, l, s, rows, depth + 1, path, seen);
-                }
+            if (children[i] != null) {
+                path[depth] = m.number(i);
+                find(children[i], l, s, rows, depth + 1, path, seen);
             }
         }
     }

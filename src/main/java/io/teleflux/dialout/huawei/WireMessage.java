@@ -38,7 +38,9 @@ final class WireMessage {
 
     /** The message in {@code buf[off, off+len)}, or null when those bytes are not a protobuf message. */
     static WireMessage parse(byte[] buf, int off, int len) {
-        WireMessage m = new WireMessage(buf, Math.max(4, Math.min(64, len / 2)));
+        // a field takes 2 bytes at the least, but a row's are mostly nested messages and counters of several
+        // bytes: len / 6 fits a statistics row without growing, and a few doublings cover the rest
+        WireMessage m = new WireMessage(buf, Math.max(4, Math.min(64, len / 6)));
         int end = off + len;
         int i = off;
         while (i < end) {
@@ -184,11 +186,17 @@ final class WireMessage {
         }
         int off = offset(i);
         int len = length(i);
+        boolean ascii = true;
         for (int k = off; k < off + len; k++) {
             int b = buf[k] & 0xFF;
             if (b < 0x20 || b == 0x7F) {
                 return null;
             }
+            ascii &= b < 0x80;
+        }
+        if (ascii) {
+            // interface names and paths are ASCII: no decoder to allocate (it was a third of this decoder's garbage)
+            return new String(buf, off, len, StandardCharsets.ISO_8859_1);
         }
         try {
             String s = StandardCharsets.UTF_8.newDecoder()
