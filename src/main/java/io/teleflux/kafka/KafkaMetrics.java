@@ -35,6 +35,7 @@ public final class KafkaMetrics {
     public static final String RELAY_SKIPPED = "teleflux_relay_records_skipped_total";
     public static final String RELAY_PARTITIONS = "teleflux_relay_partitions";
     public static final String RELAY_UP = "teleflux_relay_up";
+    public static final String RELAY_WRITING = "teleflux_relay_batches_writing";
 
     // shared polling (TargetShare)
     public static final String SHARE_PARTITIONS = "teleflux_share_partitions";

@@ -23,11 +23,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code teleflux relay}: a member of a consumer group on {@code teleflux.kafka.topic} that writes
@@ -36,9 +42,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * least once. A record replayed after a crash or a rebalance holds the same series and timestamps,
  * so InfluxDB overwrites the points instead of adding them.
  *
- * <p>One thread polls, writes and commits, in that order, so nothing is committed ahead of the
- * writes. While InfluxDB is down, a write is given up after half of {@code max-poll-interval}; the
- * relay then rewinds to the first unwritten records and polls again, which keeps it in the group.
+ * <p>One thread polls, commits and rewinds: it alone touches the consumer. It hands each
+ * partition's share of a poll to {@code writers} writer threads as a batch and keeps polling while
+ * they write; their outcomes come back through a queue. A partition is committed only up to its
+ * first record InfluxDB has not acknowledged ({@link OffsetTracker}), whatever order the batches
+ * finish in. While InfluxDB is down, a write is given up after half of {@code max-poll-interval};
+ * the partition's other batches are then given up too, and once none is being written the
+ * partition is rewound to its first unwritten record and read again.
  */
 public final class Relay implements Component {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -58,6 +68,15 @@ public final class Relay implements Component {
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+    private final OffsetTracker tracker = new OffsetTracker();
+    /** The writers' outcomes, taken in by the poll thread: only it touches the consumer and the tracker. */
+    private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
+    private final ExecutorService writers;
+    private final AtomicInteger writing = new AtomicInteger();
+    /** Records polled but not yet settled beyond which polling pauses. */
+    private final int maxPending;
+    private final Duration revokeWait;
+    private boolean full;
     private volatile boolean stopping;
     private volatile Thread thread;
     private volatile Throwable died;
@@ -92,6 +111,14 @@ public final class Relay implements Component {
         metrics.gauge(KafkaMetrics.RELAY_LAG, () -> lag.values().stream().mapToLong(Long::longValue).sum());
         metrics.gauge(KafkaMetrics.RELAY_PARTITIONS, assigned::size);
         metrics.gauge(KafkaMetrics.RELAY_UP, () -> 1);
+        metrics.describe(KafkaMetrics.RELAY_WRITING, Metrics.Type.GAUGE,
+                "Batches being written to InfluxDB now (at most teleflux.relay.writers).");
+        metrics.gauge(KafkaMetrics.RELAY_WRITING, writing::get);
+        this.writers = Executors.newFixedThreadPool(cfg.writers(),
+                Thread.ofPlatform().name("teleflux-relay-writer-", 0).daemon().factory());
+        this.maxPending = 2 * cfg.writers() * cfg.maxPollRecords();
+        // well inside the rebalance timeout (max-poll-interval), which the group waits for this relay
+        this.revokeWait = cfg.maxPollInterval().dividedBy(4);
         this.writer = new DirectWriter(influx, metrics);
         this.consumer = new KafkaConsumer<>(consumerProps(kafka, cfg, instance), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -137,9 +164,12 @@ public final class Relay implements Component {
             }
             consumer.subscribe(List.of(kafka.topic()), new Listener());
             while (!stopping) {
+                settle();
+                pauseOrResume();
                 ConsumerRecords<byte[], byte[]> polled;
                 try {
-                    polled = consumer.poll(Duration.ofMillis(500));
+                    // while batches are out, come back soon to commit what they finished
+                    polled = consumer.poll(Duration.ofMillis(tracker.pendingRecords() > 0 ? 50 : 500));
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
@@ -150,10 +180,8 @@ public final class Relay implements Component {
                     continue;
                 }
                 if (!polled.isEmpty()) {
-                    updateLag(); // what the poll brought counts until it is committed
-                    relay(polled);
+                    hand(polled);
                 }
-                // after the write: a batch InfluxDB did not take is rewound, so its records count as lag
                 updateLag();
             }
         } catch (WakeupException e) {
@@ -162,67 +190,166 @@ public final class Relay implements Component {
             died = e;
             log.error("The relay stopped: {}", e.toString(), e);
         } finally {
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                log.warn("closing the Kafka consumer: {}", e.toString());
+            finish();
+        }
+    }
+
+    /**
+     * Hands each partition's records of a poll to the writers as one batch. Records of a partition
+     * that takes nothing now (a failed batch awaits its rewind) are dropped: the rewind reads them again.
+     */
+    private void hand(ConsumerRecords<byte[], byte[]> polled) {
+        records.add(polled.count());
+        for (TopicPartition tp : polled.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> rs = polled.records(tp);
+            List<byte[]> chunks = new ArrayList<>(rs.size());
+            List<Integer> counts = new ArrayList<>(rs.size());
+            long n = 0;
+            for (ConsumerRecord<byte[], byte[]> r : rs) {
+                byte[] v = r.value();
+                int c = v == null ? 0 : newlines(v);
+                if (c == 0 || v[v.length - 1] != '\n') {
+                    rateLimited.warn("bad-record", "Record at {} offset {} is not line protocol ending in a newline; skipped",
+                            tp, r.offset());
+                    skipped.inc();
+                    continue;
+                }
+                chunks.add(v);
+                counts.add(c);
+                n += c;
+            }
+            lines.add(n);
+            OffsetTracker.Batch b = tracker.add(tp, rs.getFirst().offset(), rs.getLast().offset() + 1, rs.size(),
+                    chunks, counts);
+            if (b == null) {
+                failures.add(rs.size());
+            } else if (chunks.isEmpty()) {
+                tracker.completed(b, true); // nothing to write: settled
+            } else {
+                writers.execute(() -> write(b));
             }
         }
     }
 
-    private void relay(ConsumerRecords<byte[], byte[]> polled) {
-        List<byte[]> chunks = new ArrayList<>(polled.count());
-        List<Integer> counts = new ArrayList<>(polled.count());
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        Map<TopicPartition, Long> first = new HashMap<>();
-        long n = 0;
-        for (ConsumerRecord<byte[], byte[]> r : polled) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            first.putIfAbsent(tp, r.offset());
-            next.put(tp, new OffsetAndMetadata(r.offset() + 1));
-            byte[] v = r.value();
-            int c = v == null ? 0 : newlines(v);
-            if (c == 0 || v[v.length - 1] != '\n') {
-                rateLimited.warn("bad-record", "Record at {} offset {} is not line protocol ending in a newline; skipped",
-                        tp, r.offset());
-                skipped.inc();
-                continue;
-            }
-            chunks.add(v);
-            counts.add(c);
-            n += c;
+    /** On a writer thread: writes one batch and hands the outcome back to the poll thread. */
+    private void write(OffsetTracker.Batch b) {
+        if (!b.begin()) {
+            return; // cancelled while queued: the poll thread has already counted it out
         }
-        records.add(polled.count());
-        lines.add(n);
-        long giveUpAt = System.nanoTime() + cfg.maxPollInterval().toNanos() / 2;
-        boolean settled = chunks.isEmpty()
-                || writer.write(chunks, counts, () -> stopping || System.nanoTime() > giveUpAt);
-        if (!settled) {
-            failures.add(polled.count());
-            if (!stopping) {
-                rateLimited.warn("gave-up", "InfluxDB did not take {} lines in time; the records are read again", n);
+        writing.incrementAndGet();
+        boolean ok = false;
+        try {
+            long giveUpAt = System.nanoTime() + cfg.maxPollInterval().toNanos() / 2;
+            ok = writer.write(b.chunks, b.lines, () -> stopping || b.aborted() || System.nanoTime() > giveUpAt);
+        } catch (RuntimeException | Error e) {
+            // reported as not written: the records are read again rather than lost
+            rateLimited.warn("write-error", "Writing {} failed: {}", b, e.toString());
+        } finally {
+            writing.decrementAndGet();
+            done.add(new Done(b, ok));
+        }
+    }
+
+    /** A batch's outcome, from a writer thread to the poll thread. */
+    private record Done(OffsetTracker.Batch batch, boolean written) {
+    }
+
+    /**
+     * On the poll thread: takes in the writers' outcomes, commits every partition up to its first
+     * record not acknowledged, and rewinds the failed partitions whose batches have all ended.
+     */
+    private void settle() {
+        drain();
+        commit(tracker.committable());
+        tracker.rewinds().forEach((tp, rw) -> {
+            failures.add(rw.records());
+            if (assigned.contains(tp)) {
+                consumer.seek(tp, rw.offset());
             }
-            for (Map.Entry<TopicPartition, Long> e : first.entrySet()) {
-                if (assigned.contains(e.getKey())) {
-                    consumer.seek(e.getKey(), e.getValue());
-                }
+        });
+    }
+
+    private void drain() {
+        Done d;
+        while ((d = done.poll()) != null) {
+            taken(d);
+        }
+    }
+
+    private void taken(Done d) {
+        if (tracker.completed(d.batch(), d.written()) && !d.written() && !stopping && !d.batch().aborted()) {
+            rateLimited.warn("gave-up", "InfluxDB did not take {} lines of {} in time; the records are read again",
+                    d.batch().lines.stream().mapToInt(Integer::intValue).sum(), d.batch().tp);
+        }
+    }
+
+    private void commit(Map<TopicPartition, Long> upTo) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        upTo.forEach((tp, o) -> {
+            if (assigned.contains(tp)) { // a partition revoked meanwhile is committed by its new owner's reads
+                next.put(tp, new OffsetAndMetadata(o));
             }
+        });
+        if (next.isEmpty()) {
             return;
         }
-        next.keySet().retainAll(assigned); // a partition revoked meanwhile is committed by its new owner's reads
-        if (!next.isEmpty()) {
-            try {
-                consumer.commitSync(next);
-            } catch (WakeupException e) {
-                throw e;
-            } catch (KafkaException e) {
-                // the lines are in InfluxDB; a later commit covers these offsets too, and if none comes
-                // (rebalanced away, brokers down) the next owner writes them again: same points, overwritten
-                rateLimited.warn("commit", "Committing offsets failed: {}; the records may be written again", e.toString());
-                return;
+        try {
+            consumer.commitSync(next);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // the lines are in InfluxDB; a later commit covers these offsets too, and if none comes
+            // (rebalanced away, brokers down) the next owner writes them again: same points, overwritten
+            rateLimited.warn("commit", "Committing offsets failed: {}; the records may be written again", e.toString());
+            return;
+        }
+        commits.inc();
+        next.forEach((tp, om) -> committed(tp, om.offset()));
+    }
+
+    /**
+     * Pauses every partition while too many polled records wait for the writers (until half of
+     * them are written), and a failed partition until its rewind; resumes the others.
+     */
+    private void pauseOrResume() {
+        int pending = tracker.pendingRecords();
+        if (pending >= maxPending) {
+            full = true;
+        } else if (pending <= maxPending / 2) {
+            full = false;
+        }
+        Set<TopicPartition> want = new HashSet<>(full ? assigned : tracker.failed());
+        want.retainAll(assigned);
+        Set<TopicPartition> paused = consumer.paused();
+        List<TopicPartition> resume = paused.stream().filter(tp -> !want.contains(tp)).toList();
+        want.removeAll(paused);
+        if (!want.isEmpty()) {
+            consumer.pause(want);
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+    }
+
+    /** The relay stops: the writers give up, and what they settled before is committed. */
+    private void finish() {
+        writers.shutdown();
+        try {
+            if (!writers.awaitTermination(5, TimeUnit.SECONDS)) {
+                log.warn("relay writers still busy after 5 s; what they write is read again by the group");
             }
-            commits.inc();
-            next.forEach((tp, om) -> committed(tp, om.offset()));
+            drain();
+            commit(tracker.committable());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("last commit: {}", e.toString());
+        }
+        tracker.clear();
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("closing the Kafka consumer: {}", e.toString());
         }
     }
 
@@ -269,17 +396,46 @@ public final class Relay implements Component {
         return c;
     }
 
-    /** Keeps the assigned set (what may be committed) and counts rebalances. */
+    /**
+     * Keeps the assigned set (what may be committed) and counts rebalances. A revoked partition
+     * takes no new batch; the relay waits (at most {@link #revokeWait}) for the batches being
+     * written, commits what is settled and lets the partition go. A lost one is dropped at once,
+     * uncommitted: another relay may already own it.
+     */
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            assigned.removeAll(partitions);
-            partitions.forEach(lag::remove);
+            tracker.close(partitions);
+            long until = System.nanoTime() + revokeWait.toNanos();
+            try {
+                while (tracker.writing(partitions)) {
+                    long left = until - System.nanoTime();
+                    Done d = left > 0 ? done.poll(left, TimeUnit.NANOSECONDS) : null;
+                    if (d == null) {
+                        log.warn("Batches of revoked partitions {} still written after {} ms; the next owner writes them again",
+                                partitions, revokeWait.toMillis());
+                        break;
+                    }
+                    taken(d);
+                }
+                drain();
+                commit(tracker.committable());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                forget(partitions);
+            }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            onPartitionsRevoked(partitions);
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            tracker.remove(partitions);
+            assigned.removeAll(partitions);
+            partitions.forEach(lag::remove);
         }
 
         @Override
@@ -323,6 +479,7 @@ public final class Relay implements Component {
             th = thread;
         }
         if (th == null) {
+            writers.shutdownNow();
             consumer.close(Duration.ZERO);
             writer.close();
             return;

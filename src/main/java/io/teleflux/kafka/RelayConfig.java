@@ -6,7 +6,8 @@ import io.teleflux.config.Section;
 import java.time.Duration;
 
 /** {@code teleflux.relay}: the consumer group of {@code teleflux relay}. */
-public record RelayConfig(String groupId, int maxPollRecords, Duration maxPollInterval, Duration sessionTimeout) {
+public record RelayConfig(String groupId, int maxPollRecords, Duration maxPollInterval, Duration sessionTimeout,
+                          int writers) {
 
     /** {@code teleflux.relay}. */
     public static final Section<RelayConfig> SECTION = new Section<>() {
@@ -28,7 +29,8 @@ public record RelayConfig(String groupId, int maxPollRecords, Duration maxPollIn
                 r.problem(p + "session-timeout: " + session.toMillis() + " ms must be shorter than max-poll-interval ("
                         + poll.toMillis() + " ms)");
             }
-            return new RelayConfig(group, r.intIn(p + "max-poll-records", 1, 100_000), poll, session);
+            return new RelayConfig(group, r.intIn(p + "max-poll-records", 1, 100_000), poll, session,
+                    r.intIn(p + "writers", 1, 64));
         }
     };
 }

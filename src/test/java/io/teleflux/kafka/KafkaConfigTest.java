@@ -112,8 +112,8 @@ class KafkaConfigTest {
         new ProducerConfig(withSerializers(p));
 
         RelayConfig r = load("teleflux.relay { group-id = g, max-poll-records = 50, max-poll-interval = 1m, "
-                + "session-timeout = 6s }", Map.of()).get(RelayConfig.SECTION);
-        assertThat(r).isEqualTo(new RelayConfig("g", 50, Duration.ofMinutes(1), Duration.ofSeconds(6)));
+                + "session-timeout = 6s, writers = 3 }", Map.of()).get(RelayConfig.SECTION);
+        assertThat(r).isEqualTo(new RelayConfig("g", 50, Duration.ofMinutes(1), Duration.ofSeconds(6), 3));
     }
 
     private static Map<String, Object> withSerializers(Map<String, Object> p) {
@@ -148,6 +148,7 @@ class KafkaConfigTest {
                 assertThat(p).startsWith("teleflux.kafka.record-max-bytes"));
         assertThat(problems("teleflux.kafka.timeout = 10ms")).anySatisfy(p -> assertThat(p).startsWith("teleflux.kafka.timeout"));
         assertThat(problems("teleflux.kafka.batch-size = 0")).anySatisfy(p -> assertThat(p).startsWith("teleflux.kafka.batch-size"));
+        assertThat(problems("teleflux.relay.writers = 0")).anySatisfy(p -> assertThat(p).startsWith("teleflux.relay.writers: 0"));
         assertThat(problems("teleflux.kafka { batch-size = 10, queue-max-points = 5 }")).anySatisfy(p ->
                 assertThat(p).startsWith("teleflux.kafka.queue-max-points: 5 is smaller"));
         assertThat(problems("teleflux.kafka.writers = 0")).anySatisfy(p -> assertThat(p).startsWith("teleflux.kafka.writers"));
