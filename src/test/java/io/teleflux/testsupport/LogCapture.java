@@ -53,6 +53,21 @@ public final class LogCapture implements AutoCloseable {
         return events().stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /**
+     * Everything a reader of the log would see, one line each: every message, and the message of
+     * every exception logged with one (where a secret would leak through a library's error text).
+     */
+    public String text() {
+        List<String> all = new ArrayList<>();
+        for (ILoggingEvent e : events()) {
+            all.add(e.getFormattedMessage());
+            if (e.getThrowableProxy() != null) {
+                all.add(e.getThrowableProxy().getMessage());
+            }
+        }
+        return String.join("\n", all);
+    }
+
     /** Formatted messages at exactly {@code level}. */
     public List<String> messages(Level level) {
         return events().stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();

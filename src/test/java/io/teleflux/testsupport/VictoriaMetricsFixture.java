@@ -49,17 +49,11 @@ public final class VictoriaMetricsFixture extends ServerFixture {
 
     /** Starts VictoriaMetrics and waits until {@code /health} answers. */
     public static VictoriaMetricsFixture launch() {
-        VictoriaMetricsFixture f = new VictoriaMetricsFixture();
-        try {
-            f.firstStart();
-            return f;
-        } catch (RuntimeException | Error e) {
-            f.close();
-            throw e;
-        }
+        return launched(new VictoriaMetricsFixture());
     }
 
-    private void firstStart() {
+    @Override
+    protected void firstStart() {
         for (int attempt = 1; ; attempt++) {
             port = FreePorts.next();
             process = new ManagedProcess("victoria-metrics", List.of(BINARY,

@@ -81,17 +81,11 @@ public final class HaproxyFixture extends ServerFixture {
 
     /** As {@link #launch(List)}, with {@code options} on every server line. */
     public static HaproxyFixture launch(List<Backend> backends, Options options) {
-        HaproxyFixture f = new HaproxyFixture(backends, options);
-        try {
-            f.firstStart();
-            return f;
-        } catch (RuntimeException | Error e) {
-            f.close();
-            throw e;
-        }
+        return launched(new HaproxyFixture(backends, options));
     }
 
-    private void firstStart() {
+    @Override
+    protected void firstStart() {
         for (int attempt = 1; ; attempt++) {
             port = FreePorts.next();
             try {

@@ -55,14 +55,7 @@ public final class InfluxdFixture extends ServerFixture {
 
         /** Starts influxd and waits until {@code /ping} answers 204. */
         public InfluxdFixture launch() {
-            InfluxdFixture f = new InfluxdFixture(this);
-            try {
-                f.firstStart();
-                return f;
-            } catch (RuntimeException | Error e) {
-                f.close();
-                throw e;
-            }
+            return launched(new InfluxdFixture(this));
         }
     }
 
@@ -80,7 +73,8 @@ public final class InfluxdFixture extends ServerFixture {
         this.maxBodySize = b.maxBodySize;
     }
 
-    private void firstStart() {
+    @Override
+    protected void firstStart() {
         // a free port can be taken by another process between probing and binding: retry with new ones
         for (int attempt = 1; ; attempt++) {
             httpPort = FreePorts.next();

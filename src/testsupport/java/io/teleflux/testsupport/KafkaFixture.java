@@ -102,17 +102,11 @@ public final class KafkaFixture extends ServerFixture {
     }
 
     private static KafkaFixture launch(String user, String password, Tls tls, List<String> jvmOptions) {
-        KafkaFixture f = new KafkaFixture(user, password, tls, jvmOptions);
-        try {
-            f.firstStart();
-            return f;
-        } catch (RuntimeException | Error e) {
-            f.close();
-            throw e;
-        }
+        return launched(new KafkaFixture(user, password, tls, jvmOptions));
     }
 
-    private void firstStart() {
+    @Override
+    protected void firstStart() {
         for (int attempt = 1; ; attempt++) {
             port = FreePorts.next();
             controllerPort = FreePorts.next();

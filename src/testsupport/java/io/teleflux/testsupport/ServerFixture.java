@@ -23,6 +23,20 @@ public abstract class ServerFixture implements AutoCloseable {
         return dirPrefix;
     }
 
+    /** Picks ports, writes the config and starts the server for the first time; throws when it cannot. */
+    protected abstract void firstStart();
+
+    /** {@code f} started for the first time, or closed (its temp dir deleted) and the failure rethrown. */
+    protected static <F extends ServerFixture> F launched(F f) {
+        try {
+            f.firstStart();
+            return f;
+        } catch (RuntimeException | Error e) {
+            f.close();
+            throw e;
+        }
+    }
+
     /** Graceful stop (SIGTERM), escalating to SIGKILL after 30 s. */
     public void stop() {
         process.stop(Duration.ofSeconds(30));
