@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the collector in this JVM writing only to Kafka, and the relays as separate processes
  * ({@code java -jar target/teleflux.jar relay}). One broker and one influxd serve four phases in turn,
  * each checked before the next: steady flow; a relay SIGKILLed while records flow (the other takes
- * its partitions); InfluxDB down (the relay stops committing, gives its writes up and reads the records
- * again, then delivers); Kafka down under load
+ * its partitions); InfluxDB down for 60 s (the relay stops committing, gives its writes up and reads the records
+ * again, then delivers); Kafka down for 60 s under load
  * (the collector spools to disk, then delivers). At the end every series holds exactly the samples
  * the simulator sent, at exactly their timestamps: none lost, none doubled.
  */
@@ -39,6 +39,8 @@ class KafkaRelayIT {
     static final String GROUP = "relays";
     static final int SAMPLES = SpoolCrashIT.SAMPLES;
     static final int DEVICES = SpoolCrashIT.DEVICES;
+    /** How long InfluxDB and then Kafka are down (the 60 s: several give-up and rewind cycles of a relay). */
+    static final long OUTAGE_MS = 60_000;
 
     @Test
     void everyPointArrivesOnceThroughRelayDeathInfluxOutageAndKafkaOutage() throws Exception {
@@ -98,7 +100,8 @@ class KafkaRelayIT {
                         .as("relay-b took every partition").isTrue();
                 assertThat(b.metric(KafkaMetrics.RELAY_REBALANCES)).isGreaterThanOrEqualTo(2);
 
-                // 3. InfluxDB down: relay-b reads but commits nothing, gives up and rewinds; back up, it delivers everything
+                // 3. InfluxDB down for 60 s: relay-b reads but commits nothing, gives up and rewinds; back up, it delivers everything
+                long influxDown = System.nanoTime();
                 influx.kill();
                 Map<TopicPartition, Long> before = kafka.committed(GROUP);
                 double commits = b.metric(KafkaMetrics.RELAY_COMMITS);
@@ -115,17 +118,22 @@ class KafkaRelayIT {
                 assertThat(b.metric(KafkaMetrics.RELAY_COMMITS)).as("no commit while InfluxDB is down").isEqualTo(commits);
                 assertThat(kafka.committed(GROUP)).isEqualTo(before);
                 assertThat(b.metric(KafkaMetrics.RELAY_LAG)).as("lag while InfluxDB is down").isPositive();
+                Thread.sleep(Math.max(0, OUTAGE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - influxDown)));
+                assertThat(b.metric(KafkaMetrics.RELAY_COMMITS)).as("still no commit at the end of the outage").isEqualTo(commits);
+                assertThat(kafka.committed(GROUP)).isEqualTo(before);
+                System.out.printf("KafkaRelayIT: InfluxDB down %d s, relay-b gave up %.0f records' writes in all%n",
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - influxDown), b.metric(KafkaMetrics.RELAY_FAILURES));
                 influx.start();
                 awaitAll(influx, 3, collector);
 
-                // 4. Kafka down under load for 20 s: the collector spools, then delivers everything
+                // 4. Kafka down under load for 60 s: the collector spools, then delivers everything
                 long down = System.nanoTime();
                 kafka.stop();
                 sent.add(SpoolCrashIT.send(model, grpc, t0 + 300_000));
                 assertThat(TestCollector.await(60, () -> collector.metrics().value(KafkaMetrics.SPOOL_POINTS) > 0
                         && collector.metrics().value(KafkaMetrics.QUEUE) == 0)).as("the collector spooled").isTrue();
                 long spooled = (long) collector.metrics().value(KafkaMetrics.SPOOL_POINTS);
-                Thread.sleep(Math.max(0, 20_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down)));
+                Thread.sleep(Math.max(0, OUTAGE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down)));
                 kafka.start();
                 awaitAll(influx, 4, collector);
                 assertThat(collector.metrics().value(KafkaMetrics.SPOOL_POINTS)).isZero();
