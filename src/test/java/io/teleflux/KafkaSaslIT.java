@@ -55,22 +55,30 @@ class KafkaSaslIT {
         try {
             String described = ConfigLoader.describe(TestCollector.config(hocon));
             assertThat(described).doesNotContain(password).contains("teleflux.kafka.security.sasl.password = (set, redacted)");
-            List<Point> points = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                points.add(Point.builder("interface").tag("device", "sw" + (i % 4)).tag("interface", "if" + i)
-                        .field("in_octets", (long) i).time(1_700_000_000_000L).build());
-            }
-            c.pipeline().accept(points);
-            // a refused login fails the write, and the writer spools the batch: either outcome is final
-            assertThat(TestCollector.await(30, () -> c.metrics().value(KafkaMetrics.WRITTEN) == n
-                    || c.metrics().value(KafkaMetrics.SPOOL_POINTS) == n)).as("written or spooled").isTrue();
-            boolean written = c.metrics().value(KafkaMetrics.WRITTEN) == n;
-            if (!written) {
-                assertThat(c.metrics().value(KafkaMetrics.WRITTEN)).isZero();
-            }
-            return written;
+            return writtenOrSpooled(c, "sw", 4, n);
         } finally {
             c.close();
         }
+    }
+
+    /**
+     * Hands {@code c} {@code n} points of {@code devices} devices named {@code prefix-0...}: true when
+     * the brokers acknowledged all of them, false when all went to the spool (a refused login or
+     * handshake fails the write, and the writer spools the batch: either outcome is final).
+     */
+    static boolean writtenOrSpooled(Collector c, String prefix, int devices, int n) throws Exception {
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            points.add(Point.builder("interface").tag("device", prefix + "-" + (i % devices)).tag("interface", "if" + i)
+                    .field("in_octets", (long) i).time(1_700_000_000_000L).build());
+        }
+        c.pipeline().accept(points);
+        assertThat(TestCollector.await(30, () -> c.metrics().value(KafkaMetrics.WRITTEN) == n
+                || c.metrics().value(KafkaMetrics.SPOOL_POINTS) == n)).as("written or spooled").isTrue();
+        boolean written = c.metrics().value(KafkaMetrics.WRITTEN) == n;
+        if (!written) {
+            assertThat(c.metrics().value(KafkaMetrics.WRITTEN)).isZero();
+        }
+        return written;
     }
 }

@@ -1,7 +1,6 @@
 package io.teleflux;
 
 import io.teleflux.kafka.KafkaMetrics;
-import io.teleflux.point.Point;
 import io.teleflux.testsupport.KafkaFixture;
 import io.teleflux.testsupport.LogCapture;
 import io.teleflux.testsupport.TempDirs;
@@ -106,20 +105,7 @@ class KafkaTlsIT {
                 }
                 """.formatted(kafka.tlsBootstrap(), spool, tls));
         try {
-            List<Point> points = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                points.add(Point.builder("interface").tag("device", device + "-" + (i % 3)).tag("interface", "if" + i)
-                        .field("in_octets", (long) i).time(1_700_000_000_000L).build());
-            }
-            c.pipeline().accept(points);
-            // a refused handshake fails the write, and the writer spools the batch: either outcome is final
-            assertThat(TestCollector.await(30, () -> c.metrics().value(KafkaMetrics.WRITTEN) == n
-                    || c.metrics().value(KafkaMetrics.SPOOL_POINTS) == n)).as("written or spooled").isTrue();
-            boolean written = c.metrics().value(KafkaMetrics.WRITTEN) == n;
-            if (!written) {
-                assertThat(c.metrics().value(KafkaMetrics.WRITTEN)).isZero();
-            }
-            return written;
+            return KafkaSaslIT.writtenOrSpooled(c, device, 3, n);
         } finally {
             c.close();
         }
