@@ -27,7 +27,8 @@ public final class BenchMain {
                       snmpsim  the simulated SNMP agent (1,000 devices x 48 interfaces): GETBULK responses/s, varbinds/s per request shape,\n                               interleaved [--warmup N] [--rounds N] [--round-ms MS]
                       snmp     poll cycles of N agents x 48 interfaces vs sequential snmpbulkwalk, interleaved [--agents N] [--warmup N]\n                               [--rounds N] [--round-ms MS]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
-                               [--devices N] [--samples K] [--warmup S] [--rounds N] [--round-seconds S], interleaved
+                               [--devices N] [--samples K] [--warmup S] [--rounds N] [--round-seconds S], interleaved;
+                               [--compare-jar JAR]: another build's collector (defaults) as one more server, for a before/after
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly, interleaved [--devices N]\n                               [--samples K] [--warmup N] [--rounds N] [--round-seconds S]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
@@ -52,7 +53,8 @@ public final class BenchMain {
                     smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 300 : intArg(args, "--round-ms", 3000));
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
-                    smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3));
+                    smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3),
+                    compareJar(args));
             case "e2e" -> EndToEndBench.run(smoke, smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 8),
                     smoke ? 2 : intArg(args, "--round-seconds", 5), collectorJvm(args));
@@ -66,6 +68,24 @@ public final class BenchMain {
                 System.exit(2);
             }
         }
+    }
+
+    /**
+     * {@code --compare-jar PATH}: another build's jar (e.g. main's, for a before/after), run with the
+     * defaults as one more interleaved server; null when not given.
+     */
+    private static java.nio.file.Path compareJar(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--compare-jar")) {
+                java.nio.file.Path jar = java.nio.file.Path.of(args[i + 1]).toAbsolutePath();
+                if (!java.nio.file.Files.isRegularFile(jar)) {
+                    System.err.println("--compare-jar: no such file: " + jar);
+                    System.exit(2);
+                }
+                return jar;
+            }
+        }
+        return null;
     }
 
     /** {@code --collector-xmx SIZE}: the collector JVM's -Xmx (default: none, the JVM's own choice). */

@@ -42,6 +42,12 @@ final class CollectorProcess implements AutoCloseable {
      */
     static CollectorProcess start(Path dir, URI influx, String database, String extra, List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(dir, influx, database, extra, jvmOptions, benchJar());
+    }
+
+    /** As above, with the collector's classes from {@code jar} (another build, for a before/after run side by side). */
+    static CollectorProcess start(Path dir, URI influx, String database, String extra, List<String> jvmOptions, Path jar)
+            throws IOException, InterruptedException {
         int grpc = FreePorts.next();
         int httpPort = FreePorts.next();
         Path conf = dir.resolve("teleflux.conf");
@@ -59,7 +65,7 @@ final class CollectorProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", benchJar().toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()));
+        command.addAll(List.of("-cp", jar.toString(), "io.teleflux.Teleflux", "run", "--config", conf.toString()));
         ManagedProcess p = new ManagedProcess("teleflux collector", command, dir, dir.resolve("collector.log"));
         CollectorProcess c = new CollectorProcess(p, grpc, httpPort);
         p.start();

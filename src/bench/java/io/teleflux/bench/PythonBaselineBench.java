@@ -58,7 +58,8 @@ final class PythonBaselineBench {
         }
     }
 
-    static void run(boolean smoke, int devices, int samples, int warmup, int rounds, int roundSeconds) throws Exception {
+    static void run(boolean smoke, int devices, int samples, int warmup, int rounds, int roundSeconds, Path compareJar)
+            throws Exception {
         PythonBaseline.checkPrerequisites();
         System.out.printf("python: %d devices x %d interfaces (Ifmgr/Statistics, seed %d), %d cores, Java %s%n", devices,
                 INTERFACES, SEED, Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -84,11 +85,19 @@ final class PythonBaselineBench {
             DiscardInflux influx2 = closeLater(open, new DiscardInflux());
             TelefluxProcess plainServer = closeLater(open, TelefluxProcess.start("teleflux gzip", dir.resolve("gzip"),
                     influx2.port(), "teleflux.influx.gzip = true"));
+            TelefluxProcess otherBuild = null;
+            if (compareJar != null) {
+                DiscardInflux influx3 = closeLater(open, new DiscardInflux());
+                otherBuild = closeLater(open, TelefluxProcess.start("other build", dir.resolve("other"), influx3.port(), "",
+                        compareJar));
+                System.out.printf("  other build = the collector of %s with the defaults%n", compareJar);
+            }
             Fed sink = closeLater(open, new Fed(sinkServer, corpus));
             Fed python = closeLater(open, new Fed(py, corpus));
             Fed teleflux = closeLater(open, new Fed(tf, corpus));
             Fed plain = closeLater(open, new Fed(plainServer, corpus));
-            List<Fed> all = List.of(sink, python, teleflux, plain);
+            Fed other = otherBuild == null ? null : closeLater(open, new Fed(otherBuild, corpus));
+            List<Fed> all = other == null ? List.of(sink, python, teleflux, plain) : List.of(sink, python, teleflux, plain, other);
             for (Fed f : all) {
                 f.warmUp(warmup);
             }
@@ -120,10 +129,12 @@ final class PythonBaselineBench {
                     total[0], total[1]);
             report(tf, influx1);
             report(plainServer, influx2);
-            for (Fed f : List.of(teleflux, plain)) {
+            List<Fed> collectors = other == null ? List.of(teleflux, plain) : List.of(teleflux, plain, other);
+            for (Fed f : collectors) {
                 printThreads(f.s.name(), f.threads, f.cpuTotal);
             }
-            for (Fed f : List.of(python, teleflux, plain)) {
+            printSched(python);
+            for (Fed f : collectors) {
                 printSched(f);
             }
             System.out.printf("  load after (uptime): %s%n", loadAverage());
@@ -148,6 +159,14 @@ final class PythonBaselineBench {
                         r.get(t.s.name()).medianRatio(), t == teleflux ? " (goal >= 5x)" : "", r.get(t.s.name()).ratioSpread());
                 System.out.printf("ratio python / %s CPU per message = %.1fx%n", t.s.name(),
                         pairedMedian(python.measured(rounds), t.measured(rounds), (p, x) -> p.cpuPerThousand() / x.cpuPerThousand()));
+            }
+            if (other != null) {
+                System.out.printf("ratio teleflux / other build messages/s = %.2fx, per round: %s%n",
+                        pairedMedian(teleflux.measured(rounds), other.measured(rounds), (x, o) -> x.rate() / o.rate()),
+                        spread(teleflux.measured(rounds), other.measured(rounds), (x, o) -> x.rate() / o.rate()));
+                System.out.printf("ratio other build / teleflux CPU per message = %.2fx, per round: %s%n",
+                        pairedMedian(other.measured(rounds), teleflux.measured(rounds), (o, x) -> o.cpuPerThousand() / x.cpuPerThousand()),
+                        spread(other.measured(rounds), teleflux.measured(rounds), (o, x) -> o.cpuPerThousand() / x.cpuPerThousand()));
             }
             System.out.printf("ratio generator ceiling / fastest teleflux messages/s = %.1fx (> 1: the generator is not the"
                     + " bottleneck)%n", pairedMedian(sink.measured(rounds), teleflux.measured(rounds), plain.measured(rounds)));
@@ -183,6 +202,17 @@ final class PythonBaselineBench {
             x[i] = f.apply(a.get(i), b.get(i));
         }
         return Interleaved.quantile(x, 0.5);
+    }
+
+    /** The per-round values of {@code f} as IQR and min-max. */
+    private static String spread(List<Window> a, List<Window> b, java.util.function.BiFunction<Window, Window, Double> f) {
+        double[] x = new double[a.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = f.apply(a.get(i), b.get(i));
+        }
+        java.util.Arrays.sort(x);
+        return String.format("IQR %.2f-%.2f, min-max %.2f-%.2f, %d rounds", Interleaved.quantile(x, 0.25),
+                Interleaved.quantile(x, 0.75), x[0], x[x.length - 1], x.length);
     }
 
     /** Per round: the generator's ceiling over the faster of the two collectors in that round. */

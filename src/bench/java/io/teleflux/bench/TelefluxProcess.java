@@ -24,11 +24,19 @@ final class TelefluxProcess implements ServerUnderTest {
      * @param config HOCON with full keys over the reference defaults (empty = the defaults)
      */
     static TelefluxProcess start(String name, Path dir, int influxPort, String config) throws Exception {
+        return start(name, dir, influxPort, config, null);
+    }
+
+    /** As above; {@code jar} = another build's jar to run the collector from (null = this build). */
+    static TelefluxProcess start(String name, Path dir, int influxPort, String config, Path jar) throws Exception {
         Files.createDirectories(dir);
         // e.g. -Dteleflux.bench.collectorJvmArgs=-XX:StartFlightRecording=filename=/tmp/c.jfr to profile the collector
         String jvm = System.getProperty("teleflux.bench.collectorJvmArgs", "").strip();
-        return new TelefluxProcess(name, CollectorProcess.start(dir, URI.create("http://127.0.0.1:" + influxPort), "telemetry",
-                config + "\n" + extraConfig(), jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"))));
+        URI influx = URI.create("http://127.0.0.1:" + influxPort);
+        List<String> options = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
+        String conf = config + "\n" + extraConfig();
+        return new TelefluxProcess(name, jar == null ? CollectorProcess.start(dir, influx, "telemetry", conf, options)
+                : CollectorProcess.start(dir, influx, "telemetry", conf, options, jar));
     }
 
     /** For diagnosis only, e.g. -Dteleflux.bench.collectorConf="teleflux.influx.gzip = false"; the figures are the defaults'. */

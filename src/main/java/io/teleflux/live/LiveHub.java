@@ -91,16 +91,45 @@ final class LiveHub {
 
     // ---- the pipeline side ----
 
+    /**
+     * Where the fields the live view reads sit in a run of points with one key array (a batch's
+     * interface points share it): looked up once per run, not seven searches per point.
+     */
+    static final class Layout {
+        private Point keysOf;
+        private int in, out, inP, outP, speed, inUtil, outUtil;
+
+        private Layout of(Point p) {
+            if (!p.sameFieldKeys(keysOf)) {
+                in = p.fieldIndex(Schema.IN_BPS);
+                out = p.fieldIndex(Schema.OUT_BPS);
+                inP = p.fieldIndex(Schema.IN_PPS);
+                outP = p.fieldIndex(Schema.OUT_PPS);
+                speed = p.fieldIndex(Schema.SPEED_BPS);
+                inUtil = p.fieldIndex(Schema.IN_UTIL_PCT);
+                outUtil = p.fieldIndex(Schema.OUT_UTIL_PCT);
+                keysOf = p;
+            }
+            return this;
+        }
+    }
+
     /** Records an {@code interface} point's rates (and speed); anything else is ignored. */
     void record(Point p) {
+        record(p, new Layout());
+    }
+
+    /** As {@link #record(Point)}, with the field positions of a run of points kept in {@code layout}. */
+    void record(Point p, Layout layout) {
         if (!Schema.INTERFACE.equals(p.measurement())) {
             return;
         }
-        int iIn = p.fieldIndex(Schema.IN_BPS);
-        int iOut = p.fieldIndex(Schema.OUT_BPS);
-        int iInP = p.fieldIndex(Schema.IN_PPS);
-        int iOutP = p.fieldIndex(Schema.OUT_PPS);
-        int iSpeed = p.fieldIndex(Schema.SPEED_BPS);
+        Layout l = layout.of(p);
+        int iIn = l.in;
+        int iOut = l.out;
+        int iInP = l.inP;
+        int iOutP = l.outP;
+        int iSpeed = l.speed;
         boolean rates = iIn >= 0 || iOut >= 0 || iInP >= 0 || iOutP >= 0;
         long speed = iSpeed >= 0 && p.fieldType(iSpeed) == Point.LONG ? p.longValue(iSpeed) : 0;
         if (!rates && speed <= 0) {
@@ -144,7 +173,7 @@ final class LiveHub {
             }
             if (rates) {
                 s.add(p.timeMs(), value(p, iIn), value(p, iOut), value(p, iInP), value(p, iOutP),
-                        value(p, p.fieldIndex(Schema.IN_UTIL_PCT)), value(p, p.fieldIndex(Schema.OUT_UTIL_PCT)),
+                        value(p, l.inUtil), value(p, l.outUtil),
                         cfg.history().toMillis(), maxSamples);
                 if (watching.length > 0) {
                     json = LiveJson.sample(s);

@@ -60,8 +60,9 @@ public final class LiveTap implements PointSink, Component {
 
     @Override
     public void accept(List<Point> points) throws InterruptedException {
+        LiveHub.Layout layout = new LiveHub.Layout();
         for (int i = 0; i < points.size(); i++) {
-            hub.record(points.get(i));
+            hub.record(points.get(i), layout);
         }
         downstream.accept(points);
     }

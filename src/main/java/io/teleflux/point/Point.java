@@ -471,10 +471,25 @@ public final class Point {
      * points instead of once per point.
      */
     public Point withDoubleFields(String[] keys, double[] values, int n, Point like) {
+        Scratch sc = SCRATCH.get();
+        if (sc.planFits(fieldKeys, fieldTypes, keys, values, n)) {
+            // the same source layout and rate keys as this thread's previous call, every value set:
+            // the result's layout is known, only the values are copied
+            int[] at = sc.planAt;
+            long[] b = Arrays.copyOf(fieldBits, sc.planKeys.length);
+            String[] s = fieldStrings.length == 0 ? NO_STRINGS : Arrays.copyOf(fieldStrings, b.length);
+            for (int i = 0; i < n; i++) {
+                b[at[i]] = Double.doubleToRawLongBits(values[i]);
+                if (s.length > 0) {
+                    s[at[i]] = null;
+                }
+            }
+            return new Point(measurement, tags, sc.planKeys, sc.planTypes, b, s, timeMs, hints);
+        }
         int len = fieldKeys.length;
         // keys and types are built in this thread's scratch first: when they match like's, no
         // arrays are made for them at all
-        Scratch sc = SCRATCH.get().ensure(len + n);
+        sc.ensure(len + n);
         String[] k = sc.keys;
         byte[] t = sc.types;
         System.arraycopy(fieldKeys, 0, k, 0, len);
@@ -482,9 +497,12 @@ public final class Point {
         long[] b = Arrays.copyOf(fieldBits, len + n);
         String[] s = fieldStrings.length == 0 ? NO_STRINGS : Arrays.copyOf(fieldStrings, len + n);
         int m = len;
+        int[] at = new int[n];
+        boolean every = true;
         for (int i = 0; i < n; i++) {
             String key = keys[i];
             if (key == null || key.isEmpty() || !Double.isFinite(values[i])) {
+                every = false;
                 continue;
             }
             int idx = -1;
@@ -498,6 +516,7 @@ public final class Point {
                 idx = m++;
                 k[idx] = key;
             }
+            at[i] = idx;
             t[idx] = DOUBLE;
             b[idx] = Double.doubleToRawLongBits(values[i]);
             if (s.length > 0) {
@@ -518,15 +537,50 @@ public final class Point {
             typesOut = Arrays.copyOf(t, m);
         }
         Arrays.fill(k, 0, m, null); // the scratch must not keep strings alive
+        if (every) {
+            sc.plan(fieldKeys, fieldTypes, keys, n, at, keysOut, typesOut);
+        }
         return new Point(measurement, tags, keysOut, typesOut, b, s, timeMs, hints);
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Per-thread room for the keys and types {@link #withDoubleFields} builds. */
+    /**
+     * Per-thread room for the keys and types {@link #withDoubleFields} builds, and the layout of its
+     * last result: the rate stage adds the same rate keys to a run of points with one key array
+     * (a message's interfaces), so the search for each key's slot is done once per run.
+     */
     private static final class Scratch {
         String[] keys = new String[32];
         byte[] types = new byte[32];
+        private String[] planSrcKeys;
+        private byte[] planSrcTypes;
+        private String[] planRateKeys = new String[0];
+        private int[] planAt;
+        String[] planKeys;
+        byte[] planTypes;
+
+        /** True when {@code keys} (by reference) on a point with these very key and type arrays give the planned layout. */
+        boolean planFits(String[] srcKeys, byte[] srcTypes, String[] keys, double[] values, int n) {
+            if (srcKeys != planSrcKeys || srcTypes != planSrcTypes || n != planRateKeys.length) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (keys[i] != planRateKeys[i] || !Double.isFinite(values[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        void plan(String[] srcKeys, byte[] srcTypes, String[] keys, int n, int[] at, String[] outKeys, byte[] outTypes) {
+            planSrcKeys = srcKeys;
+            planSrcTypes = srcTypes;
+            planRateKeys = Arrays.copyOf(keys, n);
+            planAt = at;
+            planKeys = outKeys;
+            planTypes = outTypes;
+        }
 
         Scratch ensure(int size) {
             if (keys.length < size) {

@@ -80,4 +80,36 @@ class PointWithDoubleFieldsTest {
         assertThat(r4.sameFieldKeys(r1)).isFalse();
         assertThat(r4.fieldType(1)).isEqualTo(Point.DOUBLE);
     }
+
+    @Test
+    void aRunOfPointsWithOneKeyArrayGetsTheLayoutOfTheFirstAndTheRightValues() {
+        // one builder: its points share key and type arrays, as a message's interface points do
+        Point.Builder b = Point.builder("interface").tag("device", "d").field("in_octets", 0L).field("s", "x").time(1);
+        Point[] run = new Point[6];
+        for (int i = 0; i < run.length; i++) {
+            run[i] = b.tag("interface", "Eth" + i).field("in_octets", 10L * i).field("s", "v" + i).time(i).build();
+        }
+        String[] rates = {"in_bps", "s", "out_bps"};
+        Point first = null;
+        for (int i = 0; i < run.length; i++) {
+            // fresh key arrays with the same strings each call, as the rate stage passes them
+            String[] keys = rates.clone();
+            double[] values = i == 3 ? new double[] {Double.NaN, 2.0, 3.0} : new double[] {i + 0.5, i + 0.25, i + 0.125};
+            Point got = run[i].withDoubleFields(keys, values, 3, first);
+            assertThat(got).isEqualTo(viaBuilder(run[i], keys, values, 3));
+            assertThat(LineProtocol.encode(got)).isEqualTo(LineProtocol.encode(viaBuilder(run[i], keys, values, 3)));
+            assertThat(got.stringValue(1)).isNull(); // "s" became a double in place
+            if (first == null) {
+                first = got;
+            } else {
+                assertThat(got.sameFieldKeys(first)).isEqualTo(i != 3);
+            }
+        }
+        // another layout after the run: planned afresh, not given the run's
+        Point other = Point.builder("interface").tag("device", "d").field("out_octets", 1L).field("in_octets", 2L).time(9).build();
+        String[] keys = rates.clone();
+        double[] values = {1.0, 2.0, 3.0};
+        assertThat(other.withDoubleFields(keys, values, 3, first)).isEqualTo(viaBuilder(other, keys, values, 3));
+        assertThat(run[5].withDoubleFields(rates.clone(), values, 2, first)).isEqualTo(viaBuilder(run[5], rates, values, 2));
+    }
 }
