@@ -109,8 +109,14 @@ final class NotificationMapper {
         }
         Groups g = new Groups();
         List<Leaf> leaves = new ArrayList<>();
+        // prefix + each update's path, in one list reused update after update: a leaf's path is
+        // read while its update is routed and kept by nothing after (JSON leaves get their own lists)
+        List<Elem> path = new ArrayList<>(prefix.size() + 8);
+        path.addAll(prefix);
         for (Update u : n.getUpdateList()) {
-            List<Elem> path = new ArrayList<>(prefix);
+            for (int i = path.size() - 1; i >= prefix.size(); i--) {
+                path.remove(i);
+            }
             try {
                 GnmiPaths.append(u.getPath(), path);
             } catch (IllegalArgumentException e) {
