@@ -9,6 +9,7 @@ import io.teleflux.proto.gnmi.Notification;
 import io.teleflux.proto.gnmi.Update;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -300,35 +301,143 @@ final class NotificationMapper {
 
     private void generic(Leaf leaf, Groups g) {
         List<Elem> p = leaf.path();
-        List<String> containers = new ArrayList<>();
-        for (int i = 0; i < p.size() - 1; i++) {
-            if (!STRUCTURAL.contains(p.get(i).name())) {
-                containers.add(snake(p.get(i).name()));
+        Shape shape = shape(p);
+        GenericNames names;
+        if (shape == null) {
+            names = GenericNames.of(p);
+        } else {
+            if (shape.generic == null) {
+                shape.generic = GenericNames.of(p);
             }
+            names = shape.generic;
         }
-        StringBuilder m = new StringBuilder(MEASUREMENT_PREFIX);
-        for (String c : containers.subList(Math.max(0, containers.size() - GENERIC_DEPTH), containers.size())) {
-            m.append('_').append(c);
+        String[] tags = new String[names.tagKeys.length * 2];
+        for (int i = 0; i < names.tagKeys.length; i++) {
+            tags[2 * i] = names.tagKeys[i];
+            tags[2 * i + 1] = p.get(names.tagElems[i]).key(names.tagSources[i]);
         }
-        // path keys as tags: a key name seen twice (or one of ours) is qualified by its element's name
-        Map<String, Integer> seen = new HashMap<>();
-        for (Elem e : p) {
-            for (String k : e.keys().keySet()) {
-                seen.merge(snake(k), 1, Integer::sum);
-            }
+        g.generic(names.measurement, tags).put(names.field, leaf.value());
+    }
+
+    /**
+     * The names of a generic leaf's point: they depend on its path's element and key names only,
+     * not on the key values, so they are worked out once per shape of path: the tag keys (sorted)
+     * and, for each, the index of the path element whose key gives its value and that key's name.
+     */
+    private static final class GenericNames {
+        final String measurement;
+        final String field;
+        final String[] tagKeys;
+        final int[] tagElems;
+        final String[] tagSources;
+
+        private GenericNames(String measurement, String field, String[] tagKeys, int[] tagElems, String[] tagSources) {
+            this.measurement = measurement;
+            this.field = field;
+            this.tagKeys = tagKeys;
+            this.tagElems = tagElems;
+            this.tagSources = tagSources;
         }
-        Map<String, String> tags = new TreeMap<>();
-        for (Elem e : p) {
-            for (Map.Entry<String, String> k : e.keys().entrySet()) {
-                String key = snake(k.getKey());
-                int left = seen.merge(key, -1, Integer::sum);
-                if (left > 0 || RESERVED_TAGS.contains(key)) {
-                    key = snake(e.name()) + "_" + key;
+
+        static GenericNames of(List<Elem> p) {
+            List<String> containers = new ArrayList<>();
+            for (int i = 0; i < p.size() - 1; i++) {
+                if (!STRUCTURAL.contains(p.get(i).name())) {
+                    containers.add(snake(p.get(i).name()));
                 }
-                tags.put(key, k.getValue());
+            }
+            StringBuilder m = new StringBuilder(MEASUREMENT_PREFIX);
+            for (String c : containers.subList(Math.max(0, containers.size() - GENERIC_DEPTH), containers.size())) {
+                m.append('_').append(c);
+            }
+            // path keys as tags: a key name seen twice (or one of ours) is qualified by its element's name
+            Map<String, Integer> seen = new HashMap<>();
+            for (Elem e : p) {
+                for (String k : e.keys().keySet()) {
+                    seen.merge(snake(k), 1, Integer::sum);
+                }
+            }
+            // tag key -> (element index, key name); a tag key given twice keeps the later one
+            Map<String, Map.Entry<Integer, String>> tags = new TreeMap<>();
+            for (int i = 0; i < p.size(); i++) {
+                Elem e = p.get(i);
+                for (String k : e.keys().keySet()) {
+                    String key = snake(k);
+                    int left = seen.merge(key, -1, Integer::sum);
+                    if (left > 0 || RESERVED_TAGS.contains(key)) {
+                        key = snake(e.name()) + "_" + key;
+                    }
+                    tags.put(key, Map.entry(i, k));
+                }
+            }
+            String[] keys = new String[tags.size()];
+            int[] elems = new int[tags.size()];
+            String[] sources = new String[tags.size()];
+            int t = 0;
+            for (Map.Entry<String, Map.Entry<Integer, String>> e : tags.entrySet()) {
+                keys[t] = e.getKey();
+                elems[t] = e.getValue().getKey();
+                sources[t] = e.getValue().getValue();
+                t++;
+            }
+            return new GenericNames(m.toString(), snake(p.get(p.size() - 1).name()), keys, elems, sources);
+        }
+    }
+
+    // ---- what is worked out once per shape of path ----
+
+    /**
+     * A node of the tree of path shapes this target has sent: a path's element names, each followed
+     * by its key names (sorted), lead from the root to its node. Every field is derived from the
+     * names alone, so a node's is valid for every path that reaches it.
+     */
+    private static final class Shape {
+        Map<String, Shape> elems;
+        Map<String, Shape> keys;
+        GenericNames generic;
+    }
+
+    /** How many shape nodes a mapper keeps: a target inventing names cannot make it grow without bound. */
+    static final int MAX_SHAPES = 4096;
+
+    private final Shape shapes = new Shape();
+    private int shapeCount;
+
+    /** The node of {@code p}'s shape, or null when it is not remembered (the tree is full). */
+    private Shape shape(List<Elem> p) {
+        Shape s = shapes;
+        for (int i = 0; i < p.size() && s != null; i++) {
+            Elem e = p.get(i);
+            s = child(s, false, e.name());
+            if (!e.keys().isEmpty()) {
+                for (String k : e.keys().keySet()) {
+                    if (s != null) {
+                        s = child(s, true, k);
+                    }
+                }
             }
         }
-        g.generic(m.toString(), tags).put(snake(p.get(p.size() - 1).name()), leaf.value());
+        return s;
+    }
+
+    private Shape child(Shape s, boolean key, String name) {
+        Map<String, Shape> m = key ? s.keys : s.elems;
+        Shape c = m == null ? null : m.get(name);
+        if (c != null || shapeCount >= MAX_SHAPES) {
+            return c;
+        }
+        if (m == null) {
+            m = new HashMap<>(4);
+            if (key) {
+                s.keys = m;
+            } else {
+                s.elems = m;
+            }
+        }
+        c = new Shape();
+        m.put(name, c);
+        shapeCount++;
+        return c;
     }
 
     /** Lower snake case: {@code in-octets} → {@code in_octets}; anything but a-z and 0-9 becomes one '_'. */
@@ -538,11 +647,15 @@ final class NotificationMapper {
         }
     }
 
+    private record GenericKey(String measurement, List<String> tags) {
+    }
+
     /** The points of one notification, in the order their first leaf came. */
     private final class Groups {
         final Map<String, Iface> ifaces = new LinkedHashMap<>();
         final Map<List<String>, Device> devices = new LinkedHashMap<>();
-        final Map<List<Object>, Map<String, Object>> generics = new LinkedHashMap<>();
+        /** Generic points by measurement and tags ({@code key, value, key, value, ...}, sorted by key). */
+        final Map<GenericKey, Map<String, Object>> generics = new LinkedHashMap<>();
 
         Iface iface(String name) {
             return ifaces.computeIfAbsent(name, k -> new Iface());
@@ -552,27 +665,28 @@ final class NotificationMapper {
             return devices.computeIfAbsent(tagKey == null ? List.of() : List.of(tagKey, tagValue), k -> new Device());
         }
 
-        Map<String, Object> generic(String measurement, Map<String, String> tags) {
-            return generics.computeIfAbsent(List.of(measurement, tags), k -> new LinkedHashMap<>());
+        Map<String, Object> generic(String measurement, String[] tags) {
+            return generics.computeIfAbsent(new GenericKey(measurement, Arrays.asList(tags)), k -> new LinkedHashMap<>());
         }
 
-        @SuppressWarnings("unchecked")
         List<Point> build(long timeMs, Issues issues) {
             List<Point> out = new ArrayList<>(ifaces.size() + devices.size() + generics.size());
             ifaces.forEach((name, acc) -> add(out, acc.build(device, name, timeMs, issues), issues));
             devices.forEach((key, acc) -> add(out, acc.build(device, key.isEmpty() ? null : key.get(0),
                     key.isEmpty() ? null : key.get(1), timeMs), issues));
             generics.forEach((key, fields) -> {
-                Point.Builder b = Point.builder((String) key.get(0), fields.size()).tag(Schema.TAG_DEVICE, device)
+                Point.Builder b = Point.builder(key.measurement(), fields.size()).tag(Schema.TAG_DEVICE, device)
                         .tag(Schema.TAG_SOURCE, Schema.SOURCE_TELEMETRY).time(timeMs);
-                ((Map<String, String>) key.get(1)).forEach(b::tag);
+                for (int i = 0; i < key.tags().size(); i += 2) {
+                    b.tag(key.tags().get(i), key.tags().get(i + 1));
+                }
                 fields.forEach((f, v) -> {
                     switch (v) {
                         case Long l -> b.field(f, l.longValue());
                         case Double d -> b.field(f, d.doubleValue());
                         case Boolean z -> b.field(f, z.booleanValue());
                         case String s -> b.field(f, s);
-                        default -> issues.issue("uint64_overflow", key.get(0) + " " + f
+                        default -> issues.issue("uint64_overflow", key.measurement() + " " + f
                                 + ": a value >= 2^63 is left out (InfluxDB 1.x has no type for it)");
                     }
                 });
