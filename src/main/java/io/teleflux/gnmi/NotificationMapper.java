@@ -179,21 +179,25 @@ final class NotificationMapper {
             issues.issue("missing_path", "a value without a path");
             return;
         }
+        Shape shape = shape(p);
+        if (shape == null) {
+            shape = new Shape(); // not remembered: worked out for this leaf only
+        }
         String top = p.get(0).name();
         boolean mapped = switch (top) {
             case "interfaces" -> p.size() > 2 && p.get(1).name().equals("interface") && p.get(1).key("name") != null
-                    && routeInterface(leaf, g, issues);
+                    && routeInterface(leaf, shape, g, issues);
             case "components" -> p.size() > 2 && p.get(1).name().equals("component") && p.get(1).key("name") != null
-                    && routeComponent(leaf, g, issues);
-            case "system" -> routeSystem(leaf, g, issues);
+                    && routeComponent(leaf, shape, g, issues);
+            case "system" -> routeSystem(leaf, shape, g, issues);
             default -> false;
         };
         if (!mapped) {
-            generic(leaf, g);
+            generic(leaf, shape, g);
         }
     }
 
-    private boolean routeInterface(Leaf leaf, Groups g, Issues issues) {
+    private boolean routeInterface(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
         String name = p.get(1).key("name");
         int from = 2;
@@ -205,7 +209,7 @@ final class NotificationMapper {
             name = name + "." + index;
             from = 4;
         }
-        String rest = names(p, from);
+        String rest = shape.rest(p, from);
         Iface acc = g.iface(name);
         Object v = leaf.value();
         switch (rest) {
@@ -224,10 +228,10 @@ final class NotificationMapper {
                 }
             }
             default -> {
-                if (!rest.startsWith("state/counters/") || rest.indexOf('/', 15) >= 0) {
+                String counter = shape.counter();
+                if (counter == null) {
                     return false;
                 }
-                String counter = rest.substring(15);
                 String field = COUNTERS.get(counter);
                 if (field != null) {
                     acc.put(field, counter(v), v, issues, leaf);
@@ -237,15 +241,15 @@ final class NotificationMapper {
                     return false;
                 }
                 acc.parts.put(counter, counter(v));
-                generic(leaf, g); // kept as it is too: only its sum is a field of interface
+                generic(leaf, shape, g); // kept as it is too: only its sum is a field of interface
             }
         }
         return true;
     }
 
-    private boolean routeComponent(Leaf leaf, Groups g, Issues issues) {
+    private boolean routeComponent(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
-        String rest = names(p, 2);
+        String rest = shape.rest(p, 2);
         String component = p.get(1).key("name");
         return switch (rest) {
             case "cpu/utilization/state/instant" -> g.device(TAG_COMPONENT, component).cpu(leaf, issues);
@@ -255,9 +259,9 @@ final class NotificationMapper {
         };
     }
 
-    private boolean routeSystem(Leaf leaf, Groups g, Issues issues) {
+    private boolean routeSystem(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
-        String rest = names(p, 0);
+        String rest = shape.rest(p, 0);
         switch (rest) {
             case "system/memory/state/physical" -> {
                 return g.device(null, null).mem(Schema.MEM_TOTAL, leaf, issues);
@@ -299,18 +303,12 @@ final class NotificationMapper {
         return sb.toString();
     }
 
-    private void generic(Leaf leaf, Groups g) {
+    private void generic(Leaf leaf, Shape shape, Groups g) {
         List<Elem> p = leaf.path();
-        Shape shape = shape(p);
-        GenericNames names;
-        if (shape == null) {
-            names = GenericNames.of(p);
-        } else {
-            if (shape.generic == null) {
-                shape.generic = GenericNames.of(p);
-            }
-            names = shape.generic;
+        if (shape.generic == null) {
+            shape.generic = GenericNames.of(p);
         }
+        GenericNames names = shape.generic;
         String[] tags = new String[names.tagKeys.length * 2];
         for (int i = 0; i < names.tagKeys.length; i++) {
             tags[2 * i] = names.tagKeys[i];
@@ -395,6 +393,27 @@ final class NotificationMapper {
         Map<String, Shape> elems;
         Map<String, Shape> keys;
         GenericNames generic;
+        private String rest;
+        private String counter;
+
+        /**
+         * The element names from {@code from} on, joined with '/', what routing switches on; a
+         * path's routing takes {@code from} from its names, so a node is always asked the same.
+         */
+        String rest(List<Elem> p, int from) {
+            if (rest == null) {
+                rest = names(p, from);
+            }
+            return rest;
+        }
+
+        /** X of an interface's rest {@code state/counters/X}, else null; after {@link #rest}. */
+        String counter() {
+            if (counter == null) {
+                counter = rest.startsWith("state/counters/") && rest.indexOf('/', 15) < 0 ? rest.substring(15) : "";
+            }
+            return counter.isEmpty() ? null : counter;
+        }
     }
 
     /** How many shape nodes a mapper keeps: a target inventing names cannot make it grow without bound. */
