@@ -114,6 +114,8 @@ final class NotificationMapper {
         // read while its update is routed and kept by nothing after (JSON leaves get their own lists)
         List<Elem> path = new ArrayList<>(prefix.size() + 8);
         path.addAll(prefix);
+        // the prefix's shape node, found once: a leaf at the joined path starts there
+        Shape prefixShape = shape(shapes, prefix, 0);
         for (Update u : n.getUpdateList()) {
             for (int i = path.size() - 1; i >= prefix.size(); i--) {
                 path.remove(i);
@@ -133,7 +135,8 @@ final class NotificationMapper {
                 continue;
             }
             for (Leaf leaf : leaves) {
-                route(leaf, g, issues);
+                Shape shape = leaf.path() == path ? shape(prefixShape, path, prefix.size()) : shape(shapes, leaf.path(), 0);
+                route(leaf, shape == null ? new Shape() : shape, g, issues); // null: not remembered, worked out for this leaf
             }
         }
         return new Result(g.build(timeMs, issues), n.getUpdateCount(), n.getDeleteCount(), timeMs);
@@ -173,15 +176,11 @@ final class NotificationMapper {
 
     // ---- routing ----
 
-    private void route(Leaf leaf, Groups g, Issues issues) {
+    private void route(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
         if (p.isEmpty()) {
             issues.issue("missing_path", "a value without a path");
             return;
-        }
-        Shape shape = shape(p);
-        if (shape == null) {
-            shape = new Shape(); // not remembered: worked out for this leaf only
         }
         String top = p.get(0).name();
         boolean mapped = switch (top) {
@@ -422,10 +421,12 @@ final class NotificationMapper {
     private final Shape shapes = new Shape();
     private int shapeCount;
 
-    /** The node of {@code p}'s shape, or null when it is not remembered (the tree is full). */
-    private Shape shape(List<Elem> p) {
-        Shape s = shapes;
-        for (int i = 0; i < p.size() && s != null; i++) {
+    /**
+     * The node of {@code p}'s shape, walked from {@code s}, the node of its first {@code from}
+     * elements; null when it is not remembered (the tree is full).
+     */
+    private Shape shape(Shape s, List<Elem> p, int from) {
+        for (int i = from; i < p.size() && s != null; i++) {
             Elem e = p.get(i);
             s = child(s, false, e.name());
             if (!e.keys().isEmpty()) {
