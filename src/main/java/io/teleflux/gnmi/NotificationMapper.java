@@ -540,7 +540,8 @@ final class NotificationMapper {
 
     /** The accumulated fields of one interface. */
     private static final class Iface {
-        final Map<String, Object> fields = new HashMap<>();
+        // sized for every field of INTERFACE_ORDER without a resize
+        final Map<String, Object> fields = new HashMap<>(32);
         final Map<String, Object> parts = new HashMap<>();
         long portSpeed = -1;
         long negotiatedSpeed = -1;
@@ -559,8 +560,8 @@ final class NotificationMapper {
         }
 
         Point build(String device, String name, long timeMs, Issues issues) {
-            sum(Schema.IN_PKTS, "in", issues);
-            sum(Schema.OUT_PKTS, "out", issues);
+            sum(Schema.IN_PKTS, Schema.IN_UCAST_PKTS, "in-multicast-pkts", "in-broadcast-pkts", "in-pkts", issues);
+            sum(Schema.OUT_PKTS, Schema.OUT_UCAST_PKTS, "out-multicast-pkts", "out-broadcast-pkts", "out-pkts", issues);
             long speed = negotiatedSpeed > 0 ? negotiatedSpeed : portSpeed > 0 ? portSpeed : lagSpeed;
             if (speed > 0) {
                 fields.put(Schema.SPEED_BPS, speed);
@@ -582,10 +583,10 @@ final class NotificationMapper {
         }
 
         /** in_pkts: unicast + multicast + broadcast when all three are here, else the device's own total. */
-        private void sum(String field, String dir, Issues issues) {
-            Object u = fields.get(dir.equals("in") ? Schema.IN_UCAST_PKTS : Schema.OUT_UCAST_PKTS);
-            Object m = parts.get(dir + "-multicast-pkts");
-            Object b = parts.get(dir + "-broadcast-pkts");
+        private void sum(String field, String unicast, String multicast, String broadcast, String total, Issues issues) {
+            Object u = fields.get(unicast);
+            Object m = parts.get(multicast);
+            Object b = parts.get(broadcast);
             if (u instanceof Long ul && m instanceof Long ml && b instanceof Long bl) {
                 try {
                     fields.put(field, Math.addExact(Math.addExact(ul, ml), bl));
@@ -594,8 +595,8 @@ final class NotificationMapper {
                 }
                 return;
             }
-            if (parts.get(dir + "-pkts") instanceof Long total) {
-                fields.put(field, total);
+            if (parts.get(total) instanceof Long t) {
+                fields.put(field, t);
             }
         }
     }
