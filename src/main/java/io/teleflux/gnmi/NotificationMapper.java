@@ -46,7 +46,11 @@ import java.util.regex.Pattern;
  *       {@code state} and {@code config}), the path's keys as tags, the leaf as a field.</li>
  * </ul>
  *
- * Not thread-safe: one mapper per target, used by its session only.
+ * <p>What depends only on a path's element and key names (the routing's joined names, a generic
+ * leaf's measurement, field and tag keys) is worked out the first time a path of that shape comes
+ * and kept in a tree of shapes, at most {@link #MAX_SHAPES} nodes per target.
+ *
+ * <p>Not thread-safe: one mapper per target, used by its session only.
  */
 final class NotificationMapper {
     /** Where a problem with one value or update goes: counted under {@code reason}, logged rate-limited. */
@@ -135,8 +139,10 @@ final class NotificationMapper {
                 continue;
             }
             for (Leaf leaf : leaves) {
-                Shape shape = leaf.path() == path ? shape(prefixShape, path, prefix.size()) : shape(shapes, leaf.path(), 0);
-                route(leaf, shape == null ? new Shape() : shape, g, issues); // null: not remembered, worked out for this leaf
+                // a PROTO scalar's leaf is at the joined path; a JSON value's leaves have paths of their own
+                Shape shape = leaf.path() == path ? shape(prefixShape, path, prefix.size())
+                        : shape(shapes, leaf.path(), 0);
+                route(leaf, shape == null ? new Shape() : shape, g, issues); // null: the tree is full, for this leaf only
             }
         }
         return new Result(g.build(timeMs, issues), n.getUpdateCount(), n.getDeleteCount(), timeMs);
@@ -668,6 +674,7 @@ final class NotificationMapper {
         }
     }
 
+    /** A generic point's identity: its measurement and its tags as {@code key, value, ...}, sorted by key. */
     private record GenericKey(String measurement, List<String> tags) {
     }
 
@@ -675,7 +682,6 @@ final class NotificationMapper {
     private final class Groups {
         final Map<String, Iface> ifaces = new LinkedHashMap<>();
         final Map<List<String>, Device> devices = new LinkedHashMap<>();
-        /** Generic points by measurement and tags ({@code key, value, key, value, ...}, sorted by key). */
         final Map<GenericKey, Map<String, Object>> generics = new LinkedHashMap<>();
 
         Iface iface(String name) {
