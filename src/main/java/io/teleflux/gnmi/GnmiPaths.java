@@ -24,7 +24,15 @@ final class GnmiPaths {
     /** One element: a name and its keys, sorted by key name. */
     record Elem(String name, Map<String, String> keys) {
         Elem {
-            keys = keys.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(keys));
+            // one key (the usual list entry, interface[name=X]) needs no sorting: no TreeMap for it
+            keys = switch (keys.size()) {
+                case 0 -> Map.of();
+                case 1 -> {
+                    Map.Entry<String, String> k = keys.entrySet().iterator().next();
+                    yield Map.of(k.getKey(), k.getValue());
+                }
+                default -> Collections.unmodifiableMap(new TreeMap<>(keys));
+            };
         }
 
         static Elem of(String name) {

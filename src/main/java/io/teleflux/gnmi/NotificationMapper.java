@@ -9,6 +9,7 @@ import io.teleflux.proto.gnmi.Notification;
 import io.teleflux.proto.gnmi.Update;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,7 +46,11 @@ import java.util.regex.Pattern;
  *       {@code state} and {@code config}), the path's keys as tags, the leaf as a field.</li>
  * </ul>
  *
- * Not thread-safe: one mapper per target, used by its session only.
+ * <p>What depends only on a path's element and key names (the routing's joined names, a generic
+ * leaf's measurement, field and tag keys) is worked out the first time a path of that shape comes
+ * and kept in a tree of shapes, at most {@link #MAX_SHAPES} nodes per target.
+ *
+ * <p>Not thread-safe: one mapper per target, used by its session only.
  */
 final class NotificationMapper {
     /** Where a problem with one value or update goes: counted under {@code reason}, logged rate-limited. */
@@ -109,8 +114,16 @@ final class NotificationMapper {
         }
         Groups g = new Groups();
         List<Leaf> leaves = new ArrayList<>();
+        // prefix + each update's path, in one list reused update after update: a leaf's path is
+        // read while its update is routed and kept by nothing after (JSON leaves get their own lists)
+        List<Elem> path = new ArrayList<>(prefix.size() + 8);
+        path.addAll(prefix);
+        // the prefix's shape node, found once: a leaf at the joined path starts there
+        Shape prefixShape = shape(shapes, prefix, 0);
         for (Update u : n.getUpdateList()) {
-            List<Elem> path = new ArrayList<>(prefix);
+            for (int i = path.size() - 1; i >= prefix.size(); i--) {
+                path.remove(i);
+            }
             try {
                 GnmiPaths.append(u.getPath(), path);
             } catch (IllegalArgumentException e) {
@@ -126,7 +139,10 @@ final class NotificationMapper {
                 continue;
             }
             for (Leaf leaf : leaves) {
-                route(leaf, g, issues);
+                // a PROTO scalar's leaf is at the joined path; a JSON value's leaves have paths of their own
+                Shape shape = leaf.path() == path ? shape(prefixShape, path, prefix.size())
+                        : shape(shapes, leaf.path(), 0);
+                route(leaf, shape == null ? new Shape() : shape, g, issues); // null: the tree is full, for this leaf only
             }
         }
         return new Result(g.build(timeMs, issues), n.getUpdateCount(), n.getDeleteCount(), timeMs);
@@ -166,7 +182,7 @@ final class NotificationMapper {
 
     // ---- routing ----
 
-    private void route(Leaf leaf, Groups g, Issues issues) {
+    private void route(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
         if (p.isEmpty()) {
             issues.issue("missing_path", "a value without a path");
@@ -175,18 +191,18 @@ final class NotificationMapper {
         String top = p.get(0).name();
         boolean mapped = switch (top) {
             case "interfaces" -> p.size() > 2 && p.get(1).name().equals("interface") && p.get(1).key("name") != null
-                    && routeInterface(leaf, g, issues);
+                    && routeInterface(leaf, shape, g, issues);
             case "components" -> p.size() > 2 && p.get(1).name().equals("component") && p.get(1).key("name") != null
-                    && routeComponent(leaf, g, issues);
-            case "system" -> routeSystem(leaf, g, issues);
+                    && routeComponent(leaf, shape, g, issues);
+            case "system" -> routeSystem(leaf, shape, g, issues);
             default -> false;
         };
         if (!mapped) {
-            generic(leaf, g);
+            generic(leaf, shape, g);
         }
     }
 
-    private boolean routeInterface(Leaf leaf, Groups g, Issues issues) {
+    private boolean routeInterface(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
         String name = p.get(1).key("name");
         int from = 2;
@@ -198,7 +214,7 @@ final class NotificationMapper {
             name = name + "." + index;
             from = 4;
         }
-        String rest = names(p, from);
+        String rest = shape.rest(p, from);
         Iface acc = g.iface(name);
         Object v = leaf.value();
         switch (rest) {
@@ -217,10 +233,10 @@ final class NotificationMapper {
                 }
             }
             default -> {
-                if (!rest.startsWith("state/counters/") || rest.indexOf('/', 15) >= 0) {
+                String counter = shape.counter();
+                if (counter == null) {
                     return false;
                 }
-                String counter = rest.substring(15);
                 String field = COUNTERS.get(counter);
                 if (field != null) {
                     acc.put(field, counter(v), v, issues, leaf);
@@ -230,15 +246,15 @@ final class NotificationMapper {
                     return false;
                 }
                 acc.parts.put(counter, counter(v));
-                generic(leaf, g); // kept as it is too: only its sum is a field of interface
+                generic(leaf, shape, g); // kept as it is too: only its sum is a field of interface
             }
         }
         return true;
     }
 
-    private boolean routeComponent(Leaf leaf, Groups g, Issues issues) {
+    private boolean routeComponent(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
-        String rest = names(p, 2);
+        String rest = shape.rest(p, 2);
         String component = p.get(1).key("name");
         return switch (rest) {
             case "cpu/utilization/state/instant" -> g.device(TAG_COMPONENT, component).cpu(leaf, issues);
@@ -248,9 +264,9 @@ final class NotificationMapper {
         };
     }
 
-    private boolean routeSystem(Leaf leaf, Groups g, Issues issues) {
+    private boolean routeSystem(Leaf leaf, Shape shape, Groups g, Issues issues) {
         List<Elem> p = leaf.path();
-        String rest = names(p, 0);
+        String rest = shape.rest(p, 0);
         switch (rest) {
             case "system/memory/state/physical" -> {
                 return g.device(null, null).mem(Schema.MEM_TOTAL, leaf, issues);
@@ -292,37 +308,162 @@ final class NotificationMapper {
         return sb.toString();
     }
 
-    private void generic(Leaf leaf, Groups g) {
+    private void generic(Leaf leaf, Shape shape, Groups g) {
         List<Elem> p = leaf.path();
-        List<String> containers = new ArrayList<>();
-        for (int i = 0; i < p.size() - 1; i++) {
-            if (!STRUCTURAL.contains(p.get(i).name())) {
-                containers.add(snake(p.get(i).name()));
-            }
+        if (shape.generic == null) {
+            shape.generic = GenericNames.of(p);
         }
-        StringBuilder m = new StringBuilder(MEASUREMENT_PREFIX);
-        for (String c : containers.subList(Math.max(0, containers.size() - GENERIC_DEPTH), containers.size())) {
-            m.append('_').append(c);
+        GenericNames names = shape.generic;
+        String[] tags = new String[names.tagKeys.length * 2];
+        for (int i = 0; i < names.tagKeys.length; i++) {
+            tags[2 * i] = names.tagKeys[i];
+            tags[2 * i + 1] = p.get(names.tagElems[i]).key(names.tagSources[i]);
         }
-        // path keys as tags: a key name seen twice (or one of ours) is qualified by its element's name
-        Map<String, Integer> seen = new HashMap<>();
-        for (Elem e : p) {
-            for (String k : e.keys().keySet()) {
-                seen.merge(snake(k), 1, Integer::sum);
-            }
+        g.generic(names.measurement, tags).put(names.field, leaf.value());
+    }
+
+    /**
+     * The names of a generic leaf's point: they depend on its path's element and key names only,
+     * not on the key values, so they are worked out once per shape of path: the tag keys (sorted)
+     * and, for each, the index of the path element whose key gives its value and that key's name.
+     */
+    private static final class GenericNames {
+        final String measurement;
+        final String field;
+        final String[] tagKeys;
+        final int[] tagElems;
+        final String[] tagSources;
+
+        private GenericNames(String measurement, String field, String[] tagKeys, int[] tagElems, String[] tagSources) {
+            this.measurement = measurement;
+            this.field = field;
+            this.tagKeys = tagKeys;
+            this.tagElems = tagElems;
+            this.tagSources = tagSources;
         }
-        Map<String, String> tags = new TreeMap<>();
-        for (Elem e : p) {
-            for (Map.Entry<String, String> k : e.keys().entrySet()) {
-                String key = snake(k.getKey());
-                int left = seen.merge(key, -1, Integer::sum);
-                if (left > 0 || RESERVED_TAGS.contains(key)) {
-                    key = snake(e.name()) + "_" + key;
+
+        static GenericNames of(List<Elem> p) {
+            List<String> containers = new ArrayList<>();
+            for (int i = 0; i < p.size() - 1; i++) {
+                if (!STRUCTURAL.contains(p.get(i).name())) {
+                    containers.add(snake(p.get(i).name()));
                 }
-                tags.put(key, k.getValue());
+            }
+            StringBuilder m = new StringBuilder(MEASUREMENT_PREFIX);
+            for (String c : containers.subList(Math.max(0, containers.size() - GENERIC_DEPTH), containers.size())) {
+                m.append('_').append(c);
+            }
+            // path keys as tags: a key name seen twice (or one of ours) is qualified by its element's name
+            Map<String, Integer> seen = new HashMap<>();
+            for (Elem e : p) {
+                for (String k : e.keys().keySet()) {
+                    seen.merge(snake(k), 1, Integer::sum);
+                }
+            }
+            // tag key -> (element index, key name); a tag key given twice keeps the later one
+            Map<String, Map.Entry<Integer, String>> tags = new TreeMap<>();
+            for (int i = 0; i < p.size(); i++) {
+                Elem e = p.get(i);
+                for (String k : e.keys().keySet()) {
+                    String key = snake(k);
+                    int left = seen.merge(key, -1, Integer::sum);
+                    if (left > 0 || RESERVED_TAGS.contains(key)) {
+                        key = snake(e.name()) + "_" + key;
+                    }
+                    tags.put(key, Map.entry(i, k));
+                }
+            }
+            String[] keys = new String[tags.size()];
+            int[] elems = new int[tags.size()];
+            String[] sources = new String[tags.size()];
+            int t = 0;
+            for (Map.Entry<String, Map.Entry<Integer, String>> e : tags.entrySet()) {
+                keys[t] = e.getKey();
+                elems[t] = e.getValue().getKey();
+                sources[t] = e.getValue().getValue();
+                t++;
+            }
+            return new GenericNames(m.toString(), snake(p.get(p.size() - 1).name()), keys, elems, sources);
+        }
+    }
+
+    // ---- what is worked out once per shape of path ----
+
+    /**
+     * A node of the tree of path shapes this target has sent: a path's element names, each followed
+     * by its key names (sorted), lead from the root to its node. Every field is derived from the
+     * names alone, so a node's is valid for every path that reaches it.
+     */
+    private static final class Shape {
+        Map<String, Shape> elems;
+        Map<String, Shape> keys;
+        GenericNames generic;
+        private String rest;
+        private String counter;
+
+        /**
+         * The element names from {@code from} on, joined with '/', what routing switches on; a
+         * path's routing takes {@code from} from its names, so a node is always asked the same.
+         */
+        String rest(List<Elem> p, int from) {
+            if (rest == null) {
+                rest = names(p, from);
+            }
+            return rest;
+        }
+
+        /** X of an interface's rest {@code state/counters/X}, else null; after {@link #rest}. */
+        String counter() {
+            if (counter == null) {
+                counter = rest.startsWith("state/counters/") && rest.indexOf('/', 15) < 0 ? rest.substring(15) : "";
+            }
+            return counter.isEmpty() ? null : counter;
+        }
+    }
+
+    /** How many shape nodes a mapper keeps: a target inventing names cannot make it grow without bound. */
+    static final int MAX_SHAPES = 4096;
+
+    private final Shape shapes = new Shape();
+    private int shapeCount;
+
+    /**
+     * The node of {@code p}'s shape, walked from {@code s}, the node of its first {@code from}
+     * elements; null when it is not remembered (the tree is full).
+     */
+    private Shape shape(Shape s, List<Elem> p, int from) {
+        for (int i = from; i < p.size() && s != null; i++) {
+            Elem e = p.get(i);
+            s = child(s, false, e.name());
+            if (!e.keys().isEmpty()) {
+                for (String k : e.keys().keySet()) {
+                    if (s != null) {
+                        s = child(s, true, k);
+                    }
+                }
             }
         }
-        g.generic(m.toString(), tags).put(snake(p.get(p.size() - 1).name()), leaf.value());
+        return s;
+    }
+
+    private Shape child(Shape s, boolean key, String name) {
+        Map<String, Shape> m = key ? s.keys : s.elems;
+        Shape c = m == null ? null : m.get(name);
+        if (c != null || shapeCount >= MAX_SHAPES) {
+            return c;
+        }
+        if (m == null) {
+            m = new HashMap<>(4);
+            if (key) {
+                s.keys = m;
+            } else {
+                s.elems = m;
+            }
+        }
+        c = new Shape();
+        m.put(name, c);
+        shapeCount++;
+        return c;
     }
 
     /** Lower snake case: {@code in-octets} → {@code in_octets}; anything but a-z and 0-9 becomes one '_'. */
@@ -405,7 +546,8 @@ final class NotificationMapper {
 
     /** The accumulated fields of one interface. */
     private static final class Iface {
-        final Map<String, Object> fields = new HashMap<>();
+        // sized for every field of INTERFACE_ORDER without a resize
+        final Map<String, Object> fields = new HashMap<>(32);
         final Map<String, Object> parts = new HashMap<>();
         long portSpeed = -1;
         long negotiatedSpeed = -1;
@@ -424,8 +566,8 @@ final class NotificationMapper {
         }
 
         Point build(String device, String name, long timeMs, Issues issues) {
-            sum(Schema.IN_PKTS, "in", issues);
-            sum(Schema.OUT_PKTS, "out", issues);
+            sum(Schema.IN_PKTS, Schema.IN_UCAST_PKTS, "in-multicast-pkts", "in-broadcast-pkts", "in-pkts", issues);
+            sum(Schema.OUT_PKTS, Schema.OUT_UCAST_PKTS, "out-multicast-pkts", "out-broadcast-pkts", "out-pkts", issues);
             long speed = negotiatedSpeed > 0 ? negotiatedSpeed : portSpeed > 0 ? portSpeed : lagSpeed;
             if (speed > 0) {
                 fields.put(Schema.SPEED_BPS, speed);
@@ -447,10 +589,10 @@ final class NotificationMapper {
         }
 
         /** in_pkts: unicast + multicast + broadcast when all three are here, else the device's own total. */
-        private void sum(String field, String dir, Issues issues) {
-            Object u = fields.get(dir.equals("in") ? Schema.IN_UCAST_PKTS : Schema.OUT_UCAST_PKTS);
-            Object m = parts.get(dir + "-multicast-pkts");
-            Object b = parts.get(dir + "-broadcast-pkts");
+        private void sum(String field, String unicast, String multicast, String broadcast, String total, Issues issues) {
+            Object u = fields.get(unicast);
+            Object m = parts.get(multicast);
+            Object b = parts.get(broadcast);
             if (u instanceof Long ul && m instanceof Long ml && b instanceof Long bl) {
                 try {
                     fields.put(field, Math.addExact(Math.addExact(ul, ml), bl));
@@ -459,8 +601,8 @@ final class NotificationMapper {
                 }
                 return;
             }
-            if (parts.get(dir + "-pkts") instanceof Long total) {
-                fields.put(field, total);
+            if (parts.get(total) instanceof Long t) {
+                fields.put(field, t);
             }
         }
     }
@@ -532,11 +674,15 @@ final class NotificationMapper {
         }
     }
 
+    /** A generic point's identity: its measurement and its tags as {@code key, value, ...}, sorted by key. */
+    private record GenericKey(String measurement, List<String> tags) {
+    }
+
     /** The points of one notification, in the order their first leaf came. */
     private final class Groups {
         final Map<String, Iface> ifaces = new LinkedHashMap<>();
         final Map<List<String>, Device> devices = new LinkedHashMap<>();
-        final Map<List<Object>, Map<String, Object>> generics = new LinkedHashMap<>();
+        final Map<GenericKey, Map<String, Object>> generics = new LinkedHashMap<>();
 
         Iface iface(String name) {
             return ifaces.computeIfAbsent(name, k -> new Iface());
@@ -546,27 +692,28 @@ final class NotificationMapper {
             return devices.computeIfAbsent(tagKey == null ? List.of() : List.of(tagKey, tagValue), k -> new Device());
         }
 
-        Map<String, Object> generic(String measurement, Map<String, String> tags) {
-            return generics.computeIfAbsent(List.of(measurement, tags), k -> new LinkedHashMap<>());
+        Map<String, Object> generic(String measurement, String[] tags) {
+            return generics.computeIfAbsent(new GenericKey(measurement, Arrays.asList(tags)), k -> new LinkedHashMap<>());
         }
 
-        @SuppressWarnings("unchecked")
         List<Point> build(long timeMs, Issues issues) {
             List<Point> out = new ArrayList<>(ifaces.size() + devices.size() + generics.size());
             ifaces.forEach((name, acc) -> add(out, acc.build(device, name, timeMs, issues), issues));
             devices.forEach((key, acc) -> add(out, acc.build(device, key.isEmpty() ? null : key.get(0),
                     key.isEmpty() ? null : key.get(1), timeMs), issues));
             generics.forEach((key, fields) -> {
-                Point.Builder b = Point.builder((String) key.get(0), fields.size()).tag(Schema.TAG_DEVICE, device)
+                Point.Builder b = Point.builder(key.measurement(), fields.size()).tag(Schema.TAG_DEVICE, device)
                         .tag(Schema.TAG_SOURCE, Schema.SOURCE_TELEMETRY).time(timeMs);
-                ((Map<String, String>) key.get(1)).forEach(b::tag);
+                for (int i = 0; i < key.tags().size(); i += 2) {
+                    b.tag(key.tags().get(i), key.tags().get(i + 1));
+                }
                 fields.forEach((f, v) -> {
                     switch (v) {
                         case Long l -> b.field(f, l.longValue());
                         case Double d -> b.field(f, d.doubleValue());
                         case Boolean z -> b.field(f, z.booleanValue());
                         case String s -> b.field(f, s);
-                        default -> issues.issue("uint64_overflow", key.get(0) + " " + f
+                        default -> issues.issue("uint64_overflow", key.measurement() + " " + f
                                 + ": a value >= 2^63 is left out (InfluxDB 1.x has no type for it)");
                     }
                 });
