@@ -56,7 +56,7 @@ public final class BenchMain {
                     smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3),
                     compareJar(args));
             case "e2e" -> EndToEndBench.run(smoke, smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
-                    smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 8),
+                    smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 16),
                     smoke ? 2 : intArg(args, "--round-seconds", 5), collectorJvm(args));
             case "scale" -> ScaleBench.run(smoke ? 5 : intArg(args, "--devices", 2000), smoke ? Duration.ofSeconds(20)
                     : Duration.ofMinutes(intArg(args, "--minutes", 10)), smoke ? 2 : intArg(args, "--ceiling-samples", 6),
