@@ -42,8 +42,8 @@ class LiveIT {
     static final String TOKEN = "live-token-7f3a9c";
     static final String DEVICE = "lv-0001";
     static final String[] RATES = {"in_bps", "out_bps", "in_pps", "out_pps", "in_util_pct", "out_util_pct"};
-    static final Duration INTERVAL = Duration.ofMillis(100);
-    static final int CLIENT_BUFFER = 640;
+    static final Duration INTERVAL = Duration.ofMillis(50);
+    static final int CLIENT_BUFFER = 1280;
     final ObjectMapper json = new ObjectMapper();
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -58,7 +58,7 @@ class LiveIT {
         try (InfluxdFixture influx = InfluxdFixture.launch()) {
             // The client that never reads is dropped only once the kernel's buffers on its connection are full
             // (about 3 MB on loopback, where the send buffer grows with the 64 KiB MSS): at one sample a second
-            // its stream carries ~36 KB/s and the drop took 80 s; at ten a second, ~90 KB/s. The buffer is sized
+            // its stream carries ~36 KB/s and the drop took 80 s; at twenty a second, ~150 KB/s. The buffer is sized
             // to give the reading page the same slack in time as 64 events at one sample a second (about 2.5 s).
             Collector collector = TestCollector.start(TestCollector.v1(influx.url()) + """
                     teleflux.http.token = "%s"
