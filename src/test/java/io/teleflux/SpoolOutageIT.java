@@ -226,7 +226,7 @@ class SpoolOutageIT {
                 Thread.sleep(10_000);
                 long restartedAt = System.currentTimeMillis();
                 influx.start();
-                Thread.sleep(5_000);
+                Thread.sleep(2_000); // two more samples of every series, sent after the restart
                 sim.close();
                 assertThat(sim.stats().streamFailures()).isZero();
                 Metrics m = c.metrics();
