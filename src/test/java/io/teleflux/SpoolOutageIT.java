@@ -318,7 +318,10 @@ class SpoolOutageIT {
                 assertThat(m.sum("teleflux_points_dropped_total")).as("the collector drops nothing").isZero();
 
                 influx.start();
-                Thread.sleep(3_000);
+                // instead of a fixed 3 s: until the writer took from memory again and no stream waits any more
+                assertThat(TestCollector.await(60, () -> m.value("teleflux_dialout_streams_waiting") == 0
+                        && m.value("teleflux_queue_points") < 2000 - 48)).as("streams read again after the restart (queue %s, "
+                        + "waiting streams %s)", m.value("teleflux_queue_points"), m.value("teleflux_dialout_streams_waiting")).isTrue();
                 long closeAt = System.nanoTime();
                 sim.close();
                 long closeMs = (System.nanoTime() - closeAt) / 1_000_000;
