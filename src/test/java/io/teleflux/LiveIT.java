@@ -42,6 +42,8 @@ class LiveIT {
     static final String TOKEN = "live-token-7f3a9c";
     static final String DEVICE = "lv-0001";
     static final String[] RATES = {"in_bps", "out_bps", "in_pps", "out_pps", "in_util_pct", "out_util_pct"};
+    static final Duration INTERVAL = Duration.ofMillis(50);
+    static final int CLIENT_BUFFER = 1280;
     final ObjectMapper json = new ObjectMapper();
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -54,14 +56,18 @@ class LiveIT {
         CounterModel model = new CounterModel(23, 24, "lv-");
         List<Event> events = new CopyOnWriteArrayList<>();
         try (InfluxdFixture influx = InfluxdFixture.launch()) {
+            // The client that never reads is dropped only once the kernel's buffers on its connection are full
+            // (about 3 MB on loopback, where the send buffer grows with the 64 KiB MSS): at one sample a second
+            // its stream carries ~36 KB/s and the drop took 80 s; at twenty a second, ~150 KB/s. The buffer is sized
+            // to give the reading page the same slack in time as 64 events at one sample a second (about 2.5 s).
             Collector collector = TestCollector.start(TestCollector.v1(influx.url()) + """
                     teleflux.http.token = "%s"
-                    teleflux.live { max-clients = 3, client-buffer = 64, history = 1m }
-                    """.formatted(TOKEN));
+                    teleflux.live { max-clients = 3, client-buffer = %d, history = 1m }
+                    """.formatted(TOKEN, CLIENT_BUFFER));
             String base = "http://127.0.0.1:" + collector.httpPort();
             try (DialoutSimulator sim = new DialoutSimulator(model,
                     DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), 8)
-                            .withInterval(Duration.ofSeconds(1)))) {
+                            .withInterval(INTERVAL))) {
                 sim.start();
                 assertThat(sim.awaitConnected(8, Duration.ofSeconds(60))).isTrue();
                 sim.startClock();

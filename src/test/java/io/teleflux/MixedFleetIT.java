@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * into one real collector and influxd, while the same devices answer SNMP, polled by the collector.
  * Whatever the dialect, each device's interfaces land in {@code interface} under its name with the
  * counters the SNMP face serves: per interface, the mean in_bps over the same window agrees within 5%
- * ({@link OverlayIT}, one device: 2%), every SNMP in_octets lies between the telemetry samples around it (as
- * {@link ThreeFacesIT}), and oper/admin status and speed are those of the model (Huawei aside: the
+ * ({@link ThreeFacesIT}, one device: 2%), every SNMP in_octets lies between the telemetry samples around it (as
+ * there against gNMI), and oper/admin status and speed are those of the model (Huawei aside: the
  * collector maps no Huawei interface state, so there they come from SNMP alone). The H3C v3 devices
  * chunk their messages (1 KiB pieces), so reassembly is on the path too. Nothing is counted as a
  * decode error, and every device's data messages keep growing.
@@ -142,8 +142,8 @@ class MixedFleetIT {
                     long from = ((Number) times.get(0)).longValue();
                     long to = ((Number) times.get(times.size() - 1)).longValue();
                     String range = " AND time > " + (from - 5_000) + "ms AND time <= " + to + "ms";
-                    double snmpMean = OverlayIT.mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'snmp'" + range);
-                    double telMean = OverlayIT.mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'telemetry'" + range);
+                    double snmpMean = ThreeFacesIT.mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'snmp'" + range);
+                    double telMean = ThreeFacesIT.mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'telemetry'" + range);
                     assertThat(snmpMean).as("%s %s carries traffic", who, iface.name()).isGreaterThan(0);
                     double diff = Math.abs(telMean - snmpMean) / snmpMean;
                     System.out.printf("mixed fleet %-8s %-6s %-22s telemetry mean in_bps %.0f, SNMP %.0f, difference %.3f%%%n",

@@ -74,6 +74,16 @@ class SpoolOutageIT {
         return r.isEmpty() ? 0 : ((Number) r.single().value(0, "count")).longValue();
     }
 
+    /**
+     * Waits (bounded) until InfluxDB holds points of every one of the simulator's devices: the flow
+     * before an outage is established and written, which a fixed pause used to wait for.
+     */
+    static void awaitEveryDeviceWritten(InfluxdFixture influx, String prefix, int devices) throws InterruptedException {
+        String q = "SELECT count(in_octets) FROM interface WHERE device =~ /^" + prefix + "/ GROUP BY device";
+        assertThat(TestCollector.await(60, () -> influx.query(DB, q).series().size() == devices))
+                .as("points of all %d devices in InfluxDB before the outage", devices).isTrue();
+    }
+
     /** count(in_octets) per series of the simulator's devices. */
     static Map<SentLog.Series, Long> countsPerSeries(InfluxdFixture influx, String prefix) {
         Map<SentLog.Series, Long> out = new HashMap<>();
@@ -139,7 +149,7 @@ class SpoolOutageIT {
                 SentLog sent = sim.recordSent();
                 sim.startClock();
                 assertThat(sim.awaitConnected(50, Duration.ofSeconds(60))).isTrue();
-                Thread.sleep(8_000);
+                awaitEveryDeviceWritten(influx, prefix, 50);
                 long sentBefore = sent.points();
 
                 influx.kill();
@@ -208,13 +218,15 @@ class SpoolOutageIT {
                 SentLog sent = sim.recordSent();
                 sim.startClock();
                 assertThat(sim.awaitConnected(50, Duration.ofSeconds(60))).isTrue();
-                Thread.sleep(5_000);
+                awaitEveryDeviceWritten(influx, prefix, 50);
                 long killedAt = System.currentTimeMillis();
                 influx.kill();
-                Thread.sleep(20_000);
+                // the 4 MiB spool holds about 3 s of this flow: 10 s down overflows it by far (some 30 segments
+                // evicted), with the last seconds of the outage kept
+                Thread.sleep(10_000);
                 long restartedAt = System.currentTimeMillis();
                 influx.start();
-                Thread.sleep(5_000);
+                Thread.sleep(2_000); // two more samples of every series, sent after the restart
                 sim.close();
                 assertThat(sim.stats().streamFailures()).isZero();
                 Metrics m = c.metrics();
@@ -287,7 +299,7 @@ class SpoolOutageIT {
                 SentLog sent = sim.recordSent();
                 sim.startClock();
                 assertThat(sim.awaitConnected(20, Duration.ofSeconds(60))).isTrue();
-                Thread.sleep(3_000);
+                awaitEveryDeviceWritten(influx, prefix, 20);
                 long t0 = System.nanoTime();
                 influx.kill();
                 Metrics m = c.metrics();
@@ -306,7 +318,10 @@ class SpoolOutageIT {
                 assertThat(m.sum("teleflux_points_dropped_total")).as("the collector drops nothing").isZero();
 
                 influx.start();
-                Thread.sleep(3_000);
+                // instead of a fixed 3 s: until the writer took from memory again and no stream waits any more
+                assertThat(TestCollector.await(60, () -> m.value("teleflux_dialout_streams_waiting") == 0
+                        && m.value("teleflux_queue_points") < 2000 - 48)).as("streams read again after the restart (queue %s, "
+                        + "waiting streams %s)", m.value("teleflux_queue_points"), m.value("teleflux_dialout_streams_waiting")).isTrue();
                 long closeAt = System.nanoTime();
                 sim.close();
                 long closeMs = (System.nanoTime() - closeAt) / 1_000_000;

@@ -27,6 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * value one face stored at time t must lie between the gNMI samples around t: exactly for
  * dial-out (both are the model at a sample instant), within one more gNMI interval for SNMP (the
  * agent reads the counter when the request arrives, the point is stamped when the answer does).
+ *
+ * <p>And the overlay, as Grafana draws it: over the same time range, the mean in_bps of an
+ * interface agrees within 2% between {@code source=telemetry} (dial-out) and {@code snmp}, two
+ * resolutions of one truth. The SNMP target has no {@code name}, so its device tag is the agent's
+ * sysName.0, as the docs tell users to configure it for the tags to match.
  */
 class ThreeFacesIT {
     static final String DEVICE = "tf-0001";
@@ -34,7 +39,7 @@ class ThreeFacesIT {
 
     @Test
     void dialoutGnmiAndSnmpOfOneSwitchAgree() throws Exception {
-        CounterModel model = new CounterModel(17, 4, "tf-");
+        CounterModel model = new CounterModel(31, 4, "tf-"); // seed 31: its three ports after the burst port carry traffic
         try (InfluxdFixture influx = InfluxdFixture.launch();
              SnmpAgentSimulator agent = new SnmpAgentSimulator(model, 1, "127.0.0.1", 0, List.of());
              GnmiSimulator gnmi = new GnmiSimulator(model, 1, GnmiSettings.plaintext("127.0.0.1", 0, Duration.ofSeconds(1)))) {
@@ -44,25 +49,28 @@ class ThreeFacesIT {
                     teleflux.snmp {
                       interval = 5s
                       timeout = 2s
-                      targets = [ { name = "%s", address = "127.0.0.1:%d", version = "2c", community = "%s" } ]
+                      targets = [ { address = "127.0.0.1:%d", version = "2c", community = "%s" } ]
                     }
                     teleflux.gnmi.targets = [
                       { name = "%s", address = "127.0.0.1:%d", target = "%s", tls.enabled = false,
                         sample-interval = 1s, encoding = proto }
                     ]
-                    """.formatted(DEVICE, agent.port(), DEVICE, GNMI_DEVICE, gnmi.port(), DEVICE));
+                    """.formatted(agent.port(), DEVICE, GNMI_DEVICE, gnmi.port(), DEVICE));
             try (DialoutSimulator sim = new DialoutSimulator(model,
                     DialoutSettings.defaults(new HostPort("127.0.0.1", collector.dialoutPort()), 1)
                             .withInterval(Duration.ofSeconds(1)))) {
                 sim.start();
                 assertThat(sim.awaitConnected(1, Duration.ofSeconds(60))).isTrue();
                 sim.startClock();
-                String polls = "SELECT count(in_octets) FROM interface WHERE device = '" + DEVICE + "' AND source = 'snmp' GROUP BY interface";
+                // eight SNMP polls give seven SNMP rates (the overlay's window); telemetry gives one a second
+                String rates = "SELECT count(in_bps) FROM interface WHERE device = '" + DEVICE + "' AND source = 'snmp' GROUP BY interface";
                 assertThat(TestCollector.await(120, () -> {
-                    InfluxQueryResult r = influx.query("telemetry", polls);
-                    return !r.isEmpty() && r.series().stream().allMatch(s -> ((Number) s.value(0, "count")).longValue() >= 5);
-                })).as("five SNMP polls per interface").isTrue();
-                Thread.sleep(2_000); // the gNMI sample after the last poll
+                    InfluxQueryResult r = influx.query("telemetry", rates);
+                    return !r.isEmpty() && r.series().stream().allMatch(s -> ((Number) s.value(0, "count")).longValue() >= 7);
+                })).as("seven SNMP rates per interface").isTrue();
+                long lastPoll = lastTime(influx, DEVICE, "snmp");
+                assertThat(TestCollector.await(10, () -> lastTime(influx, GNMI_DEVICE, "telemetry") > lastPoll))
+                        .as("a gNMI sample after the last poll").isTrue();
             } finally {
                 collector.close();
             }
@@ -92,7 +100,46 @@ class ThreeFacesIT {
             }
             System.out.println("three faces: " + checked + " dial-out and SNMP samples checked against gNMI");
             assertThat(checked).isGreaterThan(40);
+
+            int overlaid = 0;
+            for (int p = 1; p < 4; p++) { // not the burst port: its edges would dominate a 35 s window
+                InterfaceProfile iface = model.iface(0, p);
+                if (iface.operStatus() != 1) {
+                    continue;
+                }
+                String where = "device = '" + DEVICE + "' AND interface = '" + iface.name() + "'";
+                InfluxQueryResult snmp = influx.query("telemetry",
+                        "SELECT in_bps FROM interface WHERE " + where + " AND source = 'snmp' AND in_bps >= 0 ORDER BY time");
+                List<Object> times = snmp.single().column("time");
+                long from = ((Number) times.get(0)).longValue();
+                long to = ((Number) times.get(times.size() - 1)).longValue();
+                // the SNMP rates cover (first poll before `from`, `to`]; take the telemetry rates in the same span
+                long start = from - 5_000;
+                String range = " AND time > " + start + "ms AND time <= " + to + "ms";
+                double snmpMean = mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'snmp'" + range);
+                double telMean = mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'telemetry'" + range);
+                assertThat(snmpMean).as("%s carries traffic", iface.name()).isGreaterThan(0);
+                System.out.printf("overlay %s: telemetry mean in_bps %.0f, SNMP mean %.0f, difference %.3f%%%n",
+                        iface.name(), telMean, snmpMean, 100 * Math.abs(telMean - snmpMean) / snmpMean);
+                assertThat(Math.abs(telMean - snmpMean) / snmpMean)
+                        .as("%s: telemetry mean %.0f vs SNMP mean %.0f", iface.name(), telMean, snmpMean)
+                        .isLessThan(0.02);
+                overlaid++;
+            }
+            assertThat(overlaid).isGreaterThan(0);
         }
+    }
+
+    /** The time of the latest in_octets point of a device and source (0 when there is none). */
+    private static long lastTime(InfluxdFixture influx, String device, String source) {
+        InfluxQueryResult r = influx.query("telemetry", "SELECT last(in_octets) FROM interface WHERE device = '" + device
+                + "' AND source = '" + source + "'");
+        return r.isEmpty() ? 0 : ((Number) r.single().value(0, "time")).longValue();
+    }
+
+    static double mean(InfluxdFixture influx, String q) {
+        InfluxQueryResult r = influx.query("telemetry", q);
+        return ((Number) r.single().value(0, "mean")).doubleValue();
     }
 
     /** {@code v} at time t lies between the gNMI samples at or before t - slack and at or after t. */

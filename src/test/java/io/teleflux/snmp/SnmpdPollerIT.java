@@ -36,6 +36,14 @@ class SnmpdPollerIT {
     static InfluxdFixture influx;
     static SnmpdFixture snmpd;
     static SnmpPipeline pipe;
+    /**
+     * The targets whose bad credentials make snmpd answer with nothing the poller can authenticate
+     * (wrong auth, wrong priv, a level the user does not have): each poll of theirs waits out its whole
+     * timeout, so they have a poller of their own with a shorter one, polling at the same moments.
+     */
+    static SnmpPipeline silent;
+    /** Their places in the list the assertions number. */
+    static final List<Integer> SILENT = List.of(4, 6, 7);
     static LogCapture logs;
     static String hostName;
     static List<Map<SnmpTarget, PollResult>> rounds = new java.util.ArrayList<>();
@@ -61,31 +69,59 @@ class SnmpdPollerIT {
         SnmpdFixture.User d = SnmpdFixture.MD5_DES;
         SnmpdFixture.User e = SnmpdFixture.SHA224_AES192;
         SnmpdFixture.User f = SnmpdFixture.SHA384_AES256;
-        // generous: snmpd is one thread doing v3 crypto for 12 targets at once, on a machine that may be busy
-        String snmp = "timeout = 6s, retries = 0, interval = 60s\n"
-                + "defaults.community = ${?SNMPD_COMMUNITY}\n"
-                + "targets = [\n"
-                + "{ address = \"" + snmpd.address(1) + "\" }\n" // no name: sysName.0
-                + v3(2, SHA_AES, a, a.authPassphrase(), a.privPassphrase(), "authPriv")
-                + v3(3, SHA512, b, b.authPassphrase(), b.privPassphrase(), "authPriv")
-                + v3(4, AUTH_ONLY, c, c.authPassphrase(), "", "authNoPriv")
-                + v3(5, "wrong-auth", b, "not-the-passphrase", b.privPassphrase(), "authPriv")
-                + "{ address = \"" + snmpd.address(6) + "\", name = unknown-user, version = 3, security-name = nobody-here,"
-                + " auth-protocol = SHA, auth-passphrase = \"whatever-pass\" }\n"
-                + v3(7, "wrong-priv", a, a.authPassphrase(), "not-the-priv-passphrase", "authPriv")
-                + v3(8, "level-too-high", c, c.authPassphrase(), "some-priv-passphrase", "authPriv")
+        List<String> targets = List.of(
+                "{ address = \"" + snmpd.address(1) + "\" }\n", // no name: sysName.0
+                v3(2, SHA_AES, a, a.authPassphrase(), a.privPassphrase(), "authPriv"),
+                v3(3, SHA512, b, b.authPassphrase(), b.privPassphrase(), "authPriv"),
+                v3(4, AUTH_ONLY, c, c.authPassphrase(), "", "authNoPriv"),
+                v3(5, "wrong-auth", b, "not-the-passphrase", b.privPassphrase(), "authPriv"),
+                "{ address = \"" + snmpd.address(6) + "\", name = unknown-user, version = 3, security-name = nobody-here,"
+                        + " auth-protocol = SHA, auth-passphrase = \"whatever-pass\" }\n",
+                v3(7, "wrong-priv", a, a.authPassphrase(), "not-the-priv-passphrase", "authPriv"),
+                v3(8, "level-too-high", c, c.authPassphrase(), "some-priv-passphrase", "authPriv"),
                 // a host name (from /etc/hosts): resolved per poll, off the scheduler thread
-                + "{ address = \"localhost:" + snmpd.port() + "\", name = " + BY_NAME + " }\n"
-                + v3(9, MATRIX.get(0), d, d.authPassphrase(), d.privPassphrase(), "authPriv")
-                + v3(10, MATRIX.get(1), e, e.authPassphrase(), e.privPassphrase(), "authPriv")
-                + v3(11, MATRIX.get(2), f, f.authPassphrase(), f.privPassphrase(), "authPriv")
-                + "]\n";
+                "{ address = \"localhost:" + snmpd.port() + "\", name = " + BY_NAME + " }\n",
+                v3(9, MATRIX.get(0), d, d.authPassphrase(), d.privPassphrase(), "authPriv"),
+                v3(10, MATRIX.get(1), e, e.authPassphrase(), e.privPassphrase(), "authPriv"),
+                v3(11, MATRIX.get(2), f, f.authPassphrase(), f.privPassphrase(), "authPriv"));
+        StringBuilder answering = new StringBuilder();
+        StringBuilder unanswered = new StringBuilder();
+        for (int i = 0; i < targets.size(); i++) {
+            (SILENT.contains(i) ? unanswered : answering).append(targets.get(i));
+        }
+        String common = "retries = 0, interval = 60s\ndefaults.community = ${?SNMPD_COMMUNITY}\n";
+        // generous: snmpd is one thread doing v3 crypto for 12 targets at once, on a machine that may be busy;
+        // its reports to the silent ones come as fast as its answers (well under a second), 3 s is still generous
         logs = LogCapture.of("io.teleflux.snmp");
-        pipe = new SnmpPipeline(influx, snmp, Map.of("SNMPD_COMMUNITY", snmpd.community()));
-        rounds.add(pipe.poller.pollAllOnce());
+        Map<String, String> env = Map.of("SNMPD_COMMUNITY", snmpd.community());
+        pipe = new SnmpPipeline(influx, "timeout = 6s, " + common + "targets = [\n" + answering + "]\n", env);
+        silent = new SnmpPipeline(influx, "timeout = 3s, " + common + "targets = [\n" + unanswered + "]\n", env);
+        rounds.add(pollBoth());
         Thread.sleep(1_500);
-        rounds.add(pipe.poller.pollAllOnce());
+        rounds.add(pollBoth());
         Drain.await(pipe.metrics);
+        Drain.await(silent.metrics);
+    }
+
+    /** One round: both pollers poll all their targets at once. */
+    static Map<SnmpTarget, PollResult> pollBoth() throws Exception {
+        java.util.concurrent.CompletableFuture<Map<SnmpTarget, PollResult>> bad =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return silent.poller.pollAllOnce();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Map<SnmpTarget, PollResult> all = new java.util.HashMap<>(pipe.poller.pollAllOnce());
+        all.putAll(bad.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        return all;
+    }
+
+    /** Target {@code i} of the list above, from the pipeline that polls it. */
+    static SnmpTarget target(int i) {
+        int s = SILENT.indexOf(i);
+        return s >= 0 ? silent.target(s) : pipe.target(i - (int) SILENT.stream().filter(x -> x < i).count());
     }
 
     @AfterAll
@@ -96,6 +132,9 @@ class SnmpdPollerIT {
         if (pipe != null) {
             pipe.close();
         }
+        if (silent != null) {
+            silent.close();
+        }
         if (snmpd != null) {
             snmpd.close();
         }
@@ -105,7 +144,7 @@ class SnmpdPollerIT {
     }
 
     static PollResult result(int round, int target) {
-        return rounds.get(round).get(pipe.target(target));
+        return rounds.get(round).get(target(target));
     }
 
     @Test
@@ -127,12 +166,12 @@ class SnmpdPollerIT {
         }
         assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", hostName, "result", "ok")).isEqualTo(2);
         assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", SHA512, "result", "ok")).isEqualTo(2);
-        assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", "wrong-auth", "result", "auth_error")).isEqualTo(2);
-        assertThat(pipe.metrics.value("teleflux_snmp_polls_total", "device", "wrong-priv", "result", "timeout")).isEqualTo(2);
+        assertThat(silent.metrics.value("teleflux_snmp_polls_total", "device", "wrong-auth", "result", "auth_error")).isEqualTo(2);
+        assertThat(silent.metrics.value("teleflux_snmp_polls_total", "device", "wrong-priv", "result", "timeout")).isEqualTo(2);
         assertThat(pipe.metrics.value("teleflux_snmp_last_success_ms", "device", AUTH_ONLY)).isGreaterThan(0);
-        assertThat(pipe.metrics.value("teleflux_snmp_last_success_ms", "device", "wrong-auth")).isZero();
+        assertThat(silent.metrics.value("teleflux_snmp_last_success_ms", "device", "wrong-auth")).isZero();
         assertThat(pipe.metrics.value("teleflux_snmp_interfaces", "device", SHA_AES)).isGreaterThanOrEqualTo(1);
-        assertThat(pipe.poller.deviceLabel(pipe.target(0))).as("unnamed: labelled by its sysName").isEqualTo(hostName);
+        assertThat(pipe.poller.deviceLabel(target(0))).as("unnamed: labelled by its sysName").isEqualTo(hostName);
     }
 
     @Test
@@ -196,7 +235,8 @@ class SnmpdPollerIT {
         assertThat(logs.containing("level-too-high: polls failing (auth_error)")).hasSize(1);
         assertThat(logs.containing("wrong-priv: polls failing (timeout)")).hasSize(1);
         assertThat(logs.messages(Level.WARN)).noneMatch(m -> m.startsWith(SHA_AES) || m.startsWith(hostName));
-        String everything = String.join("\n", logs.messages()) + pipe.metrics.prometheusText() + pipe.cfg + pipe.cfg.get(SnmpConfig.SECTION).targets();
+        String everything = String.join("\n", logs.messages()) + pipe.metrics.prometheusText() + pipe.cfg + pipe.cfg.get(SnmpConfig.SECTION).targets()
+                + silent.metrics.prometheusText() + silent.cfg + silent.cfg.get(SnmpConfig.SECTION).targets();
         List<String> secrets = new java.util.ArrayList<>(List.of(snmpd.community(), "not-the-passphrase",
                 "not-the-priv-passphrase", "some-priv-passphrase"));
         for (SnmpdFixture.User u : SnmpdFixture.users()) {
