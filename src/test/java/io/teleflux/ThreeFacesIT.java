@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * agent reads the counter when the request arrives, the point is stamped when the answer does).
  *
  * <p>And the overlay, as Grafana draws it: over the same time range, the mean in_bps of an
- * interface agrees within 2% between {@code source=telemetry} (dial-out) and {@code snmp}, two
+ * interface (weighted by the time each rate covers) agrees within 2% between
+ * {@code source=telemetry} (dial-out) and {@code snmp}, two
  * resolutions of one truth. The SNMP target has no {@code name}, so its device tag is the agent's
  * sysName.0, as the docs tell users to configure it for the tags to match.
  */
@@ -107,17 +109,8 @@ class ThreeFacesIT {
                 if (iface.operStatus() != 1) {
                     continue;
                 }
-                String where = "device = '" + DEVICE + "' AND interface = '" + iface.name() + "'";
-                InfluxQueryResult snmp = influx.query("telemetry",
-                        "SELECT in_bps FROM interface WHERE " + where + " AND source = 'snmp' AND in_bps >= 0 ORDER BY time");
-                List<Object> times = snmp.single().column("time");
-                long from = ((Number) times.get(0)).longValue();
-                long to = ((Number) times.get(times.size() - 1)).longValue();
-                // the SNMP rates cover (first poll before `from`, `to`]; take the telemetry rates in the same span
-                long start = from - 5_000;
-                String range = " AND time > " + start + "ms AND time <= " + to + "ms";
-                double snmpMean = mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'snmp'" + range);
-                double telMean = mean(influx, "SELECT mean(in_bps) FROM interface WHERE " + where + " AND source = 'telemetry'" + range);
+                double[] means = overlay(influx, "device = '" + DEVICE + "' AND interface = '" + iface.name() + "'");
+                double telMean = means[0], snmpMean = means[1];
                 assertThat(snmpMean).as("%s carries traffic", iface.name()).isGreaterThan(0);
                 System.out.printf("overlay %s: telemetry mean in_bps %.0f, SNMP mean %.0f, difference %.3f%%%n",
                         iface.name(), telMean, snmpMean, 100 * Math.abs(telMean - snmpMean) / snmpMean);
@@ -137,9 +130,48 @@ class ThreeFacesIT {
         return r.isEmpty() ? 0 : ((Number) r.single().value(0, "time")).longValue();
     }
 
-    static double mean(InfluxdFixture influx, String q) {
-        InfluxQueryResult r = influx.query("telemetry", q);
-        return ((Number) r.single().value(0, "mean")).doubleValue();
+    /**
+     * The mean in_bps of one interface from telemetry and from SNMP, {telemetry, snmp}, both over the
+     * span from the first to the last SNMP poll and both weighted by the time each rate covers (a rate
+     * stamped t covers the time since the series' previous point). Plain means of the points would
+     * count a poll that came late, or a telemetry second cut by the span's edge, like any other;
+     * weighted, the two differ only by the traffic itself between the agent's read and the stamp.
+     */
+    static double[] overlay(InfluxdFixture influx, String where) {
+        List<Map<String, Object>> snmp = influx.query("telemetry", "SELECT in_octets, in_bps FROM interface WHERE "
+                + where + " AND source = 'snmp' ORDER BY time").single().rows();
+        int first = 1;
+        while (first < snmp.size() && snmp.get(first).get("in_bps") == null) {
+            first++;
+        }
+        assertThat(first).as("an SNMP rate for %s", where).isLessThan(snmp.size());
+        long from = time(snmp.get(first - 1));
+        long to = time(snmp.get(snmp.size() - 1));
+        List<Map<String, Object>> tel = influx.query("telemetry", "SELECT in_bps FROM interface WHERE " + where
+                + " AND source = 'telemetry' AND time > " + (from - 10_000) + "ms AND time <= " + (to + 10_000)
+                + "ms ORDER BY time").single().rows();
+        return new double[] {weightedMean(tel, from, to), weightedMean(snmp, from, to)};
+    }
+
+    /** The mean of in_bps over [from, to], each rate covering (previous point, its point]; gaps (no rate) do not count. */
+    private static double weightedMean(List<Map<String, Object>> rows, long from, long to) {
+        double bitMs = 0;
+        long ms = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            Object bps = rows.get(i).get("in_bps");
+            long start = Math.max(from, time(rows.get(i - 1)));
+            long end = Math.min(to, time(rows.get(i)));
+            if (bps != null && end > start) {
+                bitMs += ((Number) bps).doubleValue() * (end - start);
+                ms += end - start;
+            }
+        }
+        assertThat(ms).as("rates covering the span").isGreaterThan((to - from) * 9 / 10);
+        return bitMs / ms;
+    }
+
+    private static long time(Map<String, Object> row) {
+        return ((Number) row.get("time")).longValue();
     }
 
     /** {@code v} at time t lies between the gNMI samples at or before t - slack and at or after t. */
