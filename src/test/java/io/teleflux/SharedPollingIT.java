@@ -45,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * collector has its own) and each stream's end.
  *
  * <p>Timing (2 shared cores, load 4-6): interval 2 s, session timeout 6 s; a takeover is allowed
- * session + interval + 4 s, a gap session + interval + 4 s.
+ * session + interval + 4 s, a gap between two polls of a target one interval more (its last poll
+ * came up to an interval before its collector died).
  */
 class SharedPollingIT {
     static final long INTERVAL_MS = 2_000;
@@ -337,8 +338,10 @@ class SharedPollingIT {
             System.out.printf("SharedPollingIT storm: %d s, %s; longest gap per target (ms) %s; polled twice in one "
                     + "interval %s; survivors' %s %s%n", (stormEnd - storm) / 1000, events, gaps, doubled,
                     KafkaMetrics.SHARE_LOST, running.stream().map(m -> m.who + "=" + m.metric(KafkaMetrics.SHARE_LOST)).toList());
-            assertThat(gaps.values()).as("no target unpolled longer than session + interval (+ slack)")
-                    .allSatisfy(g -> assertThat(g).isLessThanOrEqualTo(SESSION_MS + INTERVAL_MS + SLACK_MS));
+            // a gap runs from the last poll before the owner died, up to an interval before its death, so
+            // it may be one interval longer than a takeover (seen: 12.1 s, with the takeover bound at 12 s)
+            assertThat(gaps.values()).as("no target unpolled longer than an interval + session + interval (+ slack)")
+                    .allSatisfy(g -> assertThat(g).isLessThanOrEqualTo(SESSION_MS + 2 * INTERVAL_MS + SLACK_MS));
             stormPolls.forEach((d, ps) -> {
                 // a double may only come from one rebalance: never two intervals in a row
                 List<Poll[]> ds = doubles(ps);
