@@ -22,6 +22,11 @@ final class DeviceState {
         this.name = name;
     }
 
+    /** The series of one source by interface, or null before the first one; the map stays once created. */
+    Map<String, Series> ofSource(String source) {
+        return bySource.get(source);
+    }
+
     Series get(String source, String iface) {
         Map<String, Series> m = bySource.get(source);
         return m == null ? null : m.get(iface);

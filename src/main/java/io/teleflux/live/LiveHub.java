@@ -98,6 +98,11 @@ final class LiveHub {
     static final class Layout {
         private Point keysOf;
         private int in, out, inP, outP, speed, inUtil, outUtil;
+        /** The last point's device and its series by interface for the last source: a batch is one device's. */
+        private String device;
+        private DeviceState state;
+        private String source;
+        private Map<String, Series> ofSource;
 
         private Layout of(Point p) {
             if (!p.sameFieldKeys(keysOf)) {
@@ -145,13 +150,32 @@ final class LiveHub {
             source = "";
         }
         long now = clock.getAsLong();
-        DeviceState d = devices.get(device);
-        if (d == null) {
-            d = devices.computeIfAbsent(device, DeviceState::new);
+        DeviceState d;
+        if (device.equals(l.device)) {
+            // the sweep may remove a device with no series left while a batch of it is recorded, as
+            // between the lookup and the update of one point: the next batch looks it up again
+            d = l.state;
+        } else {
+            d = devices.get(device);
+            if (d == null) {
+                d = devices.computeIfAbsent(device, DeviceState::new);
+            }
+            l.device = device;
+            l.state = d;
+            l.source = null;
+            l.ofSource = null;
         }
-        boolean[] created = {false};
-        Series s = d.get(source, iface);
+        Map<String, Series> bySource;
+        if (l.ofSource != null && source.equals(l.source)) {
+            bySource = l.ofSource; // a device's per-source maps stay: only series leave them
+        } else {
+            bySource = d.ofSource(source);
+            l.source = source;
+            l.ofSource = bySource;
+        }
+        Series s = bySource == null ? null : bySource.get(iface);
         if (s == null) {
+            boolean[] created = {false};
             // checked before creating: concurrent inputs may overshoot by a few, never without bound
             if (seriesCount.get() >= maxSeries) {
                 seriesRefused.inc();

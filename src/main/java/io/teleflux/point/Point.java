@@ -235,6 +235,12 @@ public final class Point {
         private String[] strings;
         /** The key and type arrays of the last point built, shared with the next one when equal. */
         private String[] lastKeys;
+        /**
+         * The keys so far are the first {@code fieldLen} of {@link #lastKeys}, the very strings, and
+         * {@link #hashes} and {@link #hashBits} are not kept (see {@link #put}): rows of one table
+         * repeat their columns in order.
+         */
+        private boolean onLast;
         private byte[] lastTypes;
         private int fieldLen;
         private long timeMs;
@@ -267,6 +273,7 @@ public final class Point {
             strings = null; // a point without string fields has none (equals compares the arrays)
             timeMs = 0;
             hints = 0;
+            onLast = lastKeys != null;
             return this;
         }
 
@@ -320,6 +327,9 @@ public final class Point {
 
         /** Removes field {@code key} if present. */
         public Builder removeField(String key) {
+            if (onLast) {
+                leaveLast();
+            }
             for (int i = 0; i < fieldLen; i++) {
                 if (keys[i].equals(key)) {
                     int tail = fieldLen - i - 1;
@@ -344,6 +354,18 @@ public final class Point {
         private Builder put(String key, byte type, long value, String str) {
             if (key == null || key.isEmpty()) {
                 return this;
+            }
+            if (onLast) {
+                String[] last = lastKeys;
+                int at = fieldLen;
+                if (at < last.length && last[at] == key && at < keys.length) {
+                    // the last point's next key: the keys so far are that point's first ones, and a
+                    // point's keys are distinct, so it is none of them (no hashing, no scan)
+                    fieldLen = at + 1;
+                    keys[at] = key;
+                    return set(at, type, value, str);
+                }
+                leaveLast();
             }
             int idx = -1;
             int h = key.hashCode();
@@ -372,6 +394,20 @@ public final class Point {
                 hashes[idx] = h;
                 hashBits |= bit;
             }
+            return set(idx, type, value, str);
+        }
+
+        /** Leaves the fast path of {@link #put}: the hashes of the keys it added are filled in. */
+        private void leaveLast() {
+            onLast = false;
+            for (int i = 0; i < fieldLen; i++) {
+                int h = keys[i].hashCode();
+                hashes[i] = h;
+                hashBits |= 1L << h;
+            }
+        }
+
+        private Builder set(int idx, byte type, long value, String str) {
             types[idx] = type;
             bits[idx] = value;
             if (str != null) {
@@ -431,6 +467,9 @@ public final class Point {
             String[] k = lastKeys;
             if (k == null || k.length != fieldLen) {
                 return false;
+            }
+            if (onLast) {
+                return true;
             }
             for (int i = 0; i < k.length; i++) {
                 if (k[i] != keys[i]) {

@@ -2,7 +2,10 @@ package io.teleflux.point;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,5 +76,49 @@ class PointBuilderTest {
         assertThat(q.fieldKey(102)).isEqualTo("BB");
         assertThat(q.field("a")).isEqualTo(8L);
         assertThat(q.fieldIndex("a")).isEqualTo(100);
+    }
+
+    @Test
+    void aReusedBuilderBuildsWhatAFreshOneBuildsWhateverTheKeysDoFromPointToPoint() {
+        // the reused builder's fast path trusts the previous point's keys: repeat them, stop short, run
+        // past them, repeat one, reorder them, remove one; a fresh builder is the reference
+        String[] pool = {"a", "b", "c", "d", "Aa", "BB", "e"};
+        Random random = new Random(11);
+        Point.Builder reused = Point.builder("m");
+        List<String> previous = new ArrayList<>();
+        for (int round = 0; round < 5_000; round++) {
+            List<String> keys = new ArrayList<>();
+            int kind = random.nextInt(4);
+            if (kind == 0 || previous.isEmpty()) {
+                for (int i = random.nextInt(6); i >= 0; i--) {
+                    keys.add(pool[random.nextInt(pool.length)]);
+                }
+            } else {
+                keys.addAll(previous.subList(0, random.nextInt(previous.size() + 1)));
+                if (kind >= 2) {
+                    keys.add(pool[random.nextInt(pool.length)]); // often one of the previous ones again
+                }
+                if (kind == 3 && !keys.isEmpty()) {
+                    keys.add(keys.get(random.nextInt(keys.size())));
+                }
+            }
+            String removed = random.nextInt(8) == 0 ? pool[random.nextInt(pool.length)] : null;
+            Point.Builder fresh = Point.builder("m");
+            reused.reset("m");
+            for (int i = 0; i < keys.size(); i++) {
+                long v = round * 100L + i;
+                reused.field(keys.get(i), v);
+                fresh.field(keys.get(i), v);
+            }
+            if (removed != null) {
+                reused.removeField(removed);
+                fresh.removeField(removed);
+                reused.field("z", 1L).field(keys.isEmpty() ? "z" : keys.get(0), 2L);
+                fresh.field("z", 1L).field(keys.isEmpty() ? "z" : keys.get(0), 2L);
+            }
+            Point got = reused.build();
+            assertThat(got).as("round %d: keys %s, removed %s", round, keys, removed).isEqualTo(fresh.build());
+            previous = new ArrayList<>(got.fields().keySet());
+        }
     }
 }

@@ -39,6 +39,24 @@ class RateStageTest {
     }
 
     @Test
+    void aPointGetsOnlyItsOwnRatesWhateverCameBeforeItInTheBatch() throws Exception {
+        Point inOnly0 = Point.builder("interface").tag("device", "sw1").tag("interface", "GE1/0/2").tag("source", "telemetry")
+                .field("in_octets", 0L).time(0).build();
+        Point inOnly1 = Point.builder("interface").tag("device", "sw1").tag("interface", "GE1/0/2").tag("source", "telemetry")
+                .field("in_octets", 1_000L).time(1_000).build();
+        stage.accept(List.of(sample("telemetry", 0, 0, 0, 0, 0), inOnly0));
+        // the full point before it has every rate; the next has only in_octets, and only in_bps
+        stage.accept(List.of(sample("telemetry", 1_000, 1_000, 2_000, 10, 20), inOnly1));
+        Point full = seen.get(seen.size() - 2);
+        assertThat((double) full.field("out_bps")).isEqualTo(16_000.0);
+        assertThat((double) full.field("out_pps")).isEqualTo(20.0);
+        assertThat((double) last().field("in_bps")).isEqualTo(8_000.0);
+        assertThat(last().field("out_bps")).isNull();
+        assertThat(last().field("in_pps")).isNull();
+        assertThat(last().field("out_pps")).isNull();
+    }
+
+    @Test
     void decreaseIsResetWithoutRateThenRebaselines() throws Exception {
         stage.accept(List.of(sample("telemetry", 0, 9_000_000, 9_000_000, 900, 900)));
         stage.accept(List.of(sample("telemetry", 5_000, 100, 100, 1, 1)));
