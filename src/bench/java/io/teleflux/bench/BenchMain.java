@@ -28,13 +28,16 @@ public final class BenchMain {
                       snmp     poll cycles of N agents x 48 interfaces vs sequential snmpbulkwalk, interleaved [--agents N] [--warmup N]\n                               [--rounds N] [--round-ms MS]
                       python   the same dial-out stream into Teleflux and into a minimal Python grpcio collector: messages/s, CPU/msg
                                [--devices N] [--samples K] [--warmup S] [--rounds N] [--round-seconds S], interleaved;
-                               [--compare-jar JAR]: another build's collector (defaults) as one more server, for a before/after
+                               the collectors run with the image's JVM options (JDK_JAVA_OPTIONS in the Dockerfile);
+                               [--compare-jar JAR]: another build's collector (defaults) as one more server, for a before/after;
+                               [--compare-jvm "OPTIONS"]: that server's JVM options instead ("" = none; without --compare-jar:
+                               this build's collector)
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly, interleaved [--devices N]\n                               [--samples K] [--warmup N] [--rounds N] [--round-seconds S]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
                       live     N devices x 48 interfaces every 5 s: collector CPU per point with 10 SSE clients of /live vs none,
                                interleaved rounds [--devices N] [--pairs P] [--round-seconds S]
-                      e2e and scale take --collector-xmx SIZE: the collector JVM's -Xmx (default: the JVM's choice)
+                      e2e and scale take --collector-xmx SIZE (the collector JVM's -Xmx) and --collector-jvm "OPTIONS" (default: the JVM's choices)
                       --smoke  one short iteration, to prove the benchmark runs (CI), figures meaningless
                     """);
             return;
@@ -54,7 +57,7 @@ public final class BenchMain {
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
                     smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3),
-                    compareJar(args));
+                    compareJar(args), compareJvm(args));
             case "e2e" -> EndToEndBench.run(smoke, smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 16),
                     smoke ? 2 : intArg(args, "--round-seconds", 5), collectorJvm(args));
@@ -88,14 +91,35 @@ public final class BenchMain {
         return null;
     }
 
-    /** {@code --collector-xmx SIZE}: the collector JVM's -Xmx (default: none, the JVM's own choice). */
-    private static List<String> collectorJvm(String[] args) {
+    /**
+     * {@code --compare-jvm "OPTIONS"}: the JVM options of the python benchmark's other collector, split
+     * at spaces, instead of the image's ("" = none, the JVM's own defaults); null when not given.
+     */
+    private static List<String> compareJvm(String[] args) {
         for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--collector-xmx")) {
-                return List.of("-Xmx" + args[i + 1]);
+            if (args[i].equals("--compare-jvm")) {
+                String o = args[i + 1].strip();
+                return o.isEmpty() ? List.of() : List.of(o.split("\\s+"));
             }
         }
-        return List.of();
+        return null;
+    }
+
+    /**
+     * {@code --collector-jvm "OPTIONS"} (split at spaces) and {@code --collector-xmx SIZE}: the
+     * collector JVM's options (default: none, the JVM's own choices).
+     */
+    private static List<String> collectorJvm(String[] args) {
+        List<String> options = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--collector-jvm") && !args[i + 1].isBlank()) {
+                options.addAll(List.of(args[i + 1].strip().split("\\s+")));
+            }
+            if (args[i].equals("--collector-xmx")) {
+                options.add("-Xmx" + args[i + 1]);
+            }
+        }
+        return options;
     }
 
     private static int intArg(String[] args, String name, int dflt) {

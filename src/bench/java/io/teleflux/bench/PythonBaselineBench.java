@@ -58,7 +58,8 @@ final class PythonBaselineBench {
         }
     }
 
-    static void run(boolean smoke, int devices, int samples, int warmup, int rounds, int roundSeconds, Path compareJar)
+    static void run(boolean smoke, int devices, int samples, int warmup, int rounds, int roundSeconds, Path compareJar,
+                    List<String> compareJvm)
             throws Exception {
         PythonBaseline.checkPrerequisites();
         System.out.printf("python: %d devices x %d interfaces (Ifmgr/Statistics, seed %d), %d cores, Java %s%n", devices,
@@ -74,6 +75,9 @@ final class PythonBaselineBench {
         if (!TelefluxProcess.extraConfig().isBlank()) {
             System.out.printf("  NOT THE DEFAULTS: the collector runs with %s%n", TelefluxProcess.extraConfig());
         }
+        List<String> jvm = ReferenceJvm.options();
+        System.out.printf("  the collector's JVM options are the image's (JDK_JAVA_OPTIONS in the Dockerfile): %s%n",
+                String.join(" ", jvm));
 
         Path dir = Files.createTempDirectory("teleflux-pybench");
         List<AutoCloseable> open = new ArrayList<>();
@@ -81,16 +85,20 @@ final class PythonBaselineBench {
             NullDialoutSink sinkServer = closeLater(open, new NullDialoutSink());
             PythonBaseline py = closeLater(open, PythonBaseline.start(dir, Math.max(10, devices)));
             DiscardInflux influx1 = closeLater(open, new DiscardInflux());
-            TelefluxProcess tf = closeLater(open, TelefluxProcess.start("teleflux", dir.resolve("defaults"), influx1.port(), ""));
+            TelefluxProcess tf = closeLater(open, TelefluxProcess.start("teleflux", dir.resolve("defaults"), influx1.port(), "",
+                    null, jvm));
             DiscardInflux influx2 = closeLater(open, new DiscardInflux());
             TelefluxProcess plainServer = closeLater(open, TelefluxProcess.start("teleflux gzip", dir.resolve("gzip"),
-                    influx2.port(), "teleflux.influx.gzip = true"));
+                    influx2.port(), "teleflux.influx.gzip = true", null, jvm));
             TelefluxProcess otherBuild = null;
-            if (compareJar != null) {
+            if (compareJar != null || compareJvm != null) {
                 DiscardInflux influx3 = closeLater(open, new DiscardInflux());
+                List<String> otherJvm = compareJvm == null ? jvm : compareJvm;
                 otherBuild = closeLater(open, TelefluxProcess.start("other build", dir.resolve("other"), influx3.port(), "",
-                        compareJar));
-                System.out.printf("  other build = the collector of %s with the defaults%n", compareJar);
+                        compareJar, otherJvm));
+                System.out.printf("  other build = the collector of %s with the defaults, JVM options: %s%n",
+                        compareJar == null ? "this build" : compareJar,
+                        otherJvm.isEmpty() ? "none (the JVM's own defaults)" : String.join(" ", otherJvm));
             }
             Fed sink = closeLater(open, new Fed(sinkServer, corpus));
             Fed python = closeLater(open, new Fed(py, corpus));

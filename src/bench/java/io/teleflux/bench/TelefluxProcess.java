@@ -29,11 +29,18 @@ final class TelefluxProcess implements ServerUnderTest {
 
     /** As above; {@code jar} = another build's jar to run the collector from (null = this build). */
     static TelefluxProcess start(String name, Path dir, int influxPort, String config, Path jar) throws Exception {
+        return start(name, dir, influxPort, config, jar, List.of());
+    }
+
+    /** As above, with {@code jvmOptions} added to the collector JVM's options. */
+    static TelefluxProcess start(String name, Path dir, int influxPort, String config, Path jar, List<String> jvmOptions)
+            throws Exception {
         Files.createDirectories(dir);
         // e.g. -Dteleflux.bench.collectorJvmArgs=-XX:StartFlightRecording=filename=/tmp/c.jfr to profile the collector
         String jvm = System.getProperty("teleflux.bench.collectorJvmArgs", "").strip();
         URI influx = URI.create("http://127.0.0.1:" + influxPort);
-        List<String> options = jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+"));
+        List<String> options = new java.util.ArrayList<>(jvm.isEmpty() ? List.of() : List.of(jvm.split("\\s+")));
+        options.addAll(jvmOptions);
         String conf = config + "\n" + extraConfig();
         return new TelefluxProcess(name, jar == null ? CollectorProcess.start(dir, influx, "telemetry", conf, options)
                 : CollectorProcess.start(dir, influx, "telemetry", conf, options, jar));

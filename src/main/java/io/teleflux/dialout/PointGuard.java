@@ -75,6 +75,7 @@ public final class PointGuard implements PointSink {
         String[] seen = new String[Math.min(maxPerMessage, 8)];
         int seenCount = 0;
         int dropped = 0;
+        Point fine = null;
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             String m = p.measurement();
@@ -96,7 +97,10 @@ public final class PointGuard implements PointSink {
                     seen[seenCount++] = m;
                 }
             }
-            Point q = keep ? bounded(p) : null;
+            Point q = keep ? bounded(p, fine) : null;
+            if (q == p) {
+                fine = p; // a message's rows of one table share their key array: checked once
+            }
             if (q != p && out == null) {
                 out = new ArrayList<>(points.subList(0, i));
             }
@@ -159,12 +163,19 @@ public final class PointGuard implements PointSink {
 
     /** {@code p} itself when every name and the field count are within the limits, else a bounded copy. */
     Point bounded(Point p) {
+        return bounded(p, null);
+    }
+
+    /** As {@link #bounded(Point)}; {@code fine}: a point within the limits whose field keys need no second look if p shares them. */
+    private Point bounded(Point p, Point fine) {
         boolean ok = p.measurement().length() <= maxName && p.fieldCount() <= maxFields;
         for (int i = 0; ok && i < p.tagCount(); i++) {
             ok = p.tagKey(i).length() <= maxName && p.tagValue(i).length() <= maxName;
         }
-        for (int i = 0; ok && i < p.fieldCount(); i++) {
-            ok = p.fieldKey(i).length() <= maxName;
+        if (ok && !p.sameFieldKeys(fine)) {
+            for (int i = 0; ok && i < p.fieldCount(); i++) {
+                ok = p.fieldKey(i).length() <= maxName;
+            }
         }
         return ok ? p : rebuild(p);
     }

@@ -510,7 +510,14 @@ public final class Point {
      * points instead of once per point.
      */
     public Point withDoubleFields(String[] keys, double[] values, int n, Point like) {
-        Scratch sc = SCRATCH.get();
+        return withDoubleFields(keys, values, n, like, SCRATCH.get());
+    }
+
+    /**
+     * As {@link #withDoubleFields(String[], double[], int, Point)}, with the caller's own scratch
+     * (one thread's at a time), which spares looking up this thread's for every point.
+     */
+    public Point withDoubleFields(String[] keys, double[] values, int n, Point like, Scratch sc) {
         if (sc.planFits(fieldKeys, fieldTypes, keys, values, n)) {
             // the same source layout and rate keys as this thread's previous call, every value set:
             // the result's layout is known, only the values are copied
@@ -585,11 +592,12 @@ public final class Point {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
-     * Per-thread room for the keys and types {@link #withDoubleFields} builds, and the layout of its
-     * last result: the rate stage adds the same rate keys to a run of points with one key array
-     * (a message's interfaces), so the search for each key's slot is done once per run.
+     * Room for the keys and types {@link #withDoubleFields} builds, and the layout of its last
+     * result: the rate stage adds the same rate keys to a run of points with one key array (a
+     * message's interfaces), so the search for each key's slot is done once per run. Used by one
+     * thread at a time.
      */
-    private static final class Scratch {
+    public static final class Scratch {
         String[] keys = new String[32];
         byte[] types = new byte[32];
         private String[] planSrcKeys;

@@ -93,7 +93,7 @@ public final class RateStage implements PointSink, Component {
         // collector derives per call from the declared interval, allocating) is looked up once
         String gapSource = null;
         long maxGap = 0;
-        Shape shape = new Shape();
+        Shape shape = shapes.get();
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
             if (!MEASUREMENT.equals(p.measurement())) {
@@ -179,7 +179,7 @@ public final class RateStage implements PointSink, Component {
                 values[n++] = rates[1] / speed * 100.0;
             }
         }
-        Point out = p.withDoubleFields(keys, values, n, shape.lastOut);
+        Point out = p.withDoubleFields(keys, values, n, shape.lastOut, shape.scratch);
         shape.lastOut = out;
         return out;
     }
@@ -216,10 +216,14 @@ public final class RateStage implements PointSink, Component {
      * per run of them, and their points with rates share one key array in turn (see
      * {@link Point#withDoubleFields(String[], double[], int, Point)}).
      */
+    /** Per thread, so that what a batch learnt about its points' layout serves the next batches too. */
+    private final ThreadLocal<Shape> shapes = ThreadLocal.withInitial(Shape::new);
+
     private static final class Shape {
         private Point keysOf;
         private final int[] indices = new int[COUNTERS.length + 1];
         Point lastOut;
+        final Point.Scratch scratch = new Point.Scratch();
         /** Per point, reused: a batch's points are handled one after the other by one thread. */
         final double[] rates = new double[COUNTERS.length];
         final String[] keys = new String[RATES.length + 2];

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * separately.
  */
 public final class ProcessStats {
-    private static final Pattern HEAP_USED = Pattern.compile("heap .*?used (\\d+)K");
+    /** A heap's or a generation's line: G1 prints one ("garbage-first heap total ..."), Parallel and Serial one per generation. */
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
     /** USER_HZ: the unit of the CPU times in /proc/PID/stat. 100 on every Linux port that runs a JDK. */
     private static final double TICKS_PER_SECOND = 100.0;
 
@@ -54,8 +55,17 @@ public final class ProcessStats {
 
     /** Heap in use of the JVM {@code pid} ({@code jcmd PID GC.heap_info}) in KiB; -1 when jcmd fails. */
     public static long heapUsedKb(long pid) {
-        Matcher m = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return heapUsedKb(jcmd(pid, "GC.heap_info"));
+    }
+
+    /** The heap in use that {@code GC.heap_info} output reports, summed over its generations; -1 when none. */
+    static long heapUsedKb(String heapInfo) {
+        Matcher m = HEAP_USED.matcher(heapInfo);
+        long used = -1;
+        while (m.find()) {
+            used = Math.max(used, 0) + Long.parseLong(m.group(1));
+        }
+        return used;
     }
 
     /** The live heap of the JVM {@code pid}: heap in use right after a full GC, in KiB; -1 when jcmd fails. */
