@@ -31,7 +31,7 @@ public final class BenchMain {
                                the collectors run with the image's JVM options (JDK_JAVA_OPTIONS in the Dockerfile);
                                [--compare-jar JAR]: another build's collector (defaults) as one more server, for a before/after;
                                [--compare-jvm "OPTIONS"]: that server's JVM options instead ("" = none; without --compare-jar:
-                               this build's collector)
+                               this build's collector); [--compare-conf "HOCON"]: configuration over that server's defaults
                       e2e      simulator -> collector -> influxd vs the same line protocol posted directly, interleaved [--devices N]\n                               [--samples K] [--warmup N] [--rounds N] [--round-seconds S]
                       scale    N devices x 48 interfaces every 5 s into influxd: latency, RSS, loss [--devices N] [--minutes M]
                                [--ceiling-samples K] [--drain-minutes D]
@@ -57,7 +57,7 @@ public final class BenchMain {
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
                     smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3),
-                    compareJar(args), compareJvm(args));
+                    compareJar(args), compareJvm(args), stringArg(args, "--compare-conf"));
             case "e2e" -> EndToEndBench.run(smoke, smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 16),
                     smoke ? 2 : intArg(args, "--round-seconds", 5), collectorJvm(args));
@@ -120,6 +120,16 @@ public final class BenchMain {
             }
         }
         return options;
+    }
+
+    /** The value after {@code name}, or null when it is not given. */
+    private static String stringArg(String[] args, String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return null;
     }
 
     private static int intArg(String[] args, String name, int dflt) {

@@ -59,7 +59,7 @@ final class PythonBaselineBench {
     }
 
     static void run(boolean smoke, int devices, int samples, int warmup, int rounds, int roundSeconds, Path compareJar,
-                    List<String> compareJvm)
+                    List<String> compareJvm, String compareConf)
             throws Exception {
         PythonBaseline.checkPrerequisites();
         System.out.printf("python: %d devices x %d interfaces (Ifmgr/Statistics, seed %d), %d cores, Java %s%n", devices,
@@ -91,13 +91,15 @@ final class PythonBaselineBench {
             TelefluxProcess plainServer = closeLater(open, TelefluxProcess.start("teleflux gzip", dir.resolve("gzip"),
                     influx2.port(), "teleflux.influx.gzip = true", null, jvm));
             TelefluxProcess otherBuild = null;
-            if (compareJar != null || compareJvm != null) {
+            if (compareJar != null || compareJvm != null || compareConf != null) {
                 DiscardInflux influx3 = closeLater(open, new DiscardInflux());
                 List<String> otherJvm = compareJvm == null ? jvm : compareJvm;
-                otherBuild = closeLater(open, TelefluxProcess.start("other build", dir.resolve("other"), influx3.port(), "",
-                        compareJar, otherJvm));
-                System.out.printf("  other build = the collector of %s with the defaults, JVM options: %s%n",
+                String otherConf = compareConf == null ? "" : compareConf;
+                otherBuild = closeLater(open, TelefluxProcess.start("other build", dir.resolve("other"), influx3.port(),
+                        otherConf, compareJar, otherJvm));
+                System.out.printf("  other build = the collector of %s with %s, JVM options: %s%n",
                         compareJar == null ? "this build" : compareJar,
+                        otherConf.isBlank() ? "the defaults" : "the defaults and " + otherConf,
                         otherJvm.isEmpty() ? "none (the JVM's own defaults)" : String.join(" ", otherJvm));
             }
             Fed sink = closeLater(open, new Fed(sinkServer, corpus));

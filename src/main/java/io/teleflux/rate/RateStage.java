@@ -105,7 +105,7 @@ public final class RateStage implements PointSink, Component {
                 gapSource = source;
                 maxGap = maxGapMsBySource.applyAsLong(source);
             }
-            Point withRates = apply(p, maxGap, shape);
+            Point withRates = apply(p, source, maxGap, shape);
             if (withRates != p) {
                 if (out == null) {
                     out = new ArrayList<>(points);
@@ -118,14 +118,13 @@ public final class RateStage implements PointSink, Component {
     }
 
     /** Returns the point with rate fields added, or the same instance when there is nothing to add. */
-    private Point apply(Point p, long maxGap, Shape shape) {
+    private Point apply(Point p, String source, long maxGap, Shape shape) {
         String device = p.tag(Schema.TAG_DEVICE);
         String iface = p.tag(Schema.TAG_INTERFACE);
         if (device == null || iface == null) {
             return p;
         }
-        String source = p.tag(Schema.TAG_SOURCE);
-        SeriesKey key = new SeriesKey(device, iface, source == null ? "" : source);
+        SeriesKey key = new SeriesKey(device, iface, source);
         Series s = series.get(key); // get first: computeIfAbsent locks the bin even when the series exists
         if (s == null) {
             // seen now, from its creation: a sweep on another thread between creating and updating it
@@ -210,15 +209,15 @@ public final class RateStage implements PointSink, Component {
         return series.size();
     }
 
+    /** Per thread, so that what a batch learnt about its points' layout serves the next batches too. */
+    private final ThreadLocal<Shape> shapes = ThreadLocal.withInitial(Shape::new);
+
     /**
      * What one batch's points share: the interface points of one message come from one builder and
      * share their field-key array, so the counters' and the speed's field indices are found once
      * per run of them, and their points with rates share one key array in turn (see
      * {@link Point#withDoubleFields(String[], double[], int, Point)}).
      */
-    /** Per thread, so that what a batch learnt about its points' layout serves the next batches too. */
-    private final ThreadLocal<Shape> shapes = ThreadLocal.withInitial(Shape::new);
-
     private static final class Shape {
         private Point keysOf;
         private final int[] indices = new int[COUNTERS.length + 1];

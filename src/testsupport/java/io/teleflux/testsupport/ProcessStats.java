@@ -13,8 +13,12 @@ import java.util.regex.Pattern;
  * separately.
  */
 public final class ProcessStats {
-    /** A heap's or a generation's line: G1 prints one ("garbage-first heap total ..."), Parallel and Serial one per generation. */
-    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    /**
+     * A heap's or a generation's line, which starts in the first column (its spaces' lines are
+     * indented): G1 prints one ("garbage-first heap total reserved ..K, committed ..K, used ..K" on
+     * JDK 25), Parallel and Serial one per generation ("PSYoungGen total ..K, used ..K").
+     */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\S[^\\n]*?\\btotal\\b[^\\n]*?\\bused (\\d+)K");
     /** USER_HZ: the unit of the CPU times in /proc/PID/stat. 100 on every Linux port that runs a JDK. */
     private static final double TICKS_PER_SECOND = 100.0;
 
