@@ -2,6 +2,7 @@ package io.teleflux.testsupport;
 
 import io.teleflux.point.Point;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -273,21 +274,22 @@ public final class LineProtocol16 {
      * What a point should come back as, by the rules documented on {@code LineProtocol}: line breaks
      * become spaces; trailing backslashes of the measurement, tag keys and values, and field keys go;
      * an odd run of backslashes before a comma, equals sign or space in a field key loses one; empty
-     * tags are left out.
+     * tags are left out; what UTF-8 cannot carry (an unpaired surrogate) is the {@code ?} it is written
+     * as, so two tag keys that differ only there are one key, the first one's.
      */
     public static Stored expected(Point p) {
-        String m = trimBackslashes(breaks(p.measurement()));
+        String m = utf8(trimBackslashes(breaks(p.measurement())));
         Map<String, String> tags = new TreeMap<>();
         for (int i = 0; i < p.tagCount(); i++) {
-            String k = trimBackslashes(breaks(p.tagKey(i)));
-            String v = trimBackslashes(breaks(p.tagValue(i)));
+            String k = utf8(trimBackslashes(breaks(p.tagKey(i))));
+            String v = utf8(trimBackslashes(breaks(p.tagValue(i))));
             if (!k.isEmpty() && !v.isEmpty()) {
                 tags.putIfAbsent(k, v);
             }
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (int i = 0; i < p.fieldCount(); i++) {
-            String k = trimBackslashes(breaks(p.fieldKey(i))).replaceAll("(?<!\\\\)((?:\\\\\\\\)*)\\\\(?=[,= ])", "$1");
+            String k = utf8(trimBackslashes(breaks(p.fieldKey(i))).replaceAll("(?<!\\\\)((?:\\\\\\\\)*)\\\\(?=[,= ])", "$1"));
             if (k.isEmpty()) {
                 continue;
             }
@@ -296,11 +298,15 @@ public final class LineProtocol16 {
                 // an integral float is written without ".0", so -0.0 is written "0": the sign of zero is not kept
                 case Point.DOUBLE -> p.doubleValue(i) == 0 ? 0.0 : p.doubleValue(i);
                 case Point.BOOLEAN -> p.booleanValue(i);
-                default -> breaks(p.stringValue(i));
+                default -> utf8(breaks(p.stringValue(i)));
             };
             fields.put(k, v);
         }
         return new Stored(m, tags, fields, p.timeMs());
+    }
+
+    private static String utf8(String s) {
+        return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
     }
 
     private static String breaks(String s) {
