@@ -57,7 +57,7 @@ public final class BenchMain {
             case "python" -> PythonBaselineBench.run(smoke, smoke ? 2 : intArg(args, "--devices", 8),
                     smoke ? 4 : intArg(args, "--samples", 500), smoke ? 1 : intArg(args, "--warmup", 10),
                     smoke ? 1 : intArg(args, "--rounds", 10), smoke ? 1 : intArg(args, "--round-seconds", 3),
-                    compareJar(args), compareJvm(args), stringArg(args, "--compare-conf"));
+                    compareJar(args), compareJvm(args), stringArg(args, "--compare-conf", null));
             case "e2e" -> EndToEndBench.run(smoke, smoke ? 3 : intArg(args, "--devices", 100), smoke ? 10 : intArg(args, "--samples", 200),
                     smoke ? 0 : intArg(args, "--warmup", 1), smoke ? 1 : intArg(args, "--rounds", 16),
                     smoke ? 2 : intArg(args, "--round-seconds", 5), collectorJvm(args));
@@ -78,17 +78,16 @@ public final class BenchMain {
      * defaults as one more interleaved server; null when not given.
      */
     private static java.nio.file.Path compareJar(String[] args) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--compare-jar")) {
-                java.nio.file.Path jar = java.nio.file.Path.of(args[i + 1]).toAbsolutePath();
-                if (!java.nio.file.Files.isRegularFile(jar)) {
-                    System.err.println("--compare-jar: no such file: " + jar);
-                    System.exit(2);
-                }
-                return jar;
-            }
+        String given = stringArg(args, "--compare-jar", null);
+        if (given == null) {
+            return null;
         }
-        return null;
+        java.nio.file.Path jar = java.nio.file.Path.of(given).toAbsolutePath();
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            System.err.println("--compare-jar: no such file: " + jar);
+            System.exit(2);
+        }
+        return jar;
     }
 
     /**
@@ -96,13 +95,11 @@ public final class BenchMain {
      * at spaces, instead of the image's ("" = none, the JVM's own defaults); null when not given.
      */
     private static List<String> compareJvm(String[] args) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--compare-jvm")) {
-                String o = args[i + 1].strip();
-                return o.isEmpty() ? List.of() : List.of(o.split("\\s+"));
-            }
+        String o = stringArg(args, "--compare-jvm", null);
+        if (o == null) {
+            return null;
         }
-        return null;
+        return o.isBlank() ? List.of() : List.of(o.strip().split("\\s+"));
     }
 
     /**
@@ -122,23 +119,9 @@ public final class BenchMain {
         return options;
     }
 
-    /** The value after {@code name}, or null when it is not given. */
-    private static String stringArg(String[] args, String name) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return null;
-    }
-
     private static int intArg(String[] args, String name, int dflt) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return Integer.parseInt(args[i + 1]);
-            }
-        }
-        return dflt;
+        String v = stringArg(args, name, null);
+        return v == null ? dflt : Integer.parseInt(v);
     }
 
     /** One decode comparison: the raw parse of a vendor's bytes (the reference) and what Teleflux does with them. */
@@ -226,6 +209,7 @@ public final class BenchMain {
         return m;
     }
 
+    /** The value after {@code name}, or {@code dflt} when it is not given. */
     private static String stringArg(String[] args, String name, String dflt) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
