@@ -93,7 +93,8 @@ class GnmiToInfluxIT {
                 assertThat(dbl(row.get("out_bps"))).isEqualTo(2_000_000.0 * (i + 1));
                 assertThat(dbl(row.get("in_pps"))).isEqualTo(100.0 * (i + 1) + 11);
                 assertThat(dbl(row.get("out_pps"))).isEqualTo(200.0 * (i + 1) + 22);
-                assertThat(dbl(row.get("in_util_pct"))).isEqualTo(1_000_000.0 * (i + 1) / 10_000_000_000L * 100);
+                // 1 Mbit/s x (i + 1) of 10 Gbit/s, rounded to 7 significant digits: the double nearest (i + 1) / 100
+                assertThat(dbl(row.get("in_util_pct"))).isEqualTo((i + 1) / 100.0);
             }
         }
     }

@@ -425,6 +425,10 @@ public final class LineProtocol {
         if (asLong == v && Math.abs(v) < 1e15) {
             return LineBuffer.putLong(b, l, asLong);
         }
+        int end = Decimals.putShort(b, l, v); // rounded rates: the same digits, in integer arithmetic
+        if (end >= 0) {
+            return end;
+        }
         digits.setLength(0);
         digits.append(v);
         for (int i = 0, n = digits.length(); i < n; i++) {

@@ -1,6 +1,7 @@
 package io.teleflux.rate;
 
 import io.teleflux.component.Component;
+import io.teleflux.point.Decimals;
 import io.teleflux.point.Point;
 import io.teleflux.point.PointSink;
 import io.teleflux.point.Schema;
@@ -19,7 +20,8 @@ import java.util.function.ToLongFunction;
 /**
  * Adds {@code in_bps}, {@code out_bps}, {@code in_pps}, {@code out_pps} and, when the speed is
  * known, {@code in_util_pct}/{@code out_util_pct} to {@code interface} points, then passes every
- * point on unchanged otherwise.
+ * point on unchanged otherwise. Rates and utilisations are rounded to {@link Decimals#RATE_DIGITS}
+ * significant digits (see there why).
  *
  * <p>A series is (device, interface, source). Each counter is judged on its own against its
  * previous sample: no rate on the first sample, after a gap longer than the source's max gap, on a
@@ -165,17 +167,17 @@ public final class RateStage implements PointSink, Component {
         for (int c = 0; c < RATES.length; c++) {
             if (!Double.isNaN(rates[c])) {
                 keys[n] = RATES[c];
-                values[n++] = rates[c];
+                values[n++] = Decimals.round(rates[c], Decimals.RATE_DIGITS);
             }
         }
         if (speed > 0) {
             if (!Double.isNaN(rates[0])) {
                 keys[n] = Schema.IN_UTIL_PCT;
-                values[n++] = rates[0] / speed * 100.0;
+                values[n++] = Decimals.round(rates[0] / speed * 100.0, Decimals.RATE_DIGITS);
             }
             if (!Double.isNaN(rates[1])) {
                 keys[n] = Schema.OUT_UTIL_PCT;
-                values[n++] = rates[1] / speed * 100.0;
+                values[n++] = Decimals.round(rates[1] / speed * 100.0, Decimals.RATE_DIGITS);
             }
         }
         Point out = p.withDoubleFields(keys, values, n, shape.lastOut, shape.scratch);
