@@ -3,6 +3,7 @@ package io.teleflux.dialout.h3c;
 import io.teleflux.dialout.DecodeException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.google.protobuf.UnsafeByteOperations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -106,6 +107,7 @@ public final class H3cDecoder {
             throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
         }
         Objects.checkFromIndexSize(off, len, json.length);
+        requireUtf8(json, off, len);
         Walker w = walkers.get();
         try (JsonParser p = factory.createParser(json, off, len)) {
             return run(w, p, deviceName, sensorPath, receivedAtMs, out);
@@ -115,6 +117,20 @@ public final class H3cDecoder {
             throw new DecodeException(DecodeException.MALFORMED_JSON, "unreadable jsonData: " + e.getMessage(), e);
         } finally {
             w.end();
+        }
+    }
+
+    /**
+     * Rejects bytes that are not UTF-8 before Jackson sees them. Jackson validates the names it
+     * decodes, but finds a name in its symbol table (shared by every parser of the factory) by its
+     * bytes with the last group of four padded with 0xFF, so an invalid name such as
+     * {@code "\xFF\xFFab"} is read as {@code "ab"} when {@code "ab"} was seen before, by any device,
+     * and refused otherwise: whether a document decodes depended on history (H3cDecoderFuzzer found it).
+     * About 1 µs per 19 KB message.
+     */
+    private static void requireUtf8(byte[] json, int off, int len) throws DecodeException {
+        if (!UnsafeByteOperations.unsafeWrap(json, off, len).isValidUtf8()) {
+            throw new DecodeException(DecodeException.MALFORMED_JSON, "malformed jsonData: not UTF-8");
         }
     }
 
@@ -155,6 +171,7 @@ public final class H3cDecoder {
             throw new DecodeException(DecodeException.EMPTY_JSON, "jsonData is empty");
         }
         Objects.checkFromIndexSize(off, len, json.length);
+        requireUtf8(json, off, len);
         Walker w = walkers.get();
         try (JsonParser p = factory.createParser(json, off, len)) {
             w.begin(deviceName, timeMs, maxRows, maxDepth);

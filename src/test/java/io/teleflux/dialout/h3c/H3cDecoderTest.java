@@ -64,6 +64,32 @@ class H3cDecoderTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8AreRefusedWhateverWasDecodedBefore() throws DecodeException {
+        // found by Jazzer: Jackson finds a name by its bytes with the last four padded with 0xFF, so
+        // "\xFF\xFFab" was read as "ab" once "ab" was in the factory's symbol table, refused before
+        String valid = "{\"Notification\":{\"Timestamp\":1,\"Ifmgr\":{\"Statistics\":{\"Interface\":[{\"Name\":\"ge1\",\"ab\":1}]}}}}";
+        byte[] invalid = "{\"Notification\":{\"Timestamp\":1,\"Ifmgr\":{\"Statistics\":{\"Interface\":[{\"Name\":\"ge1\",\"ab\":1,\"##ab\":2}]}}}}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < invalid.length; i++) {
+            if (invalid[i] == '#') {
+                invalid[i] = (byte) 0xFF;
+            }
+        }
+        for (H3cDecoder d : List.of(new H3cDecoder(new Metrics()), decoder)) {
+            if (d == decoder) {
+                assertThat(decode(valid.getBytes(StandardCharsets.UTF_8))).hasSize(1); // "ab" is known now
+            }
+            List<Point> out = new ArrayList<>();
+            DecodeException e = catchThrowableOfType(DecodeException.class,
+                    () -> d.decode("sw1", "Ifmgr/Statistics", invalid, 0, invalid.length, RECEIVED, out));
+            assertThat(e).isNotNull();
+            assertThat(e.reason()).isEqualTo(DecodeException.MALFORMED_JSON);
+            assertThat(e.getMessage()).contains("not UTF-8");
+            assertThat(out).isEmpty();
+        }
+    }
+
+    @Test
     void aColumnNameWithAnUnpairedSurrogateDoesNotBreakLaterRows() throws DecodeException {
         // found by Jazzer: the name stayed in the column prediction, whose UTF-8 form cannot exist, and
         // the next row of that table in a later document threw IllegalArgumentException out of decode
